@@ -1,0 +1,164 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# netboot suite: plain GNU make, objects and binaries under $(B)/.
+
+VERSION  := 0.1.0
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+SBINDIR  ?= $(PREFIX)/sbin
+MANDIR   ?= $(PREFIX)/share/man
+DESTDIR  ?=
+
+B        ?= build
+CC       ?= cc
+PKG_CONFIG ?= pkg-config
+CFLAGS   ?= -O2 -g
+LDFLAGS  ?=
+
+WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wcast-qual
+# CI (CI=true in the environment) turns every warning into an error.
+WERROR   ?= $(if $(CI),-Werror)
+NB_CFLAGS = -std=c11 -D_GNU_SOURCE -DNETBOOT_VERSION='"$(VERSION)"' \
+            -Ilib $(WARN) $(WERROR) -MMD -MP
+
+TOOLS       := aoetarget proxydhcp tftpd bootcfg mkimz
+SBIN_TOOLS  := aoetarget proxydhcp tftpd
+BIN_TOOLS   := bootcfg mkimz
+
+# Libraries each tool links besides lib/ and popt.
+aoetarget_LIBS := -lpcap -lnet
+proxydhcp_LIBS := -lpcap -lnet
+tftpd_LIBS     :=
+bootcfg_LIBS   :=
+mkimz_LIBS     := -lzstd
+POPT_LIBS      := -lpopt
+
+LIB_SRCS := $(wildcard lib/*.c)
+LIB_OBJS := $(LIB_SRCS:%.c=$(B)/obj/%.o)
+LIBNB    := $(B)/lib/libnetboot.a
+
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT_BINS := $(UNIT_SRCS:%.c=$(B)/%)
+INTEG     := $(sort $(wildcard tests/integ/*.t))
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+MANPAGES  := $(wildcard man/*.[1-8])
+
+.PHONY: all check test demo deps deps-bench install asan fuzz lint bench clean
+
+all: $(TOOLS:%=$(B)/%) $(UNIT_BINS)
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(NB_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIBNB): $(LIB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+# Per tool: its objects, the same without main.o (for unit tests and fuzz
+# harnesses), and the binary.
+define tool_rules
+$(1)_OBJS   := $$(patsubst %.c,$(B)/obj/%.o,$$(wildcard $(1)/*.c))
+$(1)_CORE   := $$(filter-out $(B)/obj/$(1)/main.o,$$($(1)_OBJS))
+$(B)/$(1): $$($(1)_OBJS) $(LIBNB)
+	$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$($(1)_LIBS) $(POPT_LIBS)
+endef
+$(foreach t,$(TOOLS),$(eval $(call tool_rules,$(t))))
+
+# tests/unit/lib_*.c test lib/ alone; tests/unit/TOOL_*.c also link that
+# tool's objects other than main.o.
+unit_tool = $(firstword $(filter $(TOOLS),$(firstword $(subst _, ,$(notdir $(1))))))
+.SECONDEXPANSION:
+$(B)/tests/unit/%: tests/unit/%.c tests/unit/tap.h $$($$(call unit_tool,$$*)_CORE) $(LIBNB)
+	@mkdir -p $(@D)
+	$(CC) $(NB_CFLAGS) -Itests/unit $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ \
+	    $< $($(call unit_tool,$*)_CORE) $(LIBNB) $($(call unit_tool,$*)_LIBS) \
+	    $(POPT_LIBS)
+
+# --- tests ------------------------------------------------------------------
+
+PROVE ?= prove
+test: all
+	NB_BIN=$(abspath $(B)) NB_SRC=$(CURDIR) $(PROVE) $(UNIT_BINS) $(INTEG)
+
+check: deps
+	$(MAKE) all
+	$(MAKE) lint
+	$(MAKE) test
+
+deps:
+	@sh scripts/deps build test
+
+deps-bench:
+	@sh scripts/deps bench
+
+SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+             -fno-sanitize-recover=undefined
+asan: deps
+	$(MAKE) B=build-asan CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" all
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    $(MAKE) B=build-asan CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" test
+
+# libFuzzer harnesses: tests/fuzz/fuzz_NAME.c, linked with lib/ and, for
+# fuzz_TOOL_*.c, that tool's objects other than main.o.  FUZZ_SECONDS=0
+# only builds them; otherwise each runs that long on its corpus.
+FUZZ_SECONDS ?= 10
+FUZZ_FLAGS := -O1 -g -fno-omit-frame-pointer \
+              -fsanitize=fuzzer-no-link,address,undefined
+fuzz: deps
+	$(MAKE) B=build-fuzz CC=clang CFLAGS="$(FUZZ_FLAGS)" \
+	    LDFLAGS="-fsanitize=address,undefined" fuzz-build
+	@for f in $(FUZZ_SRCS:tests/fuzz/%.c=%); do \
+	    [ "$(FUZZ_SECONDS)" = 0 ] && break; \
+	    mkdir -p build-fuzz/corpus/$$f; \
+	    seeds=tests/fuzz/corpus/$$f; [ -d $$seeds ] || seeds=; \
+	    echo "fuzz: $$f for $(FUZZ_SECONDS)s"; \
+	    build-fuzz/tests/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) \
+	        -print_final_stats=1 build-fuzz/corpus/$$f $$seeds \
+	        2>build-fuzz/$$f.log || { tail -40 build-fuzz/$$f.log; exit 1; }; \
+	    grep -E 'stat::number_of_executed_units' build-fuzz/$$f.log; \
+	done
+
+FUZZ_BINS := $(FUZZ_SRCS:%.c=$(B)/%)
+fuzz-build: $(FUZZ_BINS)
+$(B)/tests/fuzz/%: tests/fuzz/%.c $$($$(call unit_tool,$$(patsubst fuzz_%,%,$$*))_CORE) $(LIBNB)
+	@mkdir -p $(@D)
+	$(CC) $(NB_CFLAGS) $(CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ \
+	    $^ $($(call unit_tool,$(patsubst fuzz_%,%,$*))_LIBS) $(POPT_LIBS)
+
+# --- everything else --------------------------------------------------------
+
+lint:
+	mandoc -Tlint -W warning $(MANPAGES)
+	cppcheck --quiet --error-exitcode=1 --std=c11 --inline-suppr \
+	    --enable=warning,portability,performance -Ilib -D_GNU_SOURCE \
+	    lib $(TOOLS) tests/unit tests/fuzz
+
+demo: deps all
+	sh scripts/netboot-demo
+
+bench: deps deps-bench all
+	@set -e; n=0; for b in bench/*; do \
+	    [ -f "$$b" ] && [ -x "$$b" ] || continue; n=$$((n + 1)); \
+	    echo "== $$b"; NB_BIN=$(abspath $(B)) "$$b"; \
+	done; [ $$n -gt 0 ] || echo "bench: no benchmarks yet"
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR)
+	install -m 0755 $(SBIN_TOOLS:%=$(B)/%) $(DESTDIR)$(SBINDIR)
+	install -m 0755 $(BIN_TOOLS:%=$(B)/%) $(DESTDIR)$(BINDIR)
+	@for s in scripts/netboot-* scripts/mkaoeinitrd; do \
+	    [ -f "$$s" ] || continue; \
+	    echo "install $$s"; install -m 0755 "$$s" $(DESTDIR)$(BINDIR); \
+	done
+	@for m in $(MANPAGES); do \
+	    sec=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$sec; \
+	    echo "install $$m"; install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$sec; \
+	done
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

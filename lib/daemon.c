@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "daemon.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "atomic.h"
+#include "log.h"
+
+static int null_stdio(void)
+{
+	int fd = open("/dev/null", O_RDWR);
+
+	if (fd < 0)
+		return -errno;
+	for (int i = 0; i <= 2; i++)
+		if (dup2(fd, i) < 0)
+			return -errno;
+	if (fd > 2)
+		close(fd);
+	return 0;
+}
+
+int daemon_start(int facility)
+{
+	pid_t pid;
+	int rc;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid > 0)
+		_exit(0);
+	if (setsid() < 0 || chdir("/") < 0)
+		return -errno;
+	rc = null_stdio();
+	if (rc < 0)
+		return rc;
+	log_open(log_ident(), LOG_TO_SYSLOG, facility);
+	return 0;
+}
+
+int pidfile_write(const char *path)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+
+	return atomic_write(path, buf, (size_t)n, 0644);
+}

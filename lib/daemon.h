@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Becoming a daemon: detach, log to syslog, record the pid. */
+#ifndef NB_DAEMON_H
+#define NB_DAEMON_H
+
+/*
+ * Forks into the background, starts a new session, changes to /, points
+ * stdin/stdout/stderr at /dev/null and switches the logger to syslog.
+ * The parent exits 0 right after the fork.  Returns 0 in the child or
+ * -errno.
+ */
+int daemon_start(int facility);
+
+/* Writes the current pid to path atomically.  Returns 0 or -errno. */
+int pidfile_write(const char *path);
+
+#endif

@@ -1,0 +1,43 @@
+#!/bin/sh
+# The command-line contract every tool shares: --help, --version, and exit
+# status 2 for a usage error.  Needs no root and no network.
+
+HERE=$(dirname "$0")
+. "$HERE/../lib.sh"
+
+TOOLS="aoetarget proxydhcp tftpd bootcfg mkimz"
+CHECKS=6	# per tool, so a missing binary skips the same number
+
+# A tool that starts serving instead of parsing its options would hang the
+# whole run: bound every call.
+if command -v timeout >/dev/null 2>&1; then
+	BOUND="timeout 10"
+else
+	BOUND=
+fi
+
+set -- $TOOLS
+plan $(($# * CHECKS))
+
+for tool in $TOOLS; do
+	bin=$NB_BIN/$tool
+	if [ ! -x "$bin" ]; then
+		skip "$tool not built in $NB_BIN" "$CHECKS"
+		continue
+	fi
+
+	run $BOUND "$bin" --help
+	is "$RC" 0 "$tool --help exits 0"
+	ok "$tool --help names the tool" grep -q -- "$tool" "$T/out"
+
+	run $BOUND "$bin" --version
+	is "$RC" 0 "$tool --version exits 0"
+	ok "$tool --version prints a version number" \
+		grep -Eq '(^|[^0-9.])[0-9]+\.[0-9]+\.[0-9]+' "$T/out"
+
+	run $BOUND "$bin" --no-such-option
+	is "$RC" 2 "$tool --no-such-option exits 2"
+	ok "$tool --no-such-option explains on stderr" test -s "$T/err"
+done
+
+done_testing
