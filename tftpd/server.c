@@ -1,0 +1,975 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The tftpd process: listening sockets, the epoll loop, requests turned
+ * into transfers, signals.  Everything about a running transfer is in
+ * xfer.c; everything about names is in path.c and remap.c.
+ */
+#include "server.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "daemon.h"
+#include "log.h"
+#include "opts.h"
+#include "path.h"
+#include "priv.h"
+#include "remap.h"
+#include "xfer.h"
+
+#define MAX_LISTEN 2
+#define SCRATCH_LEN (4u << 20)
+/* epoll tags below this are not pointers: listening sockets, signals. */
+#define TAG_SIGNAL 8
+#define TAG_LIMIT 16
+
+struct listener {
+	int fd;
+	int family;
+};
+
+struct server {
+	const struct tftpd_conf *conf;
+	int epfd, sigfd, rootfd;
+	char rootpath[PATH_MAX];
+	struct listener ls[MAX_LISTEN];
+	int nls;
+	bool inetd;
+	struct remap *remap;
+	int mapdirfd;
+	char mapname[NAME_MAX + 1];
+	struct timer_heap timers;
+	struct xfer *xfers;
+	unsigned nxfers;
+	struct shared_file *files;
+	struct xfer_env env;
+	uint64_t idle_since;
+	uint8_t rbuf[TFTP_PKT_MAX + 1];
+};
+
+/* A request on its way to becoming a transfer. */
+struct request {
+	struct listener *ls;
+	struct sockaddr_storage peer, local;
+	socklen_t peerlen, locallen;
+	struct tftp_req req;
+	char peertxt[ADDR_STRLEN];
+	char name[PATH_MAX];
+};
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static int set_int_opt(int fd, int level, int name, int value)
+{
+	return setsockopt(fd, level, name, &value, sizeof(value));
+}
+
+static const char *op_name(enum tftp_opcode op)
+{
+	return op == TFTP_WRQ ? "WRQ" : "RRQ";
+}
+
+static void reply_error(const struct request *r, enum tftp_errcode code,
+			const char *msg)
+{
+	uint8_t pkt[256];
+	size_t n = tftp_build_error(pkt, sizeof(pkt), code, msg);
+
+	(void)sendto(r->ls->fd, pkt, n, MSG_DONTWAIT,
+		     (const struct sockaddr *)&r->peer, r->peerlen);
+}
+
+/* Refuses a request: ERROR to the peer, one log line. */
+static void refuse(const struct request *r, enum tftp_errcode code,
+		   const char *msg)
+{
+	char esc[LOG_ESCAPE_SIZE(64)];
+
+	reply_error(r, code, msg);
+	log_info("%s %s %s refused: %s", r->peertxt, op_name(r->req.op),
+		 log_escape(esc, sizeof(esc), r->req.filename,
+			    r->req.filename_len < 64 ? r->req.filename_len : 64),
+		 msg);
+}
+
+/* Maps an errno from opening a name to what the client is told. */
+static void refuse_errno(const struct request *r, int err)
+{
+	switch (err) {
+	case -ENOENT:
+	case -ENOTDIR:
+		refuse(r, TFTP_ENOTFOUND, "file not found");
+		break;
+	case -EACCES:
+	case -EPERM:
+	case -EXDEV:
+	case -ELOOP:
+	case -EISDIR:
+		refuse(r, TFTP_EACCESS, "access violation");
+		break;
+	case -ENAMETOOLONG:
+		refuse(r, TFTP_EACCESS, "file name too long");
+		break;
+	case -ENOSPC:
+	case -EDQUOT:
+		refuse(r, TFTP_ENOSPACE, "disk full or allocation exceeded");
+		break;
+	default:
+		refuse(r, TFTP_EUNDEF, strerror(-err));
+	}
+}
+
+/* ---- the epoll set ---------------------------------------------------- */
+
+static int watch(struct server *s, int fd, uint64_t tag, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.u64 = tag };
+
+	return epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
+}
+
+static int watch_xfer(struct server *s, struct xfer *x)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = x };
+
+	return epoll_ctl(s->epfd, EPOLL_CTL_ADD, x->fd, &ev) < 0 ? -errno : 0;
+}
+
+static void want_write(void *srv, int fd, void *ptr, bool on)
+{
+	struct server *s = srv;
+	struct epoll_event ev = {
+		.events = EPOLLIN | (on ? EPOLLOUT : 0),
+		.data.ptr = ptr,
+	};
+
+	(void)epoll_ctl(s->epfd, EPOLL_CTL_MOD, fd, &ev);
+}
+
+/* ---- open files shared between transfers ------------------------------ */
+
+static struct shared_file *file_get(struct server *s, int fd,
+				    const struct stat *st)
+{
+	struct shared_file *f;
+
+	for (f = s->files; f; f = f->next)
+		if (f->dev == st->st_dev && f->ino == st->st_ino)
+			break;
+	if (f) {
+		close(fd);
+	} else {
+		f = calloc(1, sizeof(*f));
+		if (f == NULL)
+			return NULL;
+		f->fd = fd;
+		f->dev = st->st_dev;
+		f->ino = st->st_ino;
+		f->next = s->files;
+		s->files = f;
+	}
+	f->refs++;
+	return f;
+}
+
+static void file_put(struct server *s, struct shared_file *f)
+{
+	struct shared_file **pp;
+
+	if (f == NULL || --f->refs > 0)
+		return;
+	for (pp = &s->files; *pp && *pp != f; pp = &(*pp)->next)
+		;
+	if (*pp)
+		*pp = f->next;
+	close(f->fd);
+	free(f);
+}
+
+/* ---- transfers -------------------------------------------------------- */
+
+static void xfer_log(const struct xfer *x)
+{
+	char peer[ADDR_STRLEN], esc[LOG_ESCAPE_SIZE(128)];
+	uint64_t us = (x->ended_us ? x->ended_us : now_us()) - x->started_us;
+
+	log_info("%s %s %s: %s, %llu bytes, blksize %u, window %u, "
+		 "%llu retransmits, %llu.%03llu s",
+		 addr_format((const struct sockaddr *)&x->peer, peer,
+			     sizeof(peer)),
+		 op_name(x->op),
+		 log_escape(esc, sizeof(esc), x->name,
+			    strnlen(x->name, 128)),
+		 x->result ? x->result : "aborted",
+		 (unsigned long long)x->bytes, x->p.blksize, x->p.windowsize,
+		 (unsigned long long)x->retrans,
+		 (unsigned long long)(us / 1000000),
+		 (unsigned long long)(us / 1000 % 1000));
+}
+
+static void xfer_free(struct server *s, struct xfer *x)
+{
+	xfer_log(x);
+	xfer_discard_upload(x);
+	timer_cancel(&s->timers, &x->timer);
+	if (x->fd >= 0)
+		close(x->fd);
+	if (x->op == TFTP_WRQ && x->dirfd >= 0)
+		close(x->dirfd);
+	file_put(s, x->file);
+	if (x->prev)
+		x->prev->next = x->next;
+	else
+		s->xfers = x->next;
+	if (x->next)
+		x->next->prev = x->prev;
+	s->nxfers--;
+	if (s->nxfers == 0)
+		s->idle_since = now_us();
+	free(x);
+}
+
+static void reap(struct server *s, struct xfer *x)
+{
+	if (x->state == XS_DONE)
+		xfer_free(s, x);
+}
+
+static struct xfer *find_xfer(struct server *s, const struct request *r)
+{
+	for (struct xfer *x = s->xfers; x; x = x->next)
+		if (x->peerlen == r->peerlen &&
+		    memcmp(&x->peer, &r->peer, r->peerlen) == 0)
+			return x;
+	return NULL;
+}
+
+/* A port from -R, or any port when no range was given. */
+static int bind_transfer(const struct server *s, int fd,
+			 struct sockaddr_storage *local, socklen_t len)
+{
+	unsigned lo = s->conf->port_lo, hi = s->conf->port_hi;
+	unsigned span = lo ? hi - lo + 1 : 1;
+	unsigned start = (unsigned)random() % span;
+
+	for (unsigned i = 0; i < span; i++) {
+		addr_set_port((struct sockaddr *)local,
+			      lo ? (uint16_t)(lo + (start + i) % span) : 0);
+		if (bind(fd, (struct sockaddr *)local, len) == 0)
+			return 0;
+		if (errno != EADDRINUSE)
+			return -errno;
+	}
+	return -EADDRINUSE;
+}
+
+static int transfer_socket(const struct server *s, struct request *r,
+			   const struct tftp_params *p)
+{
+	int fd = socket(r->local.ss_family,
+			SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int rc;
+
+	if (fd < 0)
+		return -errno;
+	rc = bind_transfer(s, fd, &r->local, r->locallen);
+	if (rc < 0) {
+		close(fd);
+		return rc;
+	}
+	/* A whole window must fit in the socket buffer to go out at once. */
+	if (p->windowsize > 1) {
+		uint64_t want = (uint64_t)p->windowsize * (p->blksize + 64);
+
+		want = want > (8u << 20) ? (8u << 20) : want;
+		if (set_int_opt(fd, SOL_SOCKET, SO_SNDBUFFORCE, (int)want) < 0)
+			(void)set_int_opt(fd, SOL_SOCKET, SO_SNDBUF, (int)want);
+	}
+	return fd;
+}
+
+/* ---- opening what a request names ------------------------------------- */
+
+static int open_for_read(struct server *s, struct request *r, struct xfer *x)
+{
+	struct stat st;
+	int fd = tftp_path_open(s->rootfd, r->name, O_RDONLY, 0,
+				s->conf->nocase, x->name, sizeof(x->name));
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (!s->conf->permissive && !(st.st_mode & S_IROTH))) {
+		close(fd);
+		return -EACCES;
+	}
+	x->file = file_get(s, fd, &st);
+	if (x->file == NULL) {
+		close(fd);
+		return -ENOMEM;
+	}
+	x->size = (uint64_t)st.st_size;
+	return 0;
+}
+
+/* Creates the temporary an upload is written to, beside its target. */
+static int make_temp(struct xfer *x, mode_t mode)
+{
+	for (int i = 0; i < 16; i++) {
+		snprintf(x->tmp, sizeof(x->tmp), ".tftpd.%08lx",
+			 (unsigned long)random());
+		x->wfd = openat(x->dirfd, x->tmp,
+				O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (x->wfd >= 0)
+			return fchmod(x->wfd, mode) < 0 ? -errno : 0;
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -EEXIST;
+}
+
+/* Checks an upload target: returns the mode to give it, or an error. */
+static int upload_mode(const struct server *s, struct xfer *x,
+		       const struct request *r, mode_t *mode)
+{
+	struct stat st;
+
+	if (fstatat(x->dirfd, x->base_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno != ENOENT)
+			return -errno;
+		if (!s->conf->create) {
+			refuse(r, TFTP_EACCESS,
+			       "creating files is not allowed");
+			return 1;
+		}
+		*mode = 0666 & ~s->conf->umask;
+		return 0;
+	}
+	if (!S_ISREG(st.st_mode))
+		return -EACCES;
+	if (!s->conf->permissive && !(st.st_mode & S_IWOTH)) {
+		refuse(r, TFTP_EEXISTS, "file exists and is not world-writable");
+		return 1;
+	}
+	*mode = st.st_mode & 07777;
+	return 0;
+}
+
+static int open_for_write(struct server *s, struct request *r, struct xfer *x)
+{
+	mode_t mode = 0600;
+	int rc;
+
+	x->dirfd = tftp_path_open_parent(s->rootfd, r->name, s->conf->nocase,
+					 x->base_name, sizeof(x->base_name));
+	if (x->dirfd < 0)
+		return x->dirfd;
+	snprintf(x->name, sizeof(x->name), "%s", r->name);
+	rc = upload_mode(s, x, r, &mode);
+	if (rc != 0)
+		return rc;
+	return make_temp(x, mode);
+}
+
+/* ---- requests --------------------------------------------------------- */
+
+static int map_name(struct server *s, struct request *r)
+{
+	char mapped[PATH_MAX];
+	const char *name = r->req.filename;
+	int rc;
+
+	if (s->remap) {
+		switch (remap_apply(s->remap, name, r->req.op == TFTP_WRQ,
+				    (struct sockaddr *)&r->peer, mapped,
+				    sizeof(mapped))) {
+		case REMAP_OK:
+			name = mapped;
+			break;
+		case REMAP_DENIED:
+			refuse(r, TFTP_EACCESS, "access denied by rules");
+			return 1;
+		default:
+			refuse(r, TFTP_EACCESS, "file name too long");
+			return 1;
+		}
+	}
+	rc = tftp_path_clean(name, strlen(name), s->rootpath, r->name,
+			     sizeof(r->name));
+	if (rc < 0) {
+		refuse_errno(r, rc);
+		return 1;
+	}
+	return 0;
+}
+
+static struct xfer *new_xfer(const struct request *r)
+{
+	struct xfer *x = calloc(1, sizeof(*x));
+
+	if (x == NULL)
+		return NULL;
+	timer_init_node(&x->timer);
+	x->fd = x->wfd = x->dirfd = -1;
+	memcpy(&x->peer, &r->peer, r->peerlen);
+	x->peerlen = r->peerlen;
+	x->op = r->req.op;
+	x->mode = r->req.mode;
+	return x;
+}
+
+static void start_xfer(struct server *s, struct request *r, struct xfer *x)
+{
+	tftp_negotiate(&r->req, &s->conf->lim, x->size, &x->p);
+	x->fd = transfer_socket(s, r, &x->p);
+	if (x->fd < 0 || watch_xfer(s, x) < 0) {
+		refuse(r, TFTP_EUNDEF, "no socket for the transfer");
+		xfer_discard_upload(x);
+		file_put(s, x->file);
+		if (x->fd >= 0)
+			close(x->fd);
+		if (x->dirfd >= 0)
+			close(x->dirfd);
+		free(x);
+		return;
+	}
+	x->next = s->xfers;
+	if (s->xfers)
+		s->xfers->prev = x;
+	s->xfers = x;
+	s->nxfers++;
+	if (s->conf->verbose)
+		log_debug("%s %s %s: blksize %u, window %u, size %llu",
+			  r->peertxt, op_name(x->op), x->name, x->p.blksize,
+			  x->p.windowsize, (unsigned long long)x->size);
+	xfer_start(x, &s->env);
+	reap(s, x);
+}
+
+static void open_request(struct server *s, struct request *r)
+{
+	struct xfer *x = new_xfer(r);
+	int rc;
+
+	if (x == NULL) {
+		refuse(r, TFTP_EUNDEF, "out of memory");
+		return;
+	}
+	rc = r->req.op == TFTP_RRQ ? open_for_read(s, r, x)
+				   : open_for_write(s, r, x);
+	if (rc < 0)
+		refuse_errno(r, rc);
+	if (rc != 0) {
+		xfer_discard_upload(x);
+		file_put(s, x->file);
+		if (x->dirfd >= 0)
+			close(x->dirfd);
+		free(x);
+		return;
+	}
+	start_xfer(s, r, x);
+}
+
+static void stray_packet(struct request *r, unsigned op)
+{
+	if (op == TFTP_ERROR)
+		return; /* never answer an error with an error */
+	if (op == TFTP_ACK || op == TFTP_DATA || op == TFTP_OACK)
+		reply_error(r, TFTP_EBADID, "no transfer in progress");
+	else
+		reply_error(r, TFTP_EBADOP, "illegal TFTP operation");
+	log_debug("%s: stray packet, opcode %u", r->peertxt, op);
+}
+
+static void handle_request(struct server *s, struct request *r, size_t len)
+{
+	struct tftp_reject why;
+	unsigned op = tftp_opcode(s->rbuf, len);
+
+	addr_format((struct sockaddr *)&r->peer, r->peertxt,
+		    sizeof(r->peertxt));
+	if (len < 2)
+		return;
+	if (op != TFTP_RRQ && op != TFTP_WRQ) {
+		stray_packet(r, op);
+		return;
+	}
+	if (tftp_parse_request(s->rbuf, len, &r->req, &why) < 0) {
+		reply_error(r, why.code, why.msg);
+		log_debug("%s: malformed request: %s", r->peertxt, why.msg);
+		return;
+	}
+	if (find_xfer(s, r))
+		return; /* a repeated request: the transfer already answers */
+	if (s->nxfers >= s->conf->max_clients) {
+		refuse(r, TFTP_EUNDEF, "server busy, try again later");
+		return;
+	}
+	if (map_name(s, r) == 0)
+		open_request(s, r);
+}
+
+/* The local address a request came to, so the transfer answers from it. */
+static void local_from_cmsg(struct msghdr *m, struct request *r)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo pi;
+			struct sockaddr_in *sin = (struct sockaddr_in *)&r->local;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			memset(sin, 0, sizeof(*sin));
+			sin->sin_family = AF_INET;
+			sin->sin_addr = pi.ipi_spec_dst;
+			r->locallen = sizeof(*sin);
+		} else if (c->cmsg_level == IPPROTO_IPV6 &&
+			   c->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo pi;
+			struct sockaddr_in6 *sin6 =
+				(struct sockaddr_in6 *)&r->local;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			memset(sin6, 0, sizeof(*sin6));
+			sin6->sin6_family = AF_INET6;
+			sin6->sin6_addr = pi.ipi6_addr;
+			if (IN6_IS_ADDR_LINKLOCAL(&pi.ipi6_addr))
+				sin6->sin6_scope_id = pi.ipi6_ifindex;
+			r->locallen = sizeof(*sin6);
+		}
+	}
+}
+
+static void listener_input(struct server *s, struct listener *ls)
+{
+	for (int i = 0; i < 64; i++) {
+		struct request r = { .ls = ls };
+		union {
+			struct cmsghdr align;
+			char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) +
+				 CMSG_SPACE(sizeof(struct in_pktinfo))];
+		} ctl;
+		struct iovec iov = { s->rbuf, sizeof(s->rbuf) };
+		struct msghdr m = {
+			.msg_name = &r.peer, .msg_namelen = sizeof(r.peer),
+			.msg_iov = &iov, .msg_iovlen = 1,
+			.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
+		};
+		ssize_t n = recvmsg(ls->fd, &m, MSG_DONTWAIT);
+
+		if (n < 0)
+			return;
+		r.peerlen = m.msg_namelen;
+		/* Without PKTINFO, answer from the wildcard address. */
+		r.local.ss_family = (sa_family_t)ls->family;
+		r.locallen = ls->family == AF_INET6
+				     ? sizeof(struct sockaddr_in6)
+				     : sizeof(struct sockaddr_in);
+		local_from_cmsg(&m, &r);
+		handle_request(s, &r, (size_t)n);
+		s->idle_since = now_us();
+	}
+}
+
+static void transfer_input(struct server *s, struct xfer *x, uint32_t events)
+{
+	if (events & EPOLLOUT) {
+		xfer_writable(x, &s->env);
+		if (x->state == XS_DONE) {
+			reap(s, x);
+			return;
+		}
+	}
+	for (int i = 0; i < 64 && (events & EPOLLIN); i++) {
+		struct sockaddr_storage from;
+		socklen_t fromlen = sizeof(from);
+		ssize_t n = recvfrom(x->fd, s->rbuf, sizeof(s->rbuf),
+				     MSG_DONTWAIT, (struct sockaddr *)&from,
+				     &fromlen);
+
+		if (n < 0)
+			break;
+		xfer_input(x, &s->env, s->rbuf, (size_t)n,
+			   (struct sockaddr *)&from, fromlen);
+		if (x->state == XS_DONE)
+			break;
+	}
+	reap(s, x);
+}
+
+/* ---- rules file --------------------------------------------------------- */
+
+static int read_rules(struct server *s, char **buf, size_t *len)
+{
+	int fd = openat(s->mapdirfd, s->mapname, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || st.st_size > REMAP_FILE_MAX) {
+		close(fd);
+		return -EFBIG;
+	}
+	*buf = malloc((size_t)st.st_size + 1);
+	n = *buf ? read(fd, *buf, (size_t)st.st_size) : -1;
+	close(fd);
+	if (n < 0) {
+		free(*buf);
+		return -EIO;
+	}
+	*len = (size_t)n;
+	return 0;
+}
+
+/* Loads or reloads -m; a broken file leaves the rules in force as they were. */
+static int load_rules(struct server *s)
+{
+	char err[256], *buf = NULL;
+	size_t len = 0;
+	struct remap *rm;
+	int rc = read_rules(s, &buf, &len);
+
+	if (rc < 0) {
+		log_err("%s: %s", s->conf->mapfile, strerror(-rc));
+		return -1;
+	}
+	rm = remap_parse(buf, len, err, sizeof(err));
+	free(buf);
+	if (rm == NULL) {
+		log_err("%s:%s%s", s->conf->mapfile,
+			strncmp(err, "line ", 5) == 0 ? "" : " ",
+			strncmp(err, "line ", 5) == 0 ? err + 5 : err);
+		return -1;
+	}
+	remap_free(s->remap);
+	s->remap = rm;
+	return 0;
+}
+
+static int open_rules(struct server *s)
+{
+	const char *slash = strrchr(s->conf->mapfile, '/');
+	char dir[PATH_MAX];
+
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		snprintf(dir, sizeof(dir), "%.*s",
+			 (int)(slash - s->conf->mapfile + (slash == s->conf->mapfile)),
+			 s->conf->mapfile);
+	snprintf(s->mapname, sizeof(s->mapname), "%s",
+		 slash ? slash + 1 : s->conf->mapfile);
+	/* Kept open so SIGHUP can reread it from inside a chroot. */
+	s->mapdirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s->mapdirfd < 0) {
+		log_err("%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	return load_rules(s);
+}
+
+/* ---- signals and the loop --------------------------------------------- */
+
+static int setup_signals(struct server *s)
+{
+	sigset_t set;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	s->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (s->sigfd < 0)
+		return -errno;
+	return watch(s, s->sigfd, TAG_SIGNAL, EPOLLIN);
+}
+
+/* Returns true when the process should stop. */
+static bool signal_input(struct server *s)
+{
+	struct signalfd_siginfo si;
+
+	while (read(s->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo != SIGHUP) {
+			log_notice("signal %u, exiting", si.ssi_signo);
+			return true;
+		}
+		if (s->conf->mapfile && load_rules(s) == 0)
+			log_notice("%s: rules reloaded", s->conf->mapfile);
+	}
+	return false;
+}
+
+static int loop_timeout(const struct server *s)
+{
+	struct timer_node *t = timer_first(&s->timers);
+	uint64_t now = now_us(), due = UINT64_MAX;
+
+	if (t)
+		due = t->when;
+	if (s->inetd && s->nxfers == 0) {
+		uint64_t idle = s->idle_since +
+				(uint64_t)s->conf->idle_timeout * 1000000;
+		due = idle < due ? idle : due;
+	}
+	if (due == UINT64_MAX)
+		return -1;
+	return due <= now ? 0 : (int)((due - now + 999) / 1000);
+}
+
+static void run_timers(struct server *s)
+{
+	uint64_t now = now_us();
+	struct timer_node *t;
+
+	while ((t = timer_first(&s->timers)) && t->when <= now) {
+		struct xfer *x = (struct xfer *)t;
+
+		timer_cancel(&s->timers, t);
+		xfer_timeout(x, &s->env);
+		reap(s, x);
+	}
+}
+
+static bool idle_expired(const struct server *s)
+{
+	return s->inetd && s->nxfers == 0 &&
+	       now_us() - s->idle_since >=
+		       (uint64_t)s->conf->idle_timeout * 1000000;
+}
+
+static int serve(struct server *s)
+{
+	struct epoll_event evs[64];
+
+	for (;;) {
+		int n = epoll_wait(s->epfd, evs, 64, loop_timeout(s));
+
+		if (n < 0 && errno != EINTR) {
+			log_err("epoll_wait: %s", strerror(errno));
+			return EXIT_FAIL;
+		}
+		for (int i = 0; i < n; i++) {
+			uint64_t tag = evs[i].data.u64;
+
+			if (tag == TAG_SIGNAL) {
+				if (signal_input(s))
+					return EXIT_OK;
+			} else if (tag < TAG_LIMIT) {
+				listener_input(s, &s->ls[tag]);
+			} else {
+				transfer_input(s, evs[i].data.ptr,
+					       evs[i].events);
+			}
+		}
+		run_timers(s);
+		if (idle_expired(s))
+			return EXIT_OK;
+	}
+}
+
+/* ---- setting up ---------------------------------------------------------- */
+
+static int prepare_listener(struct listener *l, int fd, int family)
+{
+	l->fd = fd;
+	l->family = family;
+	if (family == AF_INET6)
+		return set_int_opt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
+	return set_int_opt(fd, IPPROTO_IP, IP_PKTINFO, 1);
+}
+
+static int open_listener(struct server *s, const struct sockaddr_storage *ss,
+			 socklen_t len, bool v6only)
+{
+	char txt[ADDR_STRLEN];
+	int fd = socket(ss->ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			0);
+
+	if (fd < 0)
+		return -errno;
+	(void)set_int_opt(fd, SOL_SOCKET, SO_REUSEADDR, 1);
+	if (ss->ss_family == AF_INET6)
+		(void)set_int_opt(fd, IPPROTO_IPV6, IPV6_V6ONLY, v6only);
+	if (bind(fd, (const struct sockaddr *)ss, len) < 0 ||
+	    prepare_listener(&s->ls[s->nls], fd, ss->ss_family) < 0) {
+		int err = errno;
+
+		log_err("bind %s: %s",
+			addr_format((const struct sockaddr *)ss, txt, sizeof(txt)),
+			strerror(err));
+		close(fd);
+		return -err;
+	}
+	s->nls++;
+	return 0;
+}
+
+static int open_listeners(struct server *s)
+{
+	const struct tftpd_conf *c = s->conf;
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	if (c->address || c->family != AF_UNSPEC) {
+		if (addr_parse(c->address ? c->address : "", c->family, 69, &ss,
+			       &len) < 0) {
+			log_err("-a %s: not an address[:port]", c->address);
+			return -EINVAL;
+		}
+		return open_listener(s, &ss, len, true);
+	}
+	addr_parse("", AF_INET, 69, &ss, &len);
+	if (open_listener(s, &ss, len, true) < 0)
+		return -1;
+	addr_parse("", AF_INET6, 69, &ss, &len);
+	if (open_listener(s, &ss, len, true) < 0)
+		log_warn("IPv6 unavailable, serving IPv4 only");
+	return 0;
+}
+
+/* inetd "dgram udp wait" hands over the bound socket as stdin. */
+static bool adopt_inetd(struct server *s)
+{
+	int type = 0;
+	socklen_t tlen = sizeof(type);
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockopt(0, SOL_SOCKET, SO_TYPE, &type, &tlen) < 0 ||
+	    type != SOCK_DGRAM ||
+	    getsockname(0, (struct sockaddr *)&ss, &len) < 0)
+		return false;
+	fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
+	if (prepare_listener(&s->ls[0], 0, ss.ss_family) < 0)
+		return false;
+	s->nls = 1;
+	return true;
+}
+
+static int open_root(struct server *s)
+{
+	const char *dir = s->conf->dir;
+
+	if (realpath(dir, s->rootpath) == NULL) {
+		log_err("%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	s->rootfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s->rootfd < 0) {
+		log_err("%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int go_background(const struct server *s)
+{
+	const struct tftpd_conf *c = s->conf;
+	int rc;
+
+	if (s->inetd)
+		log_open(log_ident(), LOG_TO_SYSLOG, LOG_DAEMON);
+	if (c->daemonize) {
+		rc = daemon_start(LOG_DAEMON);
+		if (rc < 0) {
+			log_err("cannot become a daemon: %s", strerror(-rc));
+			return -1;
+		}
+	}
+	if (c->pidfile && (rc = pidfile_write(c->pidfile)) < 0) {
+		log_err("%s: %s", c->pidfile, strerror(-rc));
+		return -1;
+	}
+	return 0;
+}
+
+static int drop_privileges(const struct server *s)
+{
+	const char *why = "";
+	bool chroot_it = s->conf->secure && geteuid() == 0;
+	int rc = priv_drop(s->conf->user, chroot_it ? s->rootpath : NULL, &why);
+
+	if (rc < 0) {
+		log_err("dropping privileges: %s: %s", why, strerror(-rc));
+		return -1;
+	}
+	return 0;
+}
+
+static int setup(struct server *s)
+{
+	const struct tftpd_conf *c = s->conf;
+
+	srandom((unsigned)(now_us() ^ (uint64_t)getpid()));
+	s->inetd = !c->standalone && adopt_inetd(s);
+	if (!s->inetd && open_listeners(s) < 0)
+		return -1;
+	if (open_root(s) < 0 || (c->mapfile && open_rules(s) < 0))
+		return -1;
+	s->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (s->epfd < 0 || setup_signals(s) < 0)
+		return -1;
+	for (int i = 0; i < s->nls; i++)
+		if (watch(s, s->ls[i].fd, (uint64_t)i, EPOLLIN) < 0)
+			return -1;
+	if (go_background(s) < 0 || drop_privileges(s) < 0)
+		return -1;
+	s->env.scratch = malloc(SCRATCH_LEN);
+	return s->env.scratch ? 0 : -1;
+}
+
+static void teardown(struct server *s)
+{
+	while (s->xfers) {
+		s->xfers->result = s->xfers->result ? s->xfers->result
+						    : "server stopping";
+		xfer_free(s, s->xfers);
+	}
+	timer_heap_free(&s->timers);
+	remap_free(s->remap);
+	free(s->env.scratch);
+}
+
+int tftpd_main(const struct tftpd_conf *conf)
+{
+	struct server *s = calloc(1, sizeof(*s));
+	int rc = EXIT_FAIL;
+
+	if (s == NULL)
+		return EXIT_FAIL;
+	s->conf = conf;
+	s->epfd = s->sigfd = s->rootfd = s->mapdirfd = -1;
+	s->env = (struct xfer_env){
+		.timers = &s->timers,
+		.scratch_len = SCRATCH_LEN,
+		.base_timeout_us = conf->retransmit_us,
+		.max_retries = conf->max_retries,
+		.verbose = conf->verbose,
+		.want_write = want_write,
+		.srv = s,
+	};
+	log_set_level(conf->verbose ? LOG_DEBUG : LOG_INFO);
+	if (setup(s) == 0) {
+		s->idle_since = now_us();
+		log_notice("serving %s%s", s->rootpath,
+			   s->inetd ? " (inetd)" : "");
+		rc = serve(s);
+	}
+	teardown(s);
+	free(s);
+	return rc;
+}

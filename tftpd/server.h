@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The tftpd event loop: one process, one epoll, a socket per transfer. */
+#ifndef TFTPD_SERVER_H
+#define TFTPD_SERVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "tftp.h"
+
+/* Everything the command line decides. */
+struct tftpd_conf {
+	const char *dir;          /* root of the served tree */
+	const char *address;      /* -a ADDR[:PORT], NULL for the wildcard */
+	int family;               /* AF_UNSPEC, AF_INET (-4) or AF_INET6 (-6) */
+	bool standalone;          /* -l or -L (else inetd when stdin is UDP) */
+	bool daemonize;           /* -l */
+	bool secure;              /* -s: chroot when root */
+	bool create;              /* -c */
+	bool permissive;          /* -p: skip world-readable/writable checks */
+	bool nocase;              /* case-insensitive fallback (default on) */
+	const char *user;         /* -u, default nobody */
+	mode_t umask;             /* -U, for created files */
+	struct tftp_limits lim;   /* -B, -W, -r */
+	uint16_t port_lo, port_hi; /* -R, 0:0 for ephemeral */
+	const char *mapfile;      /* -m */
+	unsigned idle_timeout;    /* -t, seconds, inetd mode */
+	uint64_t retransmit_us;   /* -T */
+	unsigned max_retries;     /* --retries */
+	unsigned max_clients;     /* --max-clients */
+	const char *pidfile;      /* -P */
+	int verbose;              /* -v, repeatable */
+};
+
+/*
+ * Opens the listening socket(s) (or adopts stdin in inetd mode), the root
+ * directory and the rules file, drops privileges and serves until a
+ * signal (standalone) or until idle (inetd).  Returns an exit status.
+ */
+int tftpd_main(const struct tftpd_conf *conf);
+
+#endif
