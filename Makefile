@@ -123,10 +123,11 @@ fuzz: deps
 
 FUZZ_BINS := $(FUZZ_SRCS:%.c=$(B)/%)
 fuzz-build: $(FUZZ_BINS)
-$(B)/tests/fuzz/%: tests/fuzz/%.c $$($$(call unit_tool,$$(patsubst fuzz_%,%,$$*))_CORE) $(LIBNB)
+$(B)/tests/fuzz/%: tests/fuzz/%.c $$($$(call unit_tool,$$(subst fuzz_,,$$*))_CORE) $(LIBNB)
 	@mkdir -p $(@D)
 	$(CC) $(NB_CFLAGS) $(CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ \
-	    $^ $($(call unit_tool,$(patsubst fuzz_%,%,$*))_LIBS) $(POPT_LIBS)
+	    $(filter %.c %.o %.a,$^) \
+	    $($(call unit_tool,$(patsubst fuzz_%,%,$*))_LIBS) $(POPT_LIBS)
 
 # --- everything else --------------------------------------------------------
 
@@ -144,6 +145,11 @@ bench: deps deps-bench all
 	    [ -f "$$b" ] && [ -x "$$b" ] || continue; n=$$((n + 1)); \
 	    echo "== $$b"; NB_BIN=$(abspath $(B)) "$$b"; \
 	done; [ $$n -gt 0 ] || echo "bench: no benchmarks yet"
+
+# The load client bench/tftpd drives (it builds it through this rule).
+$(B)/bench/tftp-load: bench/tftp-load.c
+	@mkdir -p $(@D)
+	$(CC) $(NB_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR)

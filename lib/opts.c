@@ -45,28 +45,41 @@ void opts_usage_error(poptContext ctx, const char *fmt, ...)
 	exit(EXIT_USAGE);
 }
 
-poptContext opts_parse(const char *prog, int argc, char **argv,
-		       const struct poptOption *table, const char *args_help)
+poptContext opts_context(const char *prog, int argc, char **argv,
+			 const struct poptOption *table, const char *args_help)
 {
 	/* popt never writes through argv; it only wants the const spelling. */
 	poptContext ctx = poptGetContext(prog, argc, (const char **)(void *)argv,
-					  table, 0);
-	int rc;
+					 table, 0);
 
 	if (args_help)
 		poptSetOtherOptionHelp(ctx, args_help);
-	while ((rc = poptGetNextOpt(ctx)) > 0) {
-		if (rc == OPT_VERSION) {
-			printf("%s (netboot suite) %s\n", prog,
-			       NETBOOT_VERSION);
-			poptFreeContext(ctx);
-			exit(EXIT_OK);
-		}
+	return ctx;
+}
+
+int opts_next(poptContext ctx, const char *prog)
+{
+	int rc;
+
+	while ((rc = poptGetNextOpt(ctx)) == OPT_VERSION) {
+		printf("%s (netboot suite) %s\n", prog, NETBOOT_VERSION);
+		poptFreeContext(ctx);
+		exit(EXIT_OK);
 	}
 	if (rc < -1)
 		opts_usage_error(ctx, "%s: %s",
 				 poptBadOption(ctx, POPT_BADOPTION_NOALIAS),
 				 poptStrerror(rc));
+	return rc;
+}
+
+poptContext opts_parse(const char *prog, int argc, char **argv,
+		       const struct poptOption *table, const char *args_help)
+{
+	poptContext ctx = opts_context(prog, argc, argv, table, args_help);
+
+	while (opts_next(ctx, prog) > 0)
+		;
 	return ctx;
 }
 

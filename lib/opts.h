@@ -35,6 +35,16 @@ extern struct poptOption opts_common[];
 	{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, opts_common, 0, \
 	  "Common options:", NULL }
 
+/* A popt context over argv (popt's const spelling handled here). */
+poptContext opts_context(const char *prog, int argc, char **argv,
+			 const struct poptOption *table, const char *args_help);
+
+/*
+ * The next option value a tool asked to see (> 0), or -1 at the end;
+ * --version and bad options are handled here (exit 0 and exit 2).
+ */
+int opts_next(poptContext ctx, const char *prog);
+
 /*
  * Runs popt over argv: exits 0 after --help/--usage/--version, exits 2 with
  * a one-line message on a bad option.  Returns the context for leftover

@@ -304,7 +304,7 @@ static int transfer_socket(const struct server *s, struct request *r,
 static int open_for_read(struct server *s, struct request *r, struct xfer *x)
 {
 	struct stat st;
-	int fd = tftp_path_open(s->rootfd, r->name, O_RDONLY, 0,
+	int fd = tftp_path_open(s->rootfd, r->name, O_RDONLY | O_NONBLOCK, 0,
 				s->conf->nocase, x->name, sizeof(x->name));
 
 	if (fd < 0)
