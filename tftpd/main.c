@@ -84,6 +84,13 @@ static void set_defaults(struct tftpd_conf *c)
 	c->umask = 022;
 	c->lim.max_blksize = TFTP_BLKSIZE_MAX;
 	c->lim.max_window = 64;
+	/*
+	 * A window must fit the receiver's socket buffer or most of it is
+	 * dropped on arrival and every window ends in a timeout.  A kernel
+	 * charges up to twice the payload per datagram, so 64 KiB of payload
+	 * fits Linux's default 208 KiB receive buffer with room to spare.
+	 */
+	c->lim.max_window_bytes = 64 * 1024;
 	c->idle_timeout = 900;
 	c->retransmit_us = 1000000;
 	c->max_retries = 6;
@@ -153,7 +160,7 @@ int main(int argc, char **argv)
 		{ "refuse", 'r', POPT_ARG_STRING, &refuse, OPT_REFUSE, "Never negotiate this option (repeatable)", "OPTION" },
 		{ "timeout", 't', POPT_ARG_STRING, &r.idle, 0, "inetd mode: exit after this long idle (default 900)", "SECS" },
 		{ "retransmit", 'T', POPT_ARG_STRING, &r.retransmit, 0, "First retransmit timeout (default 1000000)", "USECS" },
-		{ "retries", '\0', POPT_ARG_STRING, &r.retries, 0, "Retransmissions before giving up (default 6)", "N" },
+		{ "retries", '\0', POPT_ARG_STRING, &r.retries, 0, "Give up after N retransmit timeouts (-T) without progress (default 6)", "N" },
 		{ "max-clients", '\0', POPT_ARG_STRING, &r.max_clients, 0, "Concurrent transfers (default 2000)", "N" },
 		{ "case-sensitive", '\0', POPT_ARG_NONE, &r.case_sensitive, 0, "No case-insensitive fallback for missing names", NULL },
 		{ "pidfile", 'P', POPT_ARG_STRING, &r.pidfile, 0, "Write the process id here", "FILE" },

@@ -142,8 +142,13 @@ void tftp_negotiate(const struct tftp_req *req, const struct tftp_limits *lim,
 	/* netascii changes lengths: a window could not be resent exactly. */
 	if ((asked & (1u << TFTP_OPT_WINDOWSIZE)) &&
 	    req->mode == TFTP_MODE_OCTET) {
+		unsigned cap = lim->max_window;
+
+		if (lim->max_window_bytes &&
+		    cap > lim->max_window_bytes / out->blksize)
+			cap = lim->max_window_bytes / out->blksize;
 		out->windowsize = clamp_u(req->val[TFTP_OPT_WINDOWSIZE],
-					  TFTP_WINDOW_MIN, lim->max_window);
+					  TFTP_WINDOW_MIN, cap ? cap : 1);
 		out->oack |= 1u << TFTP_OPT_WINDOWSIZE;
 	}
 	out->timeout_us = negotiated_timeout(req, asked, &out->oack);

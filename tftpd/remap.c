@@ -36,6 +36,7 @@ static const struct {
 	{ 'e', RULE_EXIT },    { 's', RULE_RESTART }, { 'a', RULE_ABORT },
 	{ 'G', RULE_GET },     { 'P', RULE_PUT },     { '~', RULE_INVERT },
 };
+#define NFLAGS (sizeof(flag_table) / sizeof(flag_table[0]))
 
 /* \0 and \1..\9: the whole match and nine groups. */
 #define REMAP_NMATCH 10
@@ -115,10 +116,9 @@ static int parse_flags(const struct field *f, unsigned *flags,
 		size_t k = 0;
 		char esc[LOG_ESCAPE_SIZE(1)];
 
-		while (k < sizeof(flag_table) / sizeof(flag_table[0]) &&
-		       flag_table[k].c != f->s[i])
+		while (k < NFLAGS && flag_table[k].c != f->s[i])
 			k++;
-		if (k == sizeof(flag_table) / sizeof(flag_table[0])) {
+		if (k == NFLAGS) {
 			set_msg(pe, "unknown flag '%s'",
 				log_escape(esc, sizeof(esc), f->s + i, 1));
 			return -1;
@@ -171,11 +171,13 @@ static char *regex_text(const struct field *f)
 
 /*
  * regcomp(3) in glibc spells out repetitions (x{3} becomes xxx, x+ becomes
- * xx*), so stacked or nested counts grow the compiled form exponentially:
- * a hundred bytes of "((a+)+)+..." take gigabytes.  regex_too_big()
- * estimates the expanded size first; real rules stay far below the limit.
+ * xx*), so stacked or nested counts grow the compiled form exponentially
+ * ("((a+)+)+..." of a hundred bytes takes gigabytes), and its work on
+ * optional parts grows with the square of their number ("(a*){5000}"
+ * takes seconds and gigabytes).  regex_too_big() estimates the expanded
+ * size first; rules people write stay far below the limit.
  */
-#define REGEX_COST_MAX 10000
+#define REGEX_COST_MAX 1000
 #define REGEX_DEPTH_MAX 64
 #define REGEX_COUNT_MAX 100000
 
@@ -195,12 +197,15 @@ static const char *skip_bracket(const char *p)
 	while (*p != '\0' && *p != ']') {
 		char end = p[1];
 
-		if (p[0] == '[' && (end == ':' || end == '=' || end == '.')) {
-			for (p += 2; *p != '\0' && !(p[0] == end && p[1] == ']');)
-				p++;
-			p += *p != '\0' ? 2 : 0;
-		} else {
+		if (p[0] != '[' || (end != ':' && end != '=' && end != '.')) {
 			p++;
+			continue;
+		}
+		for (p += 2; *p != '\0'; p++) {
+			if (p[0] == end && p[1] == ']') {
+				p += 2;
+				break;
+			}
 		}
 	}
 	return *p != '\0' ? p + 1 : p;
@@ -390,14 +395,14 @@ static struct remap *parse_rules(const char *buf, size_t len,
 				 struct parse_err *pe)
 {
 	struct remap *rm = calloc(1, sizeof(*rm));
-	const char *p = buf, *end = buf + len;
+	const char *p = buf, *end = buf ? buf + len : buf;
 
 	pe->line = 0;
 	if (rm == NULL) {
 		set_msg(pe, "out of memory");
 		return NULL;
 	}
-	while (len > 0 && p < end) {
+	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *eol = nl ? nl : end;
 
@@ -670,8 +675,8 @@ enum remap_result remap_apply(const struct remap *rm, const char *name,
 		out[0] = '\0';
 	if (len >= REMAP_NAME_MAX)
 		return REMAP_TOOLONG;
-	memcpy(wk.buf[0], name, len + 1);
 	wk.cur = 0;
+	memcpy(wk.buf[wk.cur], name, len + 1);
 	peer_text_init(&wk.pt, peer);
 	res = run_rules(rm, is_write, &wk);
 	if (res != REMAP_OK)

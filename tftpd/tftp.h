@@ -93,6 +93,7 @@ struct tftp_params {
 struct tftp_limits {
 	unsigned max_blksize;     /* -B */
 	unsigned max_window;      /* -W */
+	unsigned max_window_bytes; /* window x blksize cap, 0 for none */
 	unsigned refused;         /* -r: options never negotiated (bits) */
 };
 

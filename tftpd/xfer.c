@@ -38,6 +38,16 @@ static void send_oack(struct xfer *x)
 	uint8_t pkt[512];
 
 	send_pkt(x, pkt, tftp_build_oack(pkt, sizeof(pkt), &x->p));
+	x->sent_us = now_us();
+}
+
+/* An upload's ACK: what the next DATA's round trip is timed from. */
+static void wrq_ack(struct xfer *x, uint16_t block)
+{
+	send_ack(x, block);
+	x->acked = x->expect - 1;
+	x->sent_us = now_us();
+	x->rtt_pending = true;
 }
 
 static void finish(struct xfer *x, const char *result)
@@ -58,14 +68,50 @@ static void fail(struct xfer *x, enum tftp_errcode code, const char *msg)
 	finish(x, msg);
 }
 
-/* Retransmit timeout for the next wait: doubles per try, up to 4x. */
+/*
+ * Retransmit timeouts adapt to the path as TCP's do (RFC 6298): a lost
+ * block costs a few round trips, not a whole second, which is what keeps
+ * lossy links and overrun receivers from collapsing.  Each timeout in a
+ * row doubles the wait, up to -T.  A client that chose a timeout gets it.
+ */
+#define RTO_MIN_US 20000
+
 static uint64_t wait_us(const struct xfer *x, const struct xfer_env *env)
 {
-	unsigned shift = x->tries < 2 ? x->tries : 2;
+	uint64_t cap = env->base_timeout_us, rto;
 
 	if (x->p.timeout_us)
-		return x->p.timeout_us; /* the client chose it: keep it */
-	return env->base_timeout_us << shift;
+		return x->p.timeout_us;
+	rto = x->srtt_us ? x->srtt_us + 4 * x->rttvar_us : cap;
+	rto = rto < RTO_MIN_US ? RTO_MIN_US : rto;
+	rto <<= x->tries < 16 ? x->tries : 16;
+	return rto < cap ? rto : cap;
+}
+
+/* One round-trip sample, unless what it times was sent twice (Karn). */
+static void rtt_sample(struct xfer *x)
+{
+	uint64_t r = now_us() - x->sent_us;
+	uint64_t err;
+
+	if (x->resent)
+		return;
+	if (x->srtt_us == 0) {
+		x->srtt_us = r;
+		x->rttvar_us = r / 2;
+		return;
+	}
+	err = r > x->srtt_us ? r - x->srtt_us : x->srtt_us - r;
+	x->rttvar_us = (3 * x->rttvar_us + err) / 4;
+	x->srtt_us = (7 * x->srtt_us + r) / 8;
+}
+
+static void progress(struct xfer *x)
+{
+	rtt_sample(x);
+	x->tries = 0;
+	x->resent = false;
+	x->progress_us = now_us();
 }
 
 static void arm(struct xfer *x, const struct xfer_env *env, uint64_t us)
@@ -184,10 +230,30 @@ static void rrq_send_netascii(struct xfer *x, const struct xfer_env *env)
 
 static void rrq_send(struct xfer *x, const struct xfer_env *env)
 {
+	x->sent_us = now_us();
 	if (x->mode == TFTP_MODE_NETASCII)
 		rrq_send_netascii(x, env);
 	else
 		rrq_send_octet(x, env);
+}
+
+/*
+ * A repeated ACK.  In lock step it is only an echo of one already acted
+ * upon, and answering it would double every packet from then on (the
+ * Sorcerer's Apprentice): ignore it, the timer resends.  With a window, a
+ * receiver repeats its last in-order block to say it saw a gap (RFC 7440);
+ * the window is resent once per position, never more, so stale repeats
+ * cannot multiply the traffic either.
+ */
+static void rrq_dup_ack(struct xfer *x, const struct xfer_env *env)
+{
+	if (x->p.windowsize == 1 || x->gap_resent || x->blocked)
+		return;
+	x->gap_resent = true;
+	x->retrans++;
+	x->resent = true;
+	x->sent = x->base;
+	rrq_send(x, env);
 }
 
 static void rrq_ack(struct xfer *x, const struct xfer_env *env, uint16_t blk)
@@ -198,14 +264,17 @@ static void rrq_ack(struct xfer *x, const struct xfer_env *env, uint16_t blk)
 		if (blk != 0)
 			return;
 		x->state = XS_RUN;
-		x->tries = 0;
+		progress(x);
 		rrq_send(x, env);
 		return;
 	}
 	k = lo + (uint16_t)(blk - (uint16_t)lo);
-	/* A duplicate or unknown ACK changes nothing: only a timeout resends. */
-	if (k == lo || k > hi)
+	if (k > hi)
+		return; /* not a block of this window */
+	if (k == lo) {
+		rrq_dup_ack(x, env);
 		return;
+	}
 	if (x->mode == TFTP_MODE_NETASCII) {
 		x->na_at_base = x->na_next;
 		x->na_off_base = x->na_off_next;
@@ -214,13 +283,16 @@ static void rrq_ack(struct xfer *x, const struct xfer_env *env, uint16_t blk)
 		x->bytes = min64(k * x->p.blksize, x->size);
 	}
 	x->base = k + 1;
-	x->tries = 0;
+	progress(x);
+	x->gap_resent = false;
 	if (k == x->last) {
 		finish(x, "ok");
 		return;
 	}
-	if (k < hi)
+	if (k < hi) {
 		x->sent = x->base; /* the rest of the window was lost */
+		x->resent = true;
+	}
 	if (!x->blocked || k < hi)
 		rrq_send(x, env);
 }
@@ -327,8 +399,8 @@ static void wrq_data(struct xfer *x, const struct xfer_env *env, uint16_t blk,
 		 * so a window of strays does not become a burst of ACKs.
 		 */
 		if (blk == last_in || x->told != x->expect) {
-			send_ack(x, last_in);
-			x->acked = x->expect - 1;
+			wrq_ack(x, last_in);
+			x->resent = true;
 			x->told = x->expect;
 		}
 		return;
@@ -345,15 +417,17 @@ static void wrq_data(struct xfer *x, const struct xfer_env *env, uint16_t blk,
 	}
 	x->bytes = x->woff;
 	x->expect++;
+	if (x->rtt_pending)
+		progress(x);
+	x->rtt_pending = false;
 	x->tries = 0;
+	x->progress_us = now_us();
 	if (len < x->p.blksize) {
 		wrq_last_block(x, env, blk);
 		return;
 	}
-	if (x->expect - 1 - x->acked >= x->p.windowsize) {
-		send_ack(x, blk);
-		x->acked = x->expect - 1;
-	}
+	if (x->expect - 1 - x->acked >= x->p.windowsize)
+		wrq_ack(x, blk);
 	arm(x, env, wait_us(x, env));
 }
 
@@ -361,7 +435,7 @@ static void wrq_data(struct xfer *x, const struct xfer_env *env, uint16_t blk,
 
 void xfer_start(struct xfer *x, const struct xfer_env *env)
 {
-	x->started_us = now_us();
+	x->started_us = x->progress_us = now_us();
 	x->base = x->sent = x->expect = 1;
 	x->acked = 0;
 	x->last = UINT64_MAX;
@@ -378,7 +452,7 @@ void xfer_start(struct xfer *x, const struct xfer_env *env)
 	if (x->op == TFTP_RRQ) {
 		rrq_send(x, env);
 	} else {
-		send_ack(x, 0);
+		wrq_ack(x, 0);
 		arm(x, env, wait_us(x, env));
 	}
 }
@@ -454,16 +528,20 @@ void xfer_writable(struct xfer *x, const struct xfer_env *env)
 
 void xfer_timeout(struct xfer *x, const struct xfer_env *env)
 {
+	uint64_t quiet = now_us() - x->progress_us;
+
 	if (x->state == XS_DALLY) {
 		x->state = XS_DONE;
 		return;
 	}
-	if (++x->tries > env->max_retries) {
+	if (quiet >= (uint64_t)env->max_retries * env->base_timeout_us) {
 		xfer_discard_upload(x);
 		finish(x, "timed out");
 		return;
 	}
+	x->tries++;
 	x->retrans++;
+	x->resent = true;
 	if (x->state == XS_OACK) {
 		send_oack(x);
 		arm(x, env, wait_us(x, env));
@@ -471,8 +549,7 @@ void xfer_timeout(struct xfer *x, const struct xfer_env *env)
 		x->sent = x->base;
 		rrq_send(x, env);
 	} else {
-		send_ack(x, (uint16_t)(x->expect - 1));
-		x->acked = x->expect - 1;
+		wrq_ack(x, (uint16_t)(x->expect - 1));
 		arm(x, env, wait_us(x, env));
 	}
 }

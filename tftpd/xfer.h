@@ -66,6 +66,7 @@ struct xfer {
 	uint64_t sent;            /* one past the last block sent */
 	uint64_t last;            /* final block, UINT64_MAX until known */
 	bool blocked;             /* socket full: resume on EPOLLOUT */
+	bool gap_resent;          /* window resent for a gap at this base */
 	struct na_enc na_at_base; /* netascii: encoder state at block base */
 	uint64_t na_off_base;     /* netascii: source offset at block base */
 	struct na_enc na_next;
@@ -87,6 +88,11 @@ struct xfer {
 	uint64_t bytes;
 	uint64_t retrans;
 	unsigned tries;           /* consecutive timeouts */
+	uint64_t sent_us;         /* when the awaited packet(s) went out */
+	bool resent;              /* ...more than once: no RTT sample */
+	bool rtt_pending;         /* WRQ: next DATA times our last ACK */
+	uint64_t srtt_us, rttvar_us;
+	uint64_t progress_us;     /* last time the transfer moved */
 	uint64_t started_us;
 	uint64_t ended_us;        /* when the result was known */
 	const char *result;       /* NULL while running */
