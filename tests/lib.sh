@@ -594,6 +594,10 @@ if [ -z "${NB_SRC-}" ]; then
 fi
 NB_BIN=${NB_BIN:-$NB_SRC/build}
 export NB_SRC NB_BIN
+# Daemons chroot and drop privileges, after which LeakSanitizer can no
+# longer read /proc and fails the process: leaks are checked by unit tests.
+ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+export ASAN_OPTIONS
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/nbt.XXXXXX") || {
 	echo "Bail out! mktemp -d failed"

@@ -159,7 +159,7 @@ int main(int argc, char **argv)
 		{ "map-file", 'm', POPT_ARG_STRING, &r.mapfile, 0, "File name remapping rules (reread on SIGHUP)", "FILE" },
 		{ "refuse", 'r', POPT_ARG_STRING, &refuse, OPT_REFUSE, "Never negotiate this option (repeatable)", "OPTION" },
 		{ "timeout", 't', POPT_ARG_STRING, &r.idle, 0, "inetd mode: exit after this long idle (default 900)", "SECS" },
-		{ "retransmit", 'T', POPT_ARG_STRING, &r.retransmit, 0, "First retransmit timeout (default 1000000)", "USECS" },
+		{ "retransmit", 'T', POPT_ARG_STRING, &r.retransmit, 0, "Longest retransmit timeout; shorter ones adapt to the round trip (default 1000000)", "USECS" },
 		{ "retries", '\0', POPT_ARG_STRING, &r.retries, 0, "Give up after N retransmit timeouts (-T) without progress (default 6)", "N" },
 		{ "max-clients", '\0', POPT_ARG_STRING, &r.max_clients, 0, "Concurrent transfers (default 2000)", "N" },
 		{ "case-sensitive", '\0', POPT_ARG_NONE, &r.case_sensitive, 0, "No case-insensitive fallback for missing names", NULL },

@@ -339,6 +339,29 @@ static int make_temp(struct xfer *x, mode_t mode)
 	return -EEXIST;
 }
 
+/*
+ * Whether an existing target can be replaced by renaming a temporary over
+ * it: not in a directory we cannot write, nor in a sticky one (/tmp style)
+ * where only the owner may replace it.
+ */
+static bool can_replace(const struct xfer *x, const struct stat *target)
+{
+	struct stat dir;
+
+	if (fstat(x->dirfd, &dir) < 0 || faccessat(x->dirfd, ".", W_OK,
+						   AT_EACCESS) < 0)
+		return false;
+	return !(dir.st_mode & S_ISVTX) || target->st_uid == geteuid();
+}
+
+/* Overwrites in place what cannot be replaced: flushed before the ACK. */
+static int open_in_place(struct xfer *x)
+{
+	x->wfd = openat(x->dirfd, x->base_name,
+			O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	return x->wfd < 0 ? -errno : 0;
+}
+
 /* Checks an upload target: returns the mode to give it, or an error. */
 static int upload_mode(const struct server *s, struct xfer *x,
 		       const struct request *r, mode_t *mode)
@@ -363,6 +386,7 @@ static int upload_mode(const struct server *s, struct xfer *x,
 		return 1;
 	}
 	*mode = st.st_mode & 07777;
+	x->inplace = !can_replace(x, &st);
 	return 0;
 }
 
@@ -379,7 +403,7 @@ static int open_for_write(struct server *s, struct request *r, struct xfer *x)
 	rc = upload_mode(s, x, r, &mode);
 	if (rc != 0)
 		return rc;
-	return make_temp(x, mode);
+	return x->inplace ? open_in_place(x) : make_temp(x, mode);
 }
 
 /* ---- requests --------------------------------------------------------- */
@@ -590,7 +614,13 @@ static void transfer_input(struct server *s, struct xfer *x, uint32_t events)
 			return;
 		}
 	}
-	for (int i = 0; i < 64 && (events & EPOLLIN); i++) {
+	/*
+	 * A reader gets one ACK per window: read it and go, level-triggered
+	 * epoll says if there is more.  An upload drains its window at once.
+	 */
+	int batch = x->op == TFTP_RRQ ? 1 : 64;
+
+	for (int i = 0; i < batch && (events & EPOLLIN); i++) {
 		struct sockaddr_storage from;
 		socklen_t fromlen = sizeof(from);
 		ssize_t n = recvfrom(x->fd, s->rbuf, sizeof(s->rbuf),

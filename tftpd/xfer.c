@@ -304,7 +304,8 @@ void xfer_discard_upload(struct xfer *x)
 	if (x->wfd >= 0) {
 		close(x->wfd);
 		x->wfd = -1;
-		unlinkat(x->dirfd, x->tmp, 0);
+		if (!x->inplace)
+			unlinkat(x->dirfd, x->tmp, 0);
 	}
 }
 
@@ -312,9 +313,16 @@ static int commit_upload(struct xfer *x)
 {
 	int rc = 0;
 
-	if (fsync(x->wfd) < 0 || close(x->wfd) < 0)
+	/* In place, the old tail goes only now that the new content is in. */
+	if (x->inplace && ftruncate(x->wfd, (off_t)x->woff) < 0)
+		rc = -errno;
+	if (rc == 0 && fsync(x->wfd) < 0)
+		rc = -errno;
+	if (close(x->wfd) < 0 && rc == 0)
 		rc = -errno;
 	x->wfd = -1;
+	if (x->inplace)
+		return rc;
 	if (rc == 0 && renameat(x->dirfd, x->tmp, x->dirfd, x->base_name) < 0)
 		rc = -errno;
 	if (rc < 0) {

@@ -76,6 +76,7 @@ struct xfer {
 	int dirfd;                /* directory of the target */
 	int wfd;                  /* the temporary being written */
 	char tmp[32];             /* its name in dirfd */
+	bool inplace;             /* no temporary possible: written in place */
 	char base_name[NAME_MAX + 1];
 	mode_t wmode;
 	uint64_t expect;          /* next block wanted */

@@ -469,6 +469,27 @@ static void test_negotiate(void)
 }
 
 /* Every single option alone: the OACK never holds one not asked. */
+/* The window is cut so window x blksize fits the receiver's buffer. */
+static void test_negotiate_window_bytes(void)
+{
+	struct tftp_params p;
+	struct tftp_limits lim = { .max_blksize = 65464, .max_window = 64,
+				   .max_window_bytes = 65536 };
+
+	NEGOTIATE("\0\1f\0octet\0blksize\0" "65464\0windowsize\0" "16\0",
+		  &lim, 1 << 20, &p);
+	is_int(p.windowsize, 1, "65464-byte blocks: window 1");
+	ok(p.oack & BIT(TFTP_OPT_WINDOWSIZE), "window still echoed");
+	NEGOTIATE("\0\1f\0octet\0blksize\0" "8192\0windowsize\0" "16\0",
+		  &lim, 1 << 20, &p);
+	is_int(p.windowsize, 8, "8192-byte blocks: window 8");
+	NEGOTIATE("\0\1f\0octet\0blksize\0" "1468\0windowsize\0" "16\0",
+		  &lim, 1 << 20, &p);
+	is_int(p.windowsize, 16, "1468-byte blocks: window as asked");
+	NEGOTIATE("\0\1f\0octet\0windowsize\0" "200\0", &lim, 1 << 20, &p);
+	is_int(p.windowsize, 64, "512-byte blocks: -W caps first");
+}
+
 static void test_negotiate_only_asked(void)
 {
 	static const char *const reqs[] = {
@@ -635,6 +656,7 @@ int main(void)
 	test_request_opcodes();
 	test_request_huge();
 	test_negotiate();
+	test_negotiate_window_bytes();
 	test_negotiate_only_asked();
 	test_build_oack();
 	test_build_small();
