@@ -157,6 +157,15 @@ static void want_write(void *srv, int fd, void *ptr, bool on)
 	(void)epoll_ctl(s->epfd, EPOLL_CTL_MOD, fd, &ev);
 }
 
+static void gso_failed(void *srv)
+{
+	struct server *s = srv;
+
+	if (!s->env.no_gso)
+		log_notice("UDP segmentation offload refused; sending datagrams one by one");
+	s->env.no_gso = true;
+}
+
 /* ---- open files shared between transfers ------------------------------ */
 
 static struct shared_file *file_get(struct server *s, int fd,
@@ -990,6 +999,7 @@ int tftpd_main(const struct tftpd_conf *conf)
 		.max_retries = conf->max_retries,
 		.verbose = conf->verbose,
 		.want_write = want_write,
+		.gso_failed = gso_failed,
 		.srv = s,
 	};
 	log_set_level(conf->verbose ? LOG_DEBUG : LOG_INFO);

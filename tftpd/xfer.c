@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/udp.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -178,6 +180,63 @@ static int send_batch(struct xfer *x, const struct xfer_env *env, size_t n)
 	return r;
 }
 
+/*
+ * UDP segmentation offload: the blocks of a window laid out header, data,
+ * header, data in one buffer, read with one preadv and handed to the
+ * kernel as one send that it cuts into datagrams of one block each.
+ */
+#define GSO_MAX_BYTES 65000
+#define GSO_MAX_SEGS 64
+
+static size_t gso_blocks(const struct xfer *x, size_t n)
+{
+	size_t seg = TFTP_HDR_LEN + x->p.blksize;
+	size_t fit = GSO_MAX_BYTES / seg;
+
+	fit = fit < GSO_MAX_SEGS ? fit : GSO_MAX_SEGS;
+	return n < fit ? n : fit;
+}
+
+static int send_gso(struct xfer *x, const struct xfer_env *env, size_t n)
+{
+	struct iovec riov[GSO_MAX_SEGS];
+	size_t seg = TFTP_HDR_LEN + x->p.blksize, want = 0;
+	uint64_t off = (x->sent - 1) * x->p.blksize;
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(uint16_t))];
+	} ctl;
+	struct iovec iov;
+	struct msghdr m = { .msg_name = &x->peer, .msg_namelen = x->peerlen,
+			    .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = ctl.buf,
+			    .msg_controllen = sizeof(ctl.buf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	uint16_t gso = (uint16_t)seg;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t len = (size_t)min64(x->p.blksize, x->size - off - want);
+
+		riov[i] = (struct iovec){ env->scratch + i * seg + TFTP_HDR_LEN,
+					  len };
+		tftp_build_data_hdr(env->scratch + i * seg, TFTP_HDR_LEN,
+				    (uint16_t)(x->sent + i));
+		want += len;
+	}
+	if (want && preadv(x->file->fd, riov, (int)n, (off_t)off) !=
+			    (ssize_t)want)
+		return -EIO;
+	iov = (struct iovec){ env->scratch,
+			      (n - 1) * seg + TFTP_HDR_LEN + riov[n - 1].iov_len };
+	c->cmsg_level = SOL_UDP;
+	c->cmsg_type = UDP_SEGMENT;
+	c->cmsg_len = CMSG_LEN(sizeof(gso));
+	memcpy(CMSG_DATA(c), &gso, sizeof(gso));
+	if (sendmsg(x->fd, &m, MSG_DONTWAIT) >= 0)
+		return (int)n;
+	return errno == EAGAIN ? 0 : -errno;
+}
+
 static void rrq_send_octet(struct xfer *x, const struct xfer_env *env)
 {
 	uint64_t end = min64(x->base + x->p.windowsize - 1, x->last);
@@ -185,7 +244,18 @@ static void rrq_send_octet(struct xfer *x, const struct xfer_env *env)
 
 	while (x->sent <= end) {
 		size_t n = (size_t)min64(min64(end - x->sent + 1, BATCH), per);
-		int r = send_batch(x, env, n);
+		int r;
+
+		if (n > 1 && !env->no_gso) {
+			n = gso_blocks(x, n);
+			r = send_gso(x, env, n);
+			if (r == -EINVAL || r == -EOPNOTSUPP || r == -ENOPROTOOPT) {
+				env->gso_failed(env->srv);
+				r = send_batch(x, env, n);
+			}
+		} else {
+			r = send_batch(x, env, n);
+		}
 
 		if (r == -EIO) {
 			fail(x, TFTP_EUNDEF, "read error");

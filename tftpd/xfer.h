@@ -45,6 +45,8 @@ struct xfer_env {
 	/* Asks the loop to watch (or stop watching) fd for writability. */
 	void (*want_write)(void *srv, int fd, void *ptr, bool on);
 	void *srv;
+	bool no_gso;             /* UDP_SEGMENT refused once: plain sends */
+	void (*gso_failed)(void *srv);
 };
 
 struct xfer {
