@@ -73,21 +73,27 @@ static void fail(struct xfer *x, enum tftp_errcode code, const char *msg)
 /*
  * Retransmit timeouts adapt to the path as TCP's do (RFC 6298): a lost
  * block costs a few round trips, not a whole second, which is what keeps
- * lossy links and overrun receivers from collapsing.  Each timeout in a
- * row doubles the wait, up to -T.  A client that chose a timeout gets it.
+ * lossy links and overrun receivers from collapsing.  The first wait is
+ * at most -T, and each timeout in a row doubles it, without a ceiling
+ * below a minute: some clients (atftp) answer only one duplicate and
+ * restart their own timer on every packet, so only a pause longer than
+ * their timer lets them speak again.  A client that chose a timeout gets
+ * exactly that.
  */
 #define RTO_MIN_US 20000
+#define WAIT_MAX_US 64000000
 
 static uint64_t wait_us(const struct xfer *x, const struct xfer_env *env)
 {
-	uint64_t cap = env->base_timeout_us, rto;
+	uint64_t t = env->base_timeout_us, rto;
 
 	if (x->p.timeout_us)
 		return x->p.timeout_us;
-	rto = x->srtt_us ? x->srtt_us + 4 * x->rttvar_us : cap;
-	rto = rto < RTO_MIN_US ? RTO_MIN_US : rto;
-	rto <<= x->tries < 16 ? x->tries : 16;
-	return rto < cap ? rto : cap;
+	rto = x->srtt_us ? x->srtt_us + 4 * x->rttvar_us : t;
+	rto = rto < RTO_MIN_US ? RTO_MIN_US : rto > t ? t : rto;
+	for (unsigned i = 0; i < x->tries && rto < WAIT_MAX_US; i++)
+		rto *= 2;
+	return rto < WAIT_MAX_US ? rto : WAIT_MAX_US;
 }
 
 /* One round-trip sample, unless what it times was sent twice (Karn). */
@@ -112,12 +118,14 @@ static void progress(struct xfer *x)
 {
 	rtt_sample(x);
 	x->tries = 0;
+	x->slow_tries = 0;
 	x->resent = false;
 	x->progress_us = now_us();
 }
 
 static void arm(struct xfer *x, const struct xfer_env *env, uint64_t us)
 {
+	x->armed_us = us;
 	if (timer_set(env->timers, &x->timer, now_us() + us) < 0)
 		fail(x, TFTP_EUNDEF, "out of memory");
 }
@@ -499,6 +507,7 @@ static void wrq_data(struct xfer *x, const struct xfer_env *env, uint16_t blk,
 		progress(x);
 	x->rtt_pending = false;
 	x->tries = 0;
+	x->slow_tries = 0;
 	x->progress_us = now_us();
 	if (len < x->p.blksize) {
 		wrq_last_block(x, env, blk);
@@ -606,13 +615,14 @@ void xfer_writable(struct xfer *x, const struct xfer_env *env)
 
 void xfer_timeout(struct xfer *x, const struct xfer_env *env)
 {
-	uint64_t quiet = now_us() - x->progress_us;
-
 	if (x->state == XS_DALLY) {
 		x->state = XS_DONE;
 		return;
 	}
-	if (quiet >= (uint64_t)env->max_retries * env->base_timeout_us) {
+	/* Quick retries after a measured round trip do not count: waits of
+	 * -T and more do, so a vanished client costs about 2^N times -T. */
+	if (x->armed_us >= env->base_timeout_us &&
+	    ++x->slow_tries > env->max_retries) {
 		xfer_discard_upload(x);
 		finish(x, "timed out");
 		return;

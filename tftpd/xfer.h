@@ -91,6 +91,8 @@ struct xfer {
 	uint64_t bytes;
 	uint64_t retrans;
 	unsigned tries;           /* consecutive timeouts */
+	unsigned slow_tries;      /* ...of them, waits of -T or longer */
+	uint64_t armed_us;        /* the wait the timer was last set for */
 	uint64_t sent_us;         /* when the awaited packet(s) went out */
 	bool resent;              /* ...more than once: no RTT sample */
 	bool rtt_pending;         /* WRQ: next DATA times our last ACK */
