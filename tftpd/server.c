@@ -30,9 +30,9 @@
 
 #define MAX_LISTEN 2
 #define SCRATCH_LEN (4u << 20)
-/* epoll tags below this are not pointers: listening sockets, signals. */
-#define TAG_SIGNAL 8
-#define TAG_LIMIT 16
+/* epoll tags: listening socket i is i, signals MAX_LISTEN, anything
+ * else is a transfer (no pointer is that small). */
+#define TAG_SIGNAL MAX_LISTEN
 
 struct listener {
 	int fd;
@@ -807,7 +807,7 @@ static int serve(struct server *s)
 			if (tag == TAG_SIGNAL) {
 				if (signal_input(s))
 					return EXIT_OK;
-			} else if (tag < TAG_LIMIT) {
+			} else if (tag < MAX_LISTEN) {
 				listener_input(s, &s->ls[tag]);
 			} else {
 				transfer_input(s, evs[i].data.ptr,
