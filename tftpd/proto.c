@@ -106,6 +106,13 @@ int tftp_parse_request(const uint8_t *buf, size_t len, struct tftp_req *req,
 	return 0;
 }
 
+unsigned tftp_block_charge(unsigned blksize)
+{
+	/* Small datagrams sit in a slab buffer of the next power of two,
+	 * large ones in pages: about twice the payload, or a page more. */
+	return blksize < 16384 ? 2 * blksize : blksize + 4096;
+}
+
 static unsigned clamp_u(uint64_t v, unsigned lo, unsigned hi)
 {
 	return v < lo ? lo : v > hi ? hi : (unsigned)v;
@@ -143,10 +150,10 @@ void tftp_negotiate(const struct tftp_req *req, const struct tftp_limits *lim,
 	if ((asked & (1u << TFTP_OPT_WINDOWSIZE)) &&
 	    req->mode == TFTP_MODE_OCTET) {
 		unsigned cap = lim->max_window;
+		unsigned cost = tftp_block_charge(out->blksize);
 
-		if (lim->max_window_bytes &&
-		    cap > lim->max_window_bytes / out->blksize)
-			cap = lim->max_window_bytes / out->blksize;
+		if (lim->max_window_bytes && cap > lim->max_window_bytes / cost)
+			cap = lim->max_window_bytes / cost;
 		out->windowsize = clamp_u(req->val[TFTP_OPT_WINDOWSIZE],
 					  TFTP_WINDOW_MIN, cap ? cap : 1);
 		out->oack |= 1u << TFTP_OPT_WINDOWSIZE;

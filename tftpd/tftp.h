@@ -93,7 +93,7 @@ struct tftp_params {
 struct tftp_limits {
 	unsigned max_blksize;     /* -B */
 	unsigned max_window;      /* -W */
-	unsigned max_window_bytes; /* window x blksize cap, 0 for none */
+	unsigned max_window_bytes; /* receive buffer a window may fill, 0: any */
 	unsigned refused;         /* -r: options never negotiated (bits) */
 };
 
@@ -111,6 +111,12 @@ struct tftp_reject {
  */
 int tftp_parse_request(const uint8_t *buf, size_t len, struct tftp_req *req,
 		       struct tftp_reject *why);
+
+/*
+ * What one DATA of blksize bytes costs a receiving Linux socket's buffer,
+ * near enough: windows are sized so the whole window fits.
+ */
+unsigned tftp_block_charge(unsigned blksize);
 
 /* The name of option o as it appears on the wire. */
 const char *tftp_opt_name(enum tftp_opt o);

@@ -469,25 +469,30 @@ static void test_negotiate(void)
 }
 
 /* Every single option alone: the OACK never holds one not asked. */
-/* The window is cut so window x blksize fits the receiver's buffer. */
+/* The window is cut so that it fits the receiver's socket buffer. */
 static void test_negotiate_window_bytes(void)
 {
 	struct tftp_params p;
 	struct tftp_limits lim = { .max_blksize = 65464, .max_window = 64,
-				   .max_window_bytes = 65536 };
+				   .max_window_bytes = 160 * 1024 };
 
+	is_int(tftp_block_charge(1468), 2936, "small block: twice its size");
+	is_int(tftp_block_charge(65464), 69560, "large block: a page more");
 	NEGOTIATE("\0\1f\0octet\0blksize\0" "65464\0windowsize\0" "16\0",
 		  &lim, 1 << 20, &p);
-	is_int(p.windowsize, 1, "65464-byte blocks: window 1");
+	is_int(p.windowsize, 2, "65464-byte blocks: window 2");
 	ok(p.oack & BIT(TFTP_OPT_WINDOWSIZE), "window still echoed");
 	NEGOTIATE("\0\1f\0octet\0blksize\0" "8192\0windowsize\0" "16\0",
 		  &lim, 1 << 20, &p);
-	is_int(p.windowsize, 8, "8192-byte blocks: window 8");
+	is_int(p.windowsize, 10, "8192-byte blocks: window 10");
 	NEGOTIATE("\0\1f\0octet\0blksize\0" "1468\0windowsize\0" "16\0",
 		  &lim, 1 << 20, &p);
 	is_int(p.windowsize, 16, "1468-byte blocks: window as asked");
 	NEGOTIATE("\0\1f\0octet\0windowsize\0" "200\0", &lim, 1 << 20, &p);
 	is_int(p.windowsize, 64, "512-byte blocks: -W caps first");
+	lim.max_window_bytes = 1000;
+	NEGOTIATE("\0\1f\0octet\0windowsize\0" "8\0", &lim, 1 << 20, &p);
+	is_int(p.windowsize, 1, "a budget below one block still grants 1");
 }
 
 static void test_negotiate_only_asked(void)
