@@ -257,7 +257,9 @@ static void rrq_send_octet(struct xfer *x, const struct xfer_env *env)
 		if (n > 1 && !env->no_gso) {
 			n = gso_blocks(x, n);
 			r = send_gso(x, env, n);
-			if (r == -EINVAL || r == -EOPNOTSUPP || r == -ENOPROTOOPT) {
+			/* Refused (old kernel, a device or path that cannot
+			 * segment): plain datagrams from now on. */
+			if (r < 0 && r != -EIO && r != -ENOBUFS) {
 				env->gso_failed(env->srv);
 				r = send_batch(x, env, n);
 			}
