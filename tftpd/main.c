@@ -5,6 +5,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "addr.h"
 #include "num.h"
 #include "opts.h"
 #include "server.h"
@@ -109,6 +110,15 @@ static void convert(struct tftpd_conf *c, struct raw_opts *r, poptContext ctx)
 	c->nocase = !r->case_sensitive;
 	c->verbose = r->verbose;
 	c->address = r->address;
+	if (r->address) {
+		struct sockaddr_storage ss;
+		socklen_t len;
+
+		if (addr_parse(r->address, c->family, 69, &ss, &len) < 0)
+			opts_usage_error(ctx, "-a '%s': expected ADDR[:PORT]%s",
+					 r->address,
+					 c->family ? " of the family chosen" : "");
+	}
 	c->mapfile = r->mapfile;
 	c->pidfile = r->pidfile;
 	if (r->user)

@@ -959,13 +959,16 @@ static int setup(struct server *s)
 		return -1;
 	if (open_root(s) < 0 || (c->mapfile && open_rules(s) < 0))
 		return -1;
+	/* Fork first: a signalfd polled before a fork wakes only the parent. */
+	if (go_background(s) < 0)
+		return -1;
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (s->epfd < 0 || setup_signals(s) < 0)
 		return -1;
 	for (int i = 0; i < s->nls; i++)
 		if (watch(s, s->ls[i].fd, (uint64_t)i, EPOLLIN) < 0)
 			return -1;
-	if (go_background(s) < 0 || drop_privileges(s) < 0)
+	if (drop_privileges(s) < 0)
 		return -1;
 	s->env.scratch = malloc(SCRATCH_LEN);
 	return s->env.scratch ? 0 : -1;
