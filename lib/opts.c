@@ -59,9 +59,9 @@ poptContext opts_context(const char *prog, int argc, char **argv,
 
 int opts_next(poptContext ctx, const char *prog)
 {
-	int rc;
+	int rc = poptGetNextOpt(ctx);
 
-	while ((rc = poptGetNextOpt(ctx)) == OPT_VERSION) {
+	if (rc == OPT_VERSION) {
 		printf("%s (netboot suite) %s\n", prog, NETBOOT_VERSION);
 		poptFreeContext(ctx);
 		exit(EXIT_OK);

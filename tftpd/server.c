@@ -227,16 +227,22 @@ static void xfer_log(const struct xfer *x)
 		 (unsigned long long)(us / 1000 % 1000));
 }
 
-static void xfer_free(struct server *s, struct xfer *x)
+/* Everything a transfer holds, whether or not it ever started. */
+static void xfer_release(struct server *s, struct xfer *x)
 {
-	xfer_log(x);
 	xfer_discard_upload(x);
 	timer_cancel(&s->timers, &x->timer);
 	if (x->fd >= 0)
 		close(x->fd);
-	if (x->op == TFTP_WRQ && x->dirfd >= 0)
+	if (x->dirfd >= 0)
 		close(x->dirfd);
 	file_put(s, x->file);
+	free(x);
+}
+
+static void xfer_free(struct server *s, struct xfer *x)
+{
+	xfer_log(x);
 	if (x->prev)
 		x->prev->next = x->next;
 	else
@@ -246,7 +252,7 @@ static void xfer_free(struct server *s, struct xfer *x)
 	s->nxfers--;
 	if (s->nxfers == 0)
 		s->idle_since = now_us();
-	free(x);
+	xfer_release(s, x);
 }
 
 static void reap(struct server *s, struct xfer *x)
@@ -464,17 +470,13 @@ static struct xfer *new_xfer(const struct request *r)
 
 static void start_xfer(struct server *s, struct request *r, struct xfer *x)
 {
+	char esc[LOG_ESCAPE_SIZE(128)];
+
 	tftp_negotiate(&r->req, &s->conf->lim, x->size, &x->p);
 	x->fd = transfer_socket(s, r, &x->p);
 	if (x->fd < 0 || watch_xfer(s, x) < 0) {
 		refuse(r, TFTP_EUNDEF, "no socket for the transfer");
-		xfer_discard_upload(x);
-		file_put(s, x->file);
-		if (x->fd >= 0)
-			close(x->fd);
-		if (x->dirfd >= 0)
-			close(x->dirfd);
-		free(x);
+		xfer_release(s, x);
 		return;
 	}
 	x->next = s->xfers;
@@ -482,10 +484,10 @@ static void start_xfer(struct server *s, struct request *r, struct xfer *x)
 		s->xfers->prev = x;
 	s->xfers = x;
 	s->nxfers++;
-	if (s->conf->verbose)
-		log_debug("%s %s %s: blksize %u, window %u, size %llu",
-			  r->peertxt, op_name(x->op), x->name, x->p.blksize,
-			  x->p.windowsize, (unsigned long long)x->size);
+	log_debug("%s %s %s: blksize %u, window %u, size %llu", r->peertxt,
+		  op_name(x->op),
+		  log_escape(esc, sizeof(esc), x->name, strnlen(x->name, 128)),
+		  x->p.blksize, x->p.windowsize, (unsigned long long)x->size);
 	xfer_start(x, &s->env);
 	reap(s, x);
 }
@@ -504,11 +506,7 @@ static void open_request(struct server *s, struct request *r)
 	if (rc < 0)
 		refuse_errno(r, rc);
 	if (rc != 0) {
-		xfer_discard_upload(x);
-		file_put(s, x->file);
-		if (x->dirfd >= 0)
-			close(x->dirfd);
-		free(x);
+		xfer_release(s, x);
 		return;
 	}
 	start_xfer(s, r, x);
@@ -686,9 +684,11 @@ static int load_rules(struct server *s)
 	rm = remap_parse(buf, len, err, sizeof(err));
 	free(buf);
 	if (rm == NULL) {
-		log_err("%s:%s%s", s->conf->mapfile,
-			strncmp(err, "line ", 5) == 0 ? "" : " ",
-			strncmp(err, "line ", 5) == 0 ? err + 5 : err);
+		/* "line N: why" becomes "FILE:N: why", as compilers say it. */
+		bool at_line = strncmp(err, "line ", 5) == 0;
+
+		log_err("%s:%s%s", s->conf->mapfile, at_line ? "" : " ",
+			at_line ? err + 5 : err);
 		return -1;
 	}
 	remap_free(s->remap);
@@ -1000,7 +1000,6 @@ int tftpd_main(const struct tftpd_conf *conf)
 		.scratch_len = SCRATCH_LEN,
 		.base_timeout_us = conf->retransmit_us,
 		.max_retries = conf->max_retries,
-		.verbose = conf->verbose,
 		.want_write = want_write,
 		.gso_failed = gso_failed,
 		.srv = s,

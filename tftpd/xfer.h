@@ -41,7 +41,6 @@ struct xfer_env {
 	size_t scratch_len;
 	uint64_t base_timeout_us;
 	unsigned max_retries;
-	int verbose;
 	/* Asks the loop to watch (or stop watching) fd for writability. */
 	void (*want_write)(void *srv, int fd, void *ptr, bool on);
 	void *srv;
