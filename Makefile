@@ -39,13 +39,20 @@ LIBNB    := $(B)/lib/libnetboot.a
 
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(UNIT_SRCS:%.c=$(B)/%)
+# Helpers the integration tests run (initiators, load clients): one .c each,
+# linked with lib/, built with everything else into $(B)/tests/tools/.
+TTOOL_SRCS := $(wildcard tests/integ/tools/*.c)
+TTOOL_BINS := $(TTOOL_SRCS:tests/integ/tools/%.c=$(B)/tests/tools/%)
+# Load generators bench/ scripts run: bench/NAME.c -> $(B)/bench/NAME.
+BENCH_SRCS := $(wildcard bench/*.c)
+BENCH_BINS := $(BENCH_SRCS:%.c=$(B)/%)
 INTEG     := $(sort $(wildcard tests/integ/*.t))
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 MANPAGES  := $(wildcard man/*.[1-8])
 
 .PHONY: all check test demo deps deps-bench install asan fuzz lint bench clean
 
-all: $(TOOLS:%=$(B)/%) $(UNIT_BINS)
+all: $(TOOLS:%=$(B)/%) $(UNIT_BINS) $(TTOOL_BINS)
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -135,21 +142,26 @@ lint:
 	mandoc -Tlint -W warning $(MANPAGES)
 	cppcheck --quiet --error-exitcode=1 --std=c11 --inline-suppr \
 	    --enable=warning,portability,performance -Ilib -D_GNU_SOURCE \
-	    lib $(TOOLS) tests/unit tests/fuzz
+	    lib $(TOOLS) tests/unit tests/fuzz tests/integ/tools bench
 
 demo: deps all
 	sh scripts/netboot-demo
 
-bench: deps deps-bench all
+bench: deps deps-bench all $(BENCH_BINS)
 	@set -e; n=0; for b in bench/*; do \
 	    [ -f "$$b" ] && [ -x "$$b" ] || continue; n=$$((n + 1)); \
 	    echo "== $$b"; NB_BIN=$(abspath $(B)) "$$b"; \
 	done; [ $$n -gt 0 ] || echo "bench: no benchmarks yet"
 
-# The load client bench/tftpd drives (it builds it through this rule).
-$(B)/bench/tftp-load: bench/tftp-load.c
+# Load clients bench/ scripts drive (they build them through this rule).
+$(B)/bench/%: bench/%.c $(LIBNB)
 	@mkdir -p $(@D)
-	$(CC) $(NB_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+	$(CC) $(NB_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBNB) \
+	    -lpthread
+
+$(B)/tests/tools/%: tests/integ/tools/%.c $(LIBNB)
+	@mkdir -p $(@D)
+	$(CC) $(NB_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBNB)
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR)

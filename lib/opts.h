@@ -13,13 +13,6 @@
 
 #ifndef NETBOOT_VERSION
 #define NETBOOT_VERSION "0.0.0"
-/*
- * The whole main of a tool that is not written yet: answers --help and
- * --version, and otherwise exits 2 saying so.
- */
-int opts_stub_main(const char *prog, const char *synopsis, int argc,
-		   char **argv) NB_NORETURN;
-
 #endif
 
 /* Exit statuses shared by every tool. */
