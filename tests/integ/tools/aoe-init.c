@@ -1094,39 +1094,24 @@ static int cmd_reserve(struct ini *ini, int argc, char **argv)
 
 /* --- raw frames -------------------------------------------------------- */
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Hex digits, blanks and ':' ignored; returns the byte count or exits 2. */
+/* Hex digit pairs, blanks and ':' ignored; returns the byte count or exits 2. */
 static size_t hex_decode(const char *s, uint8_t *out, size_t max)
 {
 	size_t n = 0;
-	int hi = -1;
+	uint64_t v;
 
-	for (; *s; s++) {
-		int v = hexval((unsigned char)*s);
-
-		if (*s == ' ' || *s == ':' || *s == '\n')
+	while (*s) {
+		if (*s == ' ' || *s == ':' || *s == '\n') {
+			s++;
 			continue;
-		if (v < 0 || (hi < 0 && n >= max))
-			usage("raw: bad or too long HEX");
-		if (hi < 0) {
-			hi = v;
-		} else {
-			out[n++] = (uint8_t)(hi << 4 | v);
-			hi = -1;
 		}
+		if (n >= max || s[1] == '\0' ||
+		    num_parse_hex_mem(s, 2, 0, 255, &v) != 0 ||
+		    (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')))
+			usage("raw: bad or too long HEX near '%.8s'", s);
+		out[n++] = (uint8_t)v;
+		s += 2;
 	}
-	if (hi >= 0)
-		usage("raw: odd number of hex digits");
 	return n;
 }
 
