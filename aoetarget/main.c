@@ -1,8 +1,98 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* aoetarget: ATA over Ethernet target.  Only --help and --version work so far. */
+/* aoetarget: ATA over Ethernet target, vblade compatible. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
 #include "opts.h"
+#include "server.h"
+
+#define SYNOPSIS "[-b bufcnt] [-d] [-s] [-r] [-m mac[,mac...]] [-o offset] " \
+		 "[-l length] shelf slot netif file\n" \
+		 "       aoetarget -c CONFIG [options]"
+
+struct main_opts {
+	struct tgt_raw raw;
+	char *config, *state_dir, *pidfile;
+	int foreground, verbose;
+};
+
+enum { OPT_VERBOSE = 1 };
+
+/* The targets of the command line: one from arguments, or a -c file. */
+static int targets(poptContext ctx, const struct main_opts *o,
+		   struct srv_conf *c)
+{
+	char err[512];
+	const char **args;
+	int nargs, n;
+
+	args = opts_args(ctx, &nargs);
+	if (o->config) {
+		if (nargs != 0)
+			opts_usage_error(ctx, "-c takes no shelf slot netif file");
+		n = tgt_conf_load(o->config, &o->raw, &c->tgts);
+		if (n < 0)
+			return EXIT_USAGE;
+		c->ntgts = (unsigned)n;
+		return 0;
+	}
+	if (nargs != 4)
+		opts_usage_error(ctx, "expected shelf slot netif file (got %d "
+				 "argument%s)", nargs, nargs == 1 ? "" : "s");
+	c->tgts = calloc(1, sizeof(*c->tgts));
+	if (c->tgts == NULL)
+		die(EXIT_FAIL, "out of memory");
+	if (tgt_conf_make(&c->tgts[0], &o->raw, args, err, sizeof(err)) < 0)
+		opts_usage_error(ctx, "%s", err);
+	c->ntgts = 1;
+	return 0;
+}
 
 int main(int argc, char **argv)
 {
-	opts_stub_main("aoetarget", "[-b bufcnt] [-d] [-s] [-r] [-m mac[,mac...]] [-o offset] [-l length] shelf slot netif file", argc, argv);
+	struct main_opts o;
+	struct srv_conf c;
+	const struct poptOption table[] = {
+		{ "bufcnt", 'b', POPT_ARG_STRING, &o.raw.bufcnt, 0, "Advertised buffer count (1-8192, default 16)", "N" },
+		{ "direct", 'd', POPT_ARG_NONE, &o.raw.direct, 0, "Open the file with O_DIRECT", NULL },
+		{ "sync", 's', POPT_ARG_NONE, &o.raw.sync, 0, "Open the file with O_SYNC", NULL },
+		{ "read-only", 'r', POPT_ARG_NONE, &o.raw.readonly, 0, "Refuse writes", NULL },
+		{ "mac", 'm', POPT_ARG_STRING, &o.raw.macs, 0, "Initiators allowed (the initial mask list)", "MAC[,MAC...]" },
+		{ "offset", 'o', POPT_ARG_STRING, &o.raw.offset, 0, "Sectors of the file skipped (default 0)", "SECTORS" },
+		{ "length", 'l', POPT_ARG_STRING, &o.raw.length, 0, "Sectors exported (default: the rest)", "SECTORS" },
+		{ "config", 'c', POPT_ARG_STRING, &o.config, 0, "Serve the targets listed in this file", "CONFIG" },
+		{ "foreground", 'f', POPT_ARG_NONE, &o.foreground, 0, "Stay in the foreground, log to stderr", NULL },
+		{ "state-dir", '\0', POPT_ARG_STRING, &o.state_dir, 0, "Persisted target state (default /var/lib/aoetarget)", "DIR" },
+		{ "pidfile", 'P', POPT_ARG_STRING, &o.pidfile, 0, "Write the process id here", "FILE" },
+		{ "verbose", 'v', POPT_ARG_NONE, NULL, OPT_VERBOSE, "Log more", NULL },
+		OPTS_COMMON_TABLE,
+		POPT_AUTOHELP
+		POPT_TABLEEND
+	};
+	poptContext ctx;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	memset(&c, 0, sizeof(c));
+	log_open("aoetarget", LOG_TO_STDERR, LOG_DAEMON);
+	ctx = opts_context("aoetarget", argc, argv, table, SYNOPSIS);
+	while ((rc = opts_next(ctx, "aoetarget")) > 0)
+		if (rc == OPT_VERBOSE)
+			o.verbose++;
+	rc = targets(ctx, &o, &c);
+	if (rc != 0) {
+		poptFreeContext(ctx);
+		return rc;
+	}
+	c.foreground = o.foreground;
+	c.verbose = o.verbose;
+	c.pidfile = o.pidfile;
+	c.state_dir = o.state_dir ? o.state_dir : "/var/lib/aoetarget";
+	rc = aoe_serve(&c);
+	for (unsigned i = 0; i < c.ntgts; i++)
+		tgt_conf_free(&c.tgts[i]);
+	free(c.tgts);
+	poptFreeContext(ctx);
+	return rc;
 }

@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "conf.h"
+
+#include <errno.h>
+#include <net/if.h>
+#include <popt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "mac.h"
+#include "num.h"
+
+/* Largest -o/-l: LBA48 addresses 2^48 sectors. */
+#define SECTORS_MAX ((1ULL << 48) - 1)
+
+NB_PRINTF(3, 4)
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int parse_num(const char *name, const char *s, uint64_t min,
+		     uint64_t max, uint64_t *out, char *err, size_t errlen)
+{
+	int rc = num_parse(s, min, max, out);
+
+	if (rc < 0)
+		return fail(err, errlen, "%s '%s': %s (expected %llu to %llu)",
+			    name, s, num_strerror(rc),
+			    (unsigned long long)min, (unsigned long long)max);
+	return 0;
+}
+
+static int parse_macs(struct tgt_conf *tc, const char *s, char *err,
+		      size_t errlen)
+{
+	const char *p = s;
+
+	tc->nmask = 0;
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		uint8_t mac[6];
+
+		if (mac_parse_mem(p, n, mac) < 0)
+			return fail(err, errlen, "-m '%.*s': not a MAC address",
+				    (int)n, p);
+		if (!aoe_list_has(tc->mask, tc->nmask, mac)) {
+			if (tc->nmask == AOE_LIST_MAX)
+				return fail(err, errlen,
+					    "-m: more than %d addresses",
+					    AOE_LIST_MAX);
+			memcpy(tc->mask[tc->nmask++], mac, 6);
+		}
+		if (comma == NULL)
+			return 0;
+		p = comma + 1;
+	}
+}
+
+static int convert_raw(struct tgt_conf *tc, const struct tgt_raw *raw,
+		       char *err, size_t errlen)
+{
+	uint64_t v;
+
+	tc->bufcnt = AOE_BUFCNT_DEFAULT;
+	if (raw->bufcnt) {
+		if (parse_num("-b", raw->bufcnt, 1, AOE_BUFCNT_MAX, &v, err,
+			      errlen) < 0)
+			return -1;
+		tc->bufcnt = (unsigned)v;
+	}
+	if (raw->offset && parse_num("-o", raw->offset, 0, SECTORS_MAX,
+				     &tc->dopts.offset, err, errlen) < 0)
+		return -1;
+	if (raw->length && parse_num("-l", raw->length, 1, SECTORS_MAX,
+				     &tc->dopts.length, err, errlen) < 0)
+		return -1;
+	tc->dopts.direct = raw->direct;
+	tc->dopts.sync = raw->sync;
+	tc->dopts.readonly = raw->readonly;
+	if (raw->macs)
+		return parse_macs(tc, raw->macs, err, errlen);
+	return 0;
+}
+
+int tgt_conf_make(struct tgt_conf *tc, const struct tgt_raw *raw,
+		  const char *const args[4], char *err, size_t errlen)
+{
+	uint64_t v;
+
+	memset(tc, 0, sizeof(*tc));
+	if (parse_num("shelf", args[0], 0, 65534, &v, err, errlen) < 0)
+		return -1;
+	tc->shelf = (unsigned)v;
+	if (parse_num("slot", args[1], 0, 254, &v, err, errlen) < 0)
+		return -1;
+	tc->slot = (unsigned)v;
+	if (args[2][0] == '\0' || strlen(args[2]) >= IFNAMSIZ ||
+	    strchr(args[2], '/'))
+		return fail(err, errlen, "netif '%s': not an interface name",
+			    args[2]);
+	if (args[3][0] == '\0')
+		return fail(err, errlen, "file: empty name");
+	if (convert_raw(tc, raw, err, errlen) < 0)
+		return -1;
+	tc->netif = strdup(args[2]);
+	tc->file = strdup(args[3]);
+	if (tc->netif == NULL || tc->file == NULL) {
+		tgt_conf_free(tc);
+		return fail(err, errlen, "%s", strerror(ENOMEM));
+	}
+	return 0;
+}
+
+void tgt_conf_free(struct tgt_conf *tc)
+{
+	free(tc->netif);
+	free(tc->file);
+	tc->netif = tc->file = NULL;
+}
+
+enum { L_BUFCNT = 1, L_DIRECT, L_SYNC, L_RO, L_MAC, L_OFFSET, L_LENGTH };
+
+static const struct poptOption line_table[] = {
+	{ "bufcnt", 'b', POPT_ARG_STRING, NULL, L_BUFCNT, NULL, NULL },
+	{ "direct", 'd', POPT_ARG_NONE, NULL, L_DIRECT, NULL, NULL },
+	{ "sync", 's', POPT_ARG_NONE, NULL, L_SYNC, NULL, NULL },
+	{ "read-only", 'r', POPT_ARG_NONE, NULL, L_RO, NULL, NULL },
+	{ "mac", 'm', POPT_ARG_STRING, NULL, L_MAC, NULL, NULL },
+	{ "offset", 'o', POPT_ARG_STRING, NULL, L_OFFSET, NULL, NULL },
+	{ "length", 'l', POPT_ARG_STRING, NULL, L_LENGTH, NULL, NULL },
+	POPT_TABLEEND
+};
+
+/* Option values of one line, owned until the line is converted. */
+struct line_vals {
+	char *str[L_LENGTH + 1];
+};
+
+static void line_set(struct tgt_raw *raw, struct line_vals *lv, int code,
+		     char *arg)
+{
+	if (code == L_DIRECT || code == L_SYNC || code == L_RO) {
+		*(code == L_DIRECT ? &raw->direct :
+		  code == L_SYNC ? &raw->sync : &raw->readonly) = 1;
+		free(arg);
+		return;
+	}
+	free(lv->str[code]);
+	lv->str[code] = arg;
+	switch (code) {
+	case L_BUFCNT: raw->bufcnt = arg; break;
+	case L_MAC: raw->macs = arg; break;
+	case L_OFFSET: raw->offset = arg; break;
+	default: raw->length = arg; break;
+	}
+}
+
+static int line_opts(poptContext ctx, struct tgt_raw *raw,
+		     struct line_vals *lv, char *err, size_t errlen)
+{
+	int rc;
+
+	while ((rc = poptGetNextOpt(ctx)) > 0)
+		line_set(raw, lv, rc, poptGetOptArg(ctx));
+	if (rc < -1)
+		return fail(err, errlen, "%s: %s",
+			    poptBadOption(ctx, POPT_BADOPTION_NOALIAS),
+			    poptStrerror(rc));
+	return 0;
+}
+
+int tgt_conf_line(const char *line, const struct tgt_raw *defaults,
+		  struct tgt_conf *tc, char *err, size_t errlen)
+{
+	struct tgt_raw raw = *defaults;
+	struct line_vals lv;
+	const char **argv = NULL, **args;
+	poptContext ctx;
+	int argc = 0, n = 0, rc;
+
+	memset(&lv, 0, sizeof(lv));
+	rc = poptParseArgvString(line, &argc, &argv);
+	if (rc == POPT_ERROR_NOARG)
+		return 0;
+	if (rc < 0)
+		return fail(err, errlen, "%s", poptStrerror(rc));
+	ctx = poptGetContext(NULL, argc, argv, line_table,
+			     POPT_CONTEXT_KEEP_FIRST);
+	rc = line_opts(ctx, &raw, &lv, err, errlen);
+	args = poptGetArgs(ctx);
+	while (rc == 0 && args && args[n])
+		n++;
+	if (rc == 0 && n != 4)
+		rc = fail(err, errlen,
+			  "expected shelf slot netif file [options], got %d "
+			  "argument%s", n, n == 1 ? "" : "s");
+	if (rc == 0)
+		rc = tgt_conf_make(tc, &raw, args, err, errlen);
+	poptFreeContext(ctx);
+	free(argv);
+	for (size_t i = 0; i < sizeof(lv.str) / sizeof(lv.str[0]); i++)
+		free(lv.str[i]);
+	return rc < 0 ? -1 : 1;
+}
+
+static int add_target(struct tgt_conf **out, int n, const struct tgt_conf *tc)
+{
+	struct tgt_conf *p = realloc(*out, (size_t)(n + 1) * sizeof(*p));
+
+	if (p == NULL)
+		return -1;
+	p[n] = *tc;
+	*out = p;
+	return 0;
+}
+
+/* Cuts a line at its comment and newline. */
+static void strip_line(char *s)
+{
+	s[strcspn(s, "#\r\n")] = '\0';
+}
+
+int tgt_conf_load(const char *path, const struct tgt_raw *defaults,
+		  struct tgt_conf **out)
+{
+	FILE *f = fopen(path, "re");
+	char line[4096], err[512];
+	int lineno = 0, n = 0, rc = 0;
+	struct tgt_conf tc;
+
+	*out = NULL;
+	if (f == NULL) {
+		log_err("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (rc >= 0 && fgets(line, sizeof(line), f)) {
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			log_err("%s:%d: line too long", path, lineno);
+			rc = -1;
+			break;
+		}
+		strip_line(line);
+		rc = tgt_conf_line(line, defaults, &tc, err, sizeof(err));
+		if (rc < 0)
+			log_err("%s:%d: %s", path, lineno, err);
+		else if (rc > 0 && add_target(out, n, &tc) < 0) {
+			log_err("%s:%d: %s", path, lineno, strerror(ENOMEM));
+			tgt_conf_free(&tc);
+			rc = -1;
+		} else if (rc > 0) {
+			n++;
+		}
+	}
+	fclose(f);
+	if (rc >= 0 && n == 0) {
+		log_err("%s: no targets", path);
+		rc = -1;
+	}
+	if (rc < 0) {
+		for (int i = 0; i < n; i++)
+			tgt_conf_free(&(*out)[i]);
+		free(*out);
+		*out = NULL;
+		return -1;
+	}
+	return n;
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Targets as the command line and the -c file describe them.  A -c line is
+ * "shelf slot netif file [options...]" with the command line's per-target
+ * options; options on the command line are defaults for every line.
+ */
+#ifndef AOETARGET_CONF_H
+#define AOETARGET_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "disk.h"
+#include "proto.h"
+
+#define AOE_BUFCNT_DEFAULT 16
+#define AOE_BUFCNT_MAX 8192
+
+/* Per-target options as text, before conversion. */
+struct tgt_raw {
+	char *bufcnt, *macs, *offset, *length;
+	int direct, sync, readonly;
+};
+
+struct tgt_conf {
+	unsigned shelf;                 /* 0..65534 */
+	unsigned slot;                  /* 0..254 */
+	char *netif;                    /* owned */
+	char *file;                     /* owned */
+	unsigned bufcnt;
+	struct disk_opts dopts;
+	uint8_t mask[AOE_LIST_MAX][6];  /* -m: the mask list without state */
+	unsigned nmask;
+};
+
+/*
+ * Converts raw options and the four positional arguments into tc.
+ * Returns 0, or -1 with a message in err.
+ */
+int tgt_conf_make(struct tgt_conf *tc, const struct tgt_raw *raw,
+		  const char *const args[4], char *err, size_t errlen);
+void tgt_conf_free(struct tgt_conf *tc);
+
+/*
+ * Parses one -c line (already without comment) into tc, over the defaults
+ * in raw.  Returns 1 for a target, 0 for a blank line, -1 with err.
+ */
+int tgt_conf_line(const char *line, const struct tgt_raw *defaults,
+		  struct tgt_conf *tc, char *err, size_t errlen);
+
+/*
+ * Reads every target of a -c file.  Returns the count (> 0) with *out
+ * allocated, or -1 after printing "file:line: message" through the logger.
+ */
+int tgt_conf_load(const char *path, const struct tgt_raw *defaults,
+		  struct tgt_conf **out);
+
+#endif

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "disk.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "aoe.h"
+
+#define BOUNCE_LEN (255 * ATA_SECTOR)
+
+static int disk_size(int fd, uint64_t *bytes)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISBLK(st.st_mode))
+		return ioctl(fd, BLKGETSIZE64, bytes) < 0 ? -errno : 0;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	*bytes = (uint64_t)st.st_size;
+	return 0;
+}
+
+static int disk_fit(struct disk *d, const struct disk_opts *o, uint64_t bytes,
+		    const char **why)
+{
+	uint64_t sectors = bytes / ATA_SECTOR;
+
+	if (o->offset > sectors) {
+		*why = "offset past the end";
+		return -EINVAL;
+	}
+	sectors -= o->offset;
+	if (o->length) {
+		if (o->length > sectors) {
+			*why = "length past the end";
+			return -EINVAL;
+		}
+		sectors = o->length;
+	}
+	d->base = o->offset * ATA_SECTOR;
+	d->sectors = sectors;
+	return 0;
+}
+
+int disk_open(struct disk *d, const char *path, const struct disk_opts *o,
+	      const char **why)
+{
+	int flags = (o->readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC |
+		    (o->direct ? O_DIRECT : 0) | (o->sync ? O_SYNC : 0);
+	uint64_t bytes;
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	d->fd = open(path, flags);
+	if (d->fd < 0) {
+		*why = "open";
+		return -errno;
+	}
+	*why = "size";
+	rc = disk_size(d->fd, &bytes);
+	if (rc == 0)
+		rc = disk_fit(d, o, bytes, why);
+	if (rc == 0 && o->direct) {
+		*why = "buffer";
+		rc = -posix_memalign((void **)&d->bounce, 4096, BOUNCE_LEN);
+		d->direct = rc == 0;
+	}
+	if (rc < 0) {
+		close(d->fd);
+		d->fd = -1;
+	}
+	return rc;
+}
+
+void disk_close(struct disk *d)
+{
+	if (d->fd >= 0)
+		close(d->fd);
+	free(d->bounce);
+	d->fd = -1;
+	d->bounce = NULL;
+}
+
+/* Moves len bytes at off, to dst (a read) or from src (a write). */
+static int io_full(int fd, uint8_t *dst, const uint8_t *src, size_t len,
+		   uint64_t off)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		off_t at = (off_t)(off + done);
+		ssize_t n = src ? pwrite(fd, src + done, len - done, at)
+				: pread(fd, dst + done, len - done, at);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+int disk_read(struct disk *d, uint8_t *dst, uint64_t lba, unsigned count)
+{
+	size_t len = (size_t)count * ATA_SECTOR;
+	uint64_t off = d->base + lba * ATA_SECTOR;
+	int rc;
+
+	if (count > 255 || lba > d->sectors || count > d->sectors - lba)
+		return -EINVAL;
+	if (!d->direct)
+		return io_full(d->fd, dst, NULL, len, off);
+	rc = io_full(d->fd, d->bounce, NULL, len, off);
+	if (rc == 0)
+		memcpy(dst, d->bounce, len);
+	return rc;
+}
+
+int disk_write(struct disk *d, const uint8_t *src, uint64_t lba,
+	       unsigned count)
+{
+	size_t len = (size_t)count * ATA_SECTOR;
+	uint64_t off = d->base + lba * ATA_SECTOR;
+
+	if (count > 255 || lba > d->sectors || count > d->sectors - lba)
+		return -EINVAL;
+	if (!d->direct)
+		return io_full(d->fd, NULL, src, len, off);
+	memcpy(d->bounce, src, len);
+	return io_full(d->fd, NULL, d->bounce, len, off);
+}
+
+int disk_flush(struct disk *d)
+{
+	return fdatasync(d->fd) < 0 ? -errno : 0;
+}

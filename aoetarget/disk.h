@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The backing file or block device of a target: whole-sector reads and
+ * writes at an LBA, never short, and a flush that returns once every
+ * completed write is on stable storage.
+ */
+#ifndef AOETARGET_DISK_H
+#define AOETARGET_DISK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct disk {
+	int fd;
+	uint64_t base;          /* byte offset of sector 0 (-o) */
+	uint64_t sectors;       /* exported size (-l, or what is left) */
+	bool direct;            /* O_DIRECT: I/O goes through bounce */
+	uint8_t *bounce;        /* 4096-aligned, 255 sectors */
+};
+
+/* How to open a disk: the vblade options. */
+struct disk_opts {
+	bool readonly;          /* -r */
+	bool direct;            /* -d */
+	bool sync;              /* -s */
+	uint64_t offset;        /* -o, in sectors */
+	uint64_t length;        /* -l, in sectors; 0: the rest of the file */
+};
+
+/*
+ * Opens path and sizes it (fstat, or BLKGETSIZE64 for a block device).
+ * Returns 0 or -errno; *why names what failed (a static string).
+ */
+int disk_open(struct disk *d, const char *path, const struct disk_opts *o,
+	      const char **why);
+void disk_close(struct disk *d);
+
+/* count sectors at lba; 0 or -errno (-EIO at end of file: never short). */
+int disk_read(struct disk *d, uint8_t *dst, uint64_t lba, unsigned count);
+int disk_write(struct disk *d, const uint8_t *src, uint64_t lba,
+	       unsigned count);
+/* fdatasync: what FLUSH CACHE promises. */
+int disk_flush(struct disk *d);
+
+#endif

@@ -1,0 +1,633 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * aoetarget's event loop.  Frames arrive through libpcap (immediate mode,
+ * a kernel filter on the AoE EtherType and our shelves, the mmap ring) and
+ * are taken in batches of up to the advertised buffer count; each is
+ * decided by proto.c, its I/O done with pread/pwrite/fdatasync before its
+ * reply is queued, and the batch's replies leave in one sendmmsg on a
+ * packet socket that bypasses the qdisc.  One pcap and one socket per
+ * interface serve every target on it.
+ */
+#include "server.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <pcap/pcap.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "iface.h"
+#include "log.h"
+#include "mac.h"
+#include "opts.h"
+#include "state.h"
+
+#define QUEUE_MAX 64            /* replies per sendmmsg */
+#define DISPATCH_MAX 256        /* frames per pcap_dispatch */
+#define PCAP_BUFFER (16 << 20)  /* kernel ring for bursts of requests */
+#define FW_VERSION 0x4001       /* advertised in Query Config */
+
+struct counters {
+	unsigned long long in, out, errors, rbytes, wbytes;
+};
+
+struct target {
+	struct aoe_target t;
+	struct disk disk;
+	const struct tgt_conf *conf;
+	char state_path[PATH_MAX];
+	struct counters cnt;
+};
+
+struct iface {
+	char name[IFNAMSIZ];
+	unsigned index, mtu;
+	uint8_t mac[6];
+	pcap_t *pcap;
+	int sock;
+	struct target **tgts;
+	unsigned ntgts;
+	unsigned batch;         /* frames per pcap_dispatch */
+	size_t slot;            /* bytes per reply buffer */
+	unsigned nq;            /* replies queued */
+	uint8_t *bufs;          /* QUEUE_MAX reply buffers */
+	struct mmsghdr msgs[QUEUE_MAX];
+	struct iovec iov[QUEUE_MAX];
+	struct sockaddr_ll to;
+};
+
+struct server {
+	const struct srv_conf *conf;
+	struct target *tgts;
+	unsigned ntgts;
+	struct iface *ifs;
+	unsigned nifs;
+	int epfd, sigfd;
+	bool stop;
+};
+
+/* --- sending ----------------------------------------------------------- */
+
+static void flush_queue(struct iface *ifc)
+{
+	unsigned done = 0;
+
+	while (done < ifc->nq) {
+		int n = sendmmsg(ifc->sock, ifc->msgs + done, ifc->nq - done, 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			log_warn("%s: send: %s", ifc->name,
+				 n < 0 ? strerror(errno) : "nothing sent");
+			break;
+		}
+		done += (unsigned)n;
+	}
+	ifc->nq = 0;
+}
+
+/* Queues the reply built in the next buffer, padded to the Ethernet minimum. */
+static void queue_reply(struct iface *ifc, size_t len)
+{
+	uint8_t *buf = ifc->bufs + ifc->nq * ifc->slot;
+
+	if (len < AOE_ETH_MIN) {
+		memset(buf + len, 0, AOE_ETH_MIN - len);
+		len = AOE_ETH_MIN;
+	}
+	ifc->iov[ifc->nq].iov_base = buf;
+	ifc->iov[ifc->nq].iov_len = len;
+	ifc->nq++;
+}
+
+static uint8_t *next_buffer(struct iface *ifc)
+{
+	if (ifc->nq == QUEUE_MAX)
+		flush_queue(ifc);
+	return ifc->bufs + ifc->nq * ifc->slot;
+}
+
+/* --- one frame ----------------------------------------------------------- */
+
+static int do_io(struct target *tg, uint8_t *out, const struct aoe_decision *d)
+{
+	size_t bytes = (size_t)d->count * ATA_SECTOR;
+	int rc = 0;
+
+	switch (d->io) {
+	case AOE_IO_READ:
+		rc = disk_read(&tg->disk, out + AOE_ATA_DATA, d->lba, d->count);
+		if (rc == 0)
+			tg->cnt.rbytes += bytes;
+		break;
+	case AOE_IO_WRITE:
+		rc = disk_write(&tg->disk, d->wdata, d->lba, d->count);
+		if (rc == 0)
+			tg->cnt.wbytes += bytes;
+		break;
+	case AOE_IO_FLUSH:
+		rc = disk_flush(&tg->disk);
+		break;
+	case AOE_IO_NONE:
+		break;
+	}
+	if (rc < 0)
+		log_err("e%u.%u: %s at sector %llu: %s", tg->t.shelf, tg->t.slot,
+			d->io == AOE_IO_FLUSH ? "flush" :
+			d->io == AOE_IO_READ ? "read" : "write",
+			(unsigned long long)d->lba, strerror(-rc));
+	return rc;
+}
+
+static bool addressed(const struct aoe_target *t, const struct aoe_req *req)
+{
+	return (req->shelf == t->shelf || req->shelf == AOE_SHELF_BCAST) &&
+	       (req->slot == t->slot || req->slot == AOE_SLOT_BCAST);
+}
+
+/* Decides with the state saved first, so a failed save can undo it. */
+static void decide_persisted(struct target *tg, const struct aoe_req *req,
+			     uint8_t *out, size_t outlen,
+			     struct aoe_decision *d)
+{
+	struct aoe_state saved = tg->t.st;
+
+	aoe_decide(&tg->t, req, out, outlen, d);
+	if (d->reply && d->persist &&
+	    aoe_state_save(tg->state_path, &tg->t.st) < 0) {
+		tg->t.st = saved;
+		aoe_fail_aoe(out, d, AOE_ERR_UNAVAIL);
+	}
+}
+
+static void serve_frame(struct iface *ifc, struct target *tg,
+			const struct aoe_req *req)
+{
+	uint8_t *out = next_buffer(ifc);
+	struct aoe_decision d;
+
+	if (!addressed(&tg->t, req))
+		return;
+	tg->cnt.in++;
+	if (req->cmd == AOE_CMD_ATA)
+		aoe_decide(&tg->t, req, out, ifc->slot, &d);
+	else
+		decide_persisted(tg, req, out, ifc->slot, &d);
+	if (!d.reply)
+		return;
+	if (d.io != AOE_IO_NONE && do_io(tg, out, &d) < 0)
+		aoe_fail_ata(out, &d, d.io == AOE_IO_FLUSH ? ATA_ER_ABRT
+							    : ATA_ER_UNC);
+	tg->cnt.out++;
+	tg->cnt.errors += d.error;
+	queue_reply(ifc, d.len);
+}
+
+static void on_frame(u_char *user, const struct pcap_pkthdr *h,
+		     const u_char *frame)
+{
+	struct iface *ifc = (struct iface *)(void *)user;
+	struct aoe_req req;
+
+	if (aoe_parse(frame, h->caplen, &req) < 0)
+		return;
+	for (unsigned i = 0; i < ifc->ntgts; i++)
+		serve_frame(ifc, ifc->tgts[i], &req);
+}
+
+static void pump(struct iface *ifc)
+{
+	for (int round = 0; round < 64; round++) {
+		int n = pcap_dispatch(ifc->pcap, (int)ifc->batch, on_frame,
+				      (u_char *)ifc);
+
+		flush_queue(ifc);
+		if (n < 0)
+			log_err("%s: %s", ifc->name, pcap_geterr(ifc->pcap));
+		if (n <= 0)
+			break;
+	}
+}
+
+/* --- setup --------------------------------------------------------------- */
+
+static int open_target(struct target *tg, const struct tgt_conf *tc,
+		       const char *state_dir)
+{
+	const char *why;
+	int rc = disk_open(&tg->disk, tc->file, &tc->dopts, &why);
+
+	if (rc < 0) {
+		log_err("%s: %s: %s", tc->file, why, strerror(-rc));
+		return -1;
+	}
+	tg->conf = tc;
+	tg->t.shelf = (uint16_t)tc->shelf;
+	tg->t.slot = (uint8_t)tc->slot;
+	tg->t.sectors = tg->disk.sectors;
+	tg->t.bufcnt = (uint16_t)tc->bufcnt;
+	tg->t.fwver = FW_VERSION;
+	tg->t.readonly = tc->dopts.readonly;
+	tg->t.write_cache = !tc->dopts.sync;
+	memcpy(tg->t.st.mask, tc->mask, sizeof(tc->mask));
+	tg->t.st.nmask = tc->nmask;
+	if (aoe_state_path(tg->state_path, sizeof(tg->state_path), state_dir,
+			   tc->shelf, tc->slot, tc->netif) < 0) {
+		log_err("%s: state directory name too long", state_dir);
+		return -1;
+	}
+	aoe_state_load(tg->state_path, &tg->t.st);
+	return 0;
+}
+
+static char *pcap_filter(const struct iface *ifc)
+{
+	size_t len = 128 + (size_t)ifc->ntgts * 32;
+	char *f = malloc(len);
+	size_t used;
+
+	if (f == NULL)
+		return NULL;
+	used = (size_t)snprintf(f, len, "ether proto 0x88a2 and "
+				"ether[14] & 0x08 = 0 and "
+				"(ether[16:2] = 0xffff");
+	for (unsigned i = 0; i < ifc->ntgts; i++)
+		used += (size_t)snprintf(f + used, len - used,
+					 " or ether[16:2] = %u",
+					 ifc->tgts[i]->t.shelf);
+	snprintf(f + used, len - used, ")");
+	return f;
+}
+
+static int set_filter(struct iface *ifc)
+{
+	struct bpf_program prog;
+	char *f = pcap_filter(ifc);
+	int rc = -1;
+
+	if (f == NULL)
+		return -1;
+	if (pcap_compile(ifc->pcap, &prog, f, 1, PCAP_NETMASK_UNKNOWN) == 0) {
+		rc = pcap_setfilter(ifc->pcap, &prog);
+		pcap_freecode(&prog);
+	}
+	free(f);
+	return rc;
+}
+
+static int open_pcap(struct iface *ifc)
+{
+	char err[PCAP_ERRBUF_SIZE];
+
+	ifc->pcap = pcap_create(ifc->name, err);
+	if (ifc->pcap == NULL) {
+		log_err("%s: %s", ifc->name, err);
+		return -1;
+	}
+	if (pcap_set_snaplen(ifc->pcap, (int)ifc->mtu + AOE_ETH_LEN) != 0 ||
+	    pcap_set_immediate_mode(ifc->pcap, 1) != 0 ||
+	    pcap_set_buffer_size(ifc->pcap, PCAP_BUFFER) != 0 ||
+	    pcap_set_promisc(ifc->pcap, 0) != 0 ||
+	    pcap_activate(ifc->pcap) < 0 ||
+	    pcap_setdirection(ifc->pcap, PCAP_D_IN) != 0 ||
+	    set_filter(ifc) != 0 ||
+	    pcap_setnonblock(ifc->pcap, 1, err) != 0) {
+		log_err("%s: %s", ifc->name, pcap_geterr(ifc->pcap));
+		return -1;
+	}
+	if (pcap_datalink(ifc->pcap) != DLT_EN10MB) {
+		log_err("%s: not an Ethernet interface", ifc->name);
+		return -1;
+	}
+	return 0;
+}
+
+static int open_socket(struct iface *ifc)
+{
+	int one = 1, sndbuf = 4 << 20;
+
+	ifc->sock = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (ifc->sock < 0) {
+		log_err("%s: packet socket: %s", ifc->name, strerror(errno));
+		return -1;
+	}
+	/* Replies skip the qdisc: we already batch them. */
+	(void)setsockopt(ifc->sock, SOL_PACKET, PACKET_QDISC_BYPASS, &one,
+			 sizeof(one));
+	(void)setsockopt(ifc->sock, SOL_SOCKET, SO_SNDBUF, &sndbuf,
+			 sizeof(sndbuf));
+	ifc->to.sll_family = AF_PACKET;
+	ifc->to.sll_protocol = htons(AOE_ETHERTYPE);
+	ifc->to.sll_ifindex = (int)ifc->index;
+	ifc->to.sll_halen = 6;
+	for (unsigned i = 0; i < QUEUE_MAX; i++) {
+		ifc->msgs[i].msg_hdr.msg_name = &ifc->to;
+		ifc->msgs[i].msg_hdr.msg_namelen = sizeof(ifc->to);
+		ifc->msgs[i].msg_hdr.msg_iov = &ifc->iov[i];
+		ifc->msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+	return 0;
+}
+
+static int iface_facts(struct iface *ifc)
+{
+	int rc = iface_index(ifc->name, &ifc->index);
+
+	if (rc == 0)
+		rc = iface_mac(ifc->name, ifc->mac);
+	if (rc == 0)
+		rc = iface_mtu(ifc->name, &ifc->mtu);
+	if (rc < 0) {
+		log_err("%s: %s", ifc->name, strerror(-rc));
+		return -1;
+	}
+	if (aoe_max_sectors(ifc->mtu) == 0) {
+		log_err("%s: MTU %u too small for AoE", ifc->name, ifc->mtu);
+		return -1;
+	}
+	return 0;
+}
+
+static struct iface *iface_get(struct server *s, const char *name)
+{
+	struct iface *ifc;
+
+	for (unsigned i = 0; i < s->nifs; i++)
+		if (strcmp(s->ifs[i].name, name) == 0)
+			return &s->ifs[i];
+	ifc = &s->ifs[s->nifs++];
+	snprintf(ifc->name, sizeof(ifc->name), "%s", name);
+	ifc->sock = -1;
+	return iface_facts(ifc) < 0 ? NULL : ifc;
+}
+
+static int attach(struct server *s, struct target *tg)
+{
+	struct iface *ifc = iface_get(s, tg->conf->netif);
+	struct target **p;
+
+	if (ifc == NULL)
+		return -1;
+	p = realloc(ifc->tgts, (ifc->ntgts + 1) * sizeof(*p));
+	if (p == NULL)
+		return -1;
+	ifc->tgts = p;
+	p[ifc->ntgts++] = tg;
+	memcpy(tg->t.mac, ifc->mac, 6);
+	tg->t.mtu = ifc->mtu;
+	if (tg->t.bufcnt > ifc->batch)
+		ifc->batch = tg->t.bufcnt;
+	return 0;
+}
+
+static int open_iface(struct iface *ifc)
+{
+	if (ifc->batch > DISPATCH_MAX)
+		ifc->batch = DISPATCH_MAX;
+	ifc->slot = ifc->mtu + AOE_ETH_LEN;
+	if (ifc->slot < AOE_ETH_MIN)
+		ifc->slot = AOE_ETH_MIN;
+	ifc->bufs = calloc(QUEUE_MAX, ifc->slot);
+	if (ifc->bufs == NULL)
+		return -1;
+	return open_pcap(ifc) < 0 || open_socket(ifc) < 0 ? -1 : 0;
+}
+
+static int check_unique(const struct server *s, unsigned i)
+{
+	const struct tgt_conf *a = s->tgts[i].conf;
+
+	for (unsigned j = 0; j < i; j++) {
+		const struct tgt_conf *b = s->tgts[j].conf;
+
+		if (a->shelf == b->shelf && a->slot == b->slot &&
+		    strcmp(a->netif, b->netif) == 0) {
+			log_err("e%u.%u on %s given twice", a->shelf, a->slot,
+				a->netif);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void state_dir_ready(const char *dir)
+{
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		log_warn("%s: %s; state will not be saved", dir,
+			 strerror(errno));
+}
+
+static int setup(struct server *s)
+{
+	const struct srv_conf *c = s->conf;
+
+	s->tgts = calloc(c->ntgts, sizeof(*s->tgts));
+	s->ifs = calloc(c->ntgts, sizeof(*s->ifs));
+	if (s->tgts == NULL || s->ifs == NULL)
+		return -1;
+	state_dir_ready(c->state_dir);
+	for (unsigned i = 0; i < c->ntgts; i++) {
+		s->tgts[i].disk.fd = -1;
+		s->ntgts++;
+		if (open_target(&s->tgts[i], &c->tgts[i], c->state_dir) < 0 ||
+		    check_unique(s, i) < 0 || attach(s, &s->tgts[i]) < 0)
+			return -1;
+	}
+	for (unsigned i = 0; i < s->nifs; i++)
+		if (open_iface(&s->ifs[i]) < 0)
+			return -1;
+	return 0;
+}
+
+/* --- announcements and counters ------------------------------------------ */
+
+static void send_one(struct iface *ifc, const struct target *tg,
+		     const uint8_t dst[6])
+{
+	uint8_t *out = next_buffer(ifc);
+	size_t len = aoe_announce(&tg->t, dst, out, ifc->slot);
+
+	if (len)
+		queue_reply(ifc, len);
+}
+
+static void announce(struct server *s)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+	for (unsigned i = 0; i < s->nifs; i++) {
+		struct iface *ifc = &s->ifs[i];
+
+		for (unsigned j = 0; j < ifc->ntgts; j++) {
+			const struct target *tg = ifc->tgts[j];
+
+			if (tg->t.st.nmask == 0)
+				send_one(ifc, tg, bcast);
+			for (unsigned k = 0; k < tg->t.st.nmask; k++)
+				send_one(ifc, tg, tg->t.st.mask[k]);
+		}
+		flush_queue(ifc);
+	}
+}
+
+static void log_start(const struct target *tg)
+{
+	log_notice("e%u.%u on %s: %s, %llu sectors, %u sectors/frame, bufcnt %u",
+		   tg->t.shelf, tg->t.slot, tg->conf->netif, tg->conf->file,
+		   (unsigned long long)tg->t.sectors,
+		   aoe_max_sectors(tg->t.mtu), tg->t.bufcnt);
+}
+
+static void log_counters(const struct server *s)
+{
+	for (unsigned i = 0; i < s->ntgts; i++) {
+		const struct target *tg = &s->tgts[i];
+
+		log_notice("e%u.%u on %s: frames in %llu, out %llu, errors %llu, "
+			   "bytes read %llu, written %llu",
+			   tg->t.shelf, tg->t.slot, tg->conf->netif,
+			   tg->cnt.in, tg->cnt.out, tg->cnt.errors,
+			   tg->cnt.rbytes, tg->cnt.wbytes);
+	}
+}
+
+static void reload_state(struct server *s)
+{
+	for (unsigned i = 0; i < s->ntgts; i++)
+		aoe_state_load(s->tgts[i].state_path, &s->tgts[i].t.st);
+	log_notice("state reloaded");
+}
+
+/* --- loop ------------------------------------------------------------------ */
+
+static void on_signal(struct server *s)
+{
+	struct signalfd_siginfo si;
+
+	while (read(s->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGUSR1)
+			log_counters(s);
+		else if (si.ssi_signo == SIGHUP)
+			reload_state(s);
+		else
+			s->stop = true;
+	}
+}
+
+static int epoll_add(int epfd, int fd, uint64_t key)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = key };
+
+	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+static int start_loop(struct server *s)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -1;
+	s->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	s->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (s->sigfd < 0 || s->epfd < 0 || epoll_add(s->epfd, s->sigfd, 0) < 0)
+		return -1;
+	for (unsigned i = 0; i < s->nifs; i++) {
+		int fd = pcap_get_selectable_fd(s->ifs[i].pcap);
+
+		if (fd < 0 || epoll_add(s->epfd, fd, i + 1) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void run(struct server *s)
+{
+	struct epoll_event ev[16];
+
+	while (!s->stop) {
+		int n = epoll_wait(s->epfd, ev, 16, -1);
+
+		if (n < 0 && errno != EINTR) {
+			log_err("epoll: %s", strerror(errno));
+			return;
+		}
+		for (int i = 0; i < n; i++) {
+			if (ev[i].data.u64 == 0)
+				on_signal(s);
+			else
+				pump(&s->ifs[ev[i].data.u64 - 1]);
+		}
+	}
+}
+
+static void teardown(struct server *s)
+{
+	for (unsigned i = 0; i < s->nifs; i++) {
+		struct iface *ifc = &s->ifs[i];
+
+		if (ifc->pcap)
+			pcap_close(ifc->pcap);
+		if (ifc->sock >= 0)
+			close(ifc->sock);
+		free(ifc->bufs);
+		free(ifc->tgts);
+	}
+	for (unsigned i = 0; i < s->ntgts; i++)
+		disk_close(&s->tgts[i].disk);
+	if (s->sigfd >= 0)
+		close(s->sigfd);
+	if (s->epfd >= 0)
+		close(s->epfd);
+	free(s->ifs);
+	free(s->tgts);
+}
+
+int aoe_serve(const struct srv_conf *c)
+{
+	struct server s = { .conf = c, .epfd = -1, .sigfd = -1 };
+	int rc = EXIT_FAIL;
+
+	if (c->verbose)
+		log_set_level(LOG_DEBUG);
+	if (setup(&s) < 0)
+		goto done;
+	for (unsigned i = 0; i < s.ntgts; i++)
+		log_start(&s.tgts[i]);
+	/* Fork first: a signalfd polled before a fork wakes only the parent. */
+	if (!c->foreground && daemon_start(LOG_DAEMON) < 0) {
+		log_err("daemon: %s", strerror(errno));
+		goto done;
+	}
+	if (c->pidfile && pidfile_write(c->pidfile) < 0) {
+		log_err("%s: cannot write the pid", c->pidfile);
+		goto done;
+	}
+	if (start_loop(&s) < 0) {
+		log_err("event loop: %s", strerror(errno));
+		goto done;
+	}
+	announce(&s);
+	run(&s);
+	log_counters(&s);
+	rc = EXIT_OK;
+done:
+	teardown(&s);
+	return rc;
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The I/O side of aoetarget: interfaces, backing files, the event loop. */
+#ifndef AOETARGET_SERVER_H
+#define AOETARGET_SERVER_H
+
+#include <stdbool.h>
+
+#include "conf.h"
+
+struct srv_conf {
+	struct tgt_conf *tgts;
+	unsigned ntgts;
+	bool foreground;        /* -f: stay attached, log to stderr */
+	const char *state_dir;  /* --state-dir */
+	const char *pidfile;    /* --pidfile, or NULL */
+	int verbose;            /* -v count */
+};
+
+/* Sets everything up and serves until SIGTERM/SIGINT.  Returns the exit status. */
+int aoe_serve(const struct srv_conf *c);
+
+#endif
