@@ -1,0 +1,105 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# tests/integ/tools/aoe.sh - what the aoetarget integration tests share.
+#
+# Sourced after tests/lib.sh:
+#   . "$HERE/../lib.sh"; . "$HERE/tools/aoe.sh"
+#
+# AoE is layer 2: the target runs in namespace "t" on the veth end
+# "$AOE_TIF", the initiator (aoe-init) in namespace "i" on "$AOE_IIF".
+# No IP address is needed on either end.
+#
+# AOETARGET names the target under test, $NB_BIN/aoetarget by default.
+# AOEINIT is the initiator, $NB_BIN/tests/tools/aoe-init.
+#
+#   aoe_require                  root, namespaces, both binaries
+#   aoe_net [MTU]                the namespaces and the veth pair
+#   aoe_start NAME ARG...        aoetarget -f --state-dir $T/state ARG...
+#                                in "t", waits until it answers
+#   aoe_wait_target SHELF.SLOT   polls until the target answers a config read
+#   aoe ARG...                   aoe-init -i $AOE_IIF ARG... in "i"
+#   aoe_mac NS IF                the MAC address of an interface
+#   aoe_mkdisk FILE SECTORS      a file of random sectors
+#   aoe_sectors FILE LBA COUNT   those sectors of FILE on stdout
+
+AOEINIT=$NB_BIN/tests/tools/aoe-init
+AOETARGET=${AOETARGET:-$NB_BIN/aoetarget}
+AOE_TIF=at0
+AOE_IIF=ai0
+
+# An initiator or target that hangs must not hang the run.
+if command -v timeout >/dev/null 2>&1; then
+	AOE_BOUND="timeout 120"
+else
+	AOE_BOUND=
+fi
+
+aoe_require() {
+	require_root
+	require_netns
+	require_cmd ip cmp dd od
+	[ -x "$AOEINIT" ] || skip_all "no $AOEINIT (run make)"
+	[ -x "$AOETARGET" ] || skip_all "no aoetarget at $AOETARGET"
+	# the placeholder main knows none of the target's options
+	"$AOETARGET" --help 2>&1 | grep -q -- --state-dir ||
+		skip_all "$AOETARGET is not implemented yet (no --state-dir)"
+	mkdir -p "$T/state"
+}
+
+aoe_net() {
+	netns_add t && netns_add i &&
+	veth_pair t "$AOE_TIF" - i "$AOE_IIF" - || return 1
+	if [ -n "${1-}" ]; then
+		ip -n "$(ns_name t)" link set "$AOE_TIF" mtu "$1" &&
+		ip -n "$(ns_name i)" link set "$AOE_IIF" mtu "$1" || return 1
+	fi
+}
+
+aoe() {
+	in_ns i $AOE_BOUND "$AOEINIT" -i "$AOE_IIF" "$@"
+}
+
+_aoe_answers() {
+	aoe -t "$1" --timeout 200 --retries 0 config read
+}
+
+aoe_wait_target() {
+	wait_for "${NB_WAIT:-10}" _aoe_answers "$1"
+}
+
+# aoe_start NAME ARG...: ARG are aoetarget's (options, shelf slot netif
+# file).  The target's announcement line tells us which shelf.slot to
+# wait for; with -c, wait on the log line instead.
+aoe_start() {
+	_aoe_name=$1
+	shift
+	start_bg "$_aoe_name" in_ns t "$AOETARGET" -f --state-dir "$T/state" "$@" ||
+		return 1
+	wait_log "$_aoe_name" '(^|: )e[0-9]+\.[0-9]+ on ' || return 1
+	for _aoe_e in $(aoe_started "$_aoe_name")
+	do
+		aoe_wait_target "${_aoe_e#e}" || return 1
+	done
+}
+
+# aoe_started NAME: the shelf.slot of each target NAME's start lines name.
+aoe_started() {
+	sed -n 's/^\(.*: \)\{0,1\}\(e[0-9]*\.[0-9]*\) on .*/\2/p' "$T/$1.log"
+}
+
+aoe_mac() {
+	ip -n "$(ns_name "$1")" -o link show "$2" |
+		sed -n 's/.*link\/ether \([0-9a-f:]*\) .*/\1/p'
+}
+
+aoe_mkdisk() {
+	head -c $(($2 * 512)) /dev/urandom >"$1"
+}
+
+aoe_sectors() {
+	dd if="$1" bs=512 skip="$2" count="$3" 2>/dev/null
+}
+
+# aoe_field KEY: the value of KEY=... in $T/out (first match).
+aoe_field() {
+	sed -n "s/.*\\<$1=\\([^ ]*\\).*/\\1/p" "$T/out" | head -n 1
+}
