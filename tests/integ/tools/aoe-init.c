@@ -7,6 +7,8 @@
  *            [--tag-base N] [--dst MAC] [--src MAC] [--spf N] CMD [ARGS]
  *
  *   discover                  broadcast Query Config read, one line per target
+ *   listen                    wait --timeout ms for an unsolicited Query
+ *                             Config reply (a target's announcement)
  *   identify                  ATA IDENTIFY DEVICE, key=value lines
  *   read LBA COUNT            COUNT sectors to stdout (LBA48)
  *   write LBA                 stdin (a multiple of 512 bytes) at LBA
@@ -635,6 +637,29 @@ static int cmd_discover(struct ini *ini)
 	}
 	fflush(stdout);
 	return nseen > 0 ? 0 : 1;
+}
+
+/* Waits for a Query Config reply nobody here asked for (an announcement). */
+static int cmd_listen(struct ini *ini)
+{
+	static uint8_t buf[FRAME_MAX];
+	uint64_t end = now_ns() + (uint64_t)ini->timeout_ms * 1000000u;
+	struct reply r;
+	char m[MAC_STRLEN];
+
+	fputs("listening\n", stderr);
+	for (uint64_t t = now_ns(); t < end; t = now_ns()) {
+		size_t n = frame_recv(ini, buf, (int)((end - t) / 1000000u) + 1);
+
+		if (n == 0 || !reply_parse(buf, n, &r) || r.cmd != AOE_CMD_CONFIG)
+			continue;
+		printf("to=%s ", mac_format(buf, MAC_FMT_COLON, m));
+		config_print(&r, true);
+		fflush(stdout);
+		return 0;
+	}
+	puts("no announcement");
+	return 1;
 }
 
 static int cmd_config(struct ini *ini, int argc, char **argv)
@@ -1388,6 +1413,8 @@ static int dispatch(struct ini *ini, int argc, char **argv)
 	argv++;
 	if (strcmp(cmd, "discover") == 0)
 		return cmd_discover(ini);
+	if (strcmp(cmd, "listen") == 0)
+		return cmd_listen(ini);
 	if (strcmp(cmd, "raw") == 0)
 		return cmd_raw(ini, argc, argv);
 	if (strcmp(cmd, "config") == 0)
