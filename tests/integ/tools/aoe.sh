@@ -15,8 +15,9 @@
 #   aoe_net [MTU]                the namespaces and the veth pair
 #   aoe_start NAME ARG...        aoetarget -f --state-dir $T/state ARG...
 #                                in "t", waits until it answers
-#   aoe_wait_target SHELF.SLOT   polls until the target answers a config read
 #   aoe ARG...                   aoe-init -i $AOE_IIF ARG... in "i"
+#   aoe_if IF ARG...             aoe-init -i IF ARG... in "i"
+#   aoe_started NAME             "eS.S netif" per target NAME started
 #   aoe_mac NS IF                the MAC address of an interface
 #   aoe_mkdisk FILE SECTORS      a file of random sectors
 #   aoe_sectors FILE LBA COUNT   those sectors of FILE on stdout
@@ -58,32 +59,34 @@ aoe() {
 	in_ns i $AOE_BOUND "$AOEINIT" -i "$AOE_IIF" "$@"
 }
 
-_aoe_answers() {
-	aoe -t "$1" --timeout 200 --retries 0 config read
+# aoe_if IF ARG...: aoe-init on another interface of "i".
+aoe_if() {
+	_aoe_if=$1
+	shift
+	in_ns i $AOE_BOUND "$AOEINIT" -i "$_aoe_if" "$@"
 }
 
-aoe_wait_target() {
-	wait_for "${NB_WAIT:-10}" _aoe_answers "$1"
-}
-
-# aoe_start NAME ARG...: ARG are aoetarget's (options, shelf slot netif
-# file).  The target's announcement line tells us which shelf.slot to
-# wait for; with -c, wait on the log line instead.
+# aoe_start NAME ARG...: ARG are aoetarget's (options, then shelf slot
+# netif file, or -c CONFIG).  The start lines name each target and its
+# interface; each is polled through the peer of that interface (at<N> in
+# "t" is paired with ai<N> in "i").
 aoe_start() {
 	_aoe_name=$1
 	shift
 	start_bg "$_aoe_name" in_ns t "$AOETARGET" -f --state-dir "$T/state" "$@" ||
 		return 1
 	wait_log "$_aoe_name" '(^|: )e[0-9]+\.[0-9]+ on ' || return 1
-	for _aoe_e in $(aoe_started "$_aoe_name")
-	do
-		aoe_wait_target "${_aoe_e#e}" || return 1
-	done
+	aoe_started "$_aoe_name" >"$T/.started"
+	while read -r _aoe_e _aoe_if; do
+		wait_for "${NB_WAIT:-10}" aoe_if "ai${_aoe_if#at}" -t "${_aoe_e#e}" \
+			--timeout 200 --retries 0 config read || return 1
+	done <"$T/.started"
 }
 
-# aoe_started NAME: the shelf.slot of each target NAME's start lines name.
+# aoe_started NAME: "e<shelf>.<slot> <netif>" for each start line of NAME.
 aoe_started() {
-	sed -n 's/^\(.*: \)\{0,1\}\(e[0-9]*\.[0-9]*\) on .*/\2/p' "$T/$1.log"
+	sed -n 's/^\(.*: \)\{0,1\}\(e[0-9]*\.[0-9]*\) on \([^:]*\):.*/\2 \3/p' \
+		"$T/$1.log"
 }
 
 aoe_mac() {
