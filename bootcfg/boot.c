@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "boot.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Tags longer than this are not tags. */
+#define TAG_MAX (BC_KEY_MAX + 2)
+/* Settings may name other settings; this deep at most. */
+#define EXPAND_DEPTH 4
+
+static bool tag_char(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+	       c == '-';
+}
+
+/* The built-in tags; false when name is not one. */
+static bool builtin_tag(const struct bc_host *h, enum bc_arch arch,
+			const char *name, struct sbuf *out, bool *has)
+{
+	char buf[MAC_STRLEN];
+
+	*has = true;
+	if (strcmp(name, "NAME") == 0)
+		sb_puts(out, h->name);
+	else if (strcmp(name, "IP") == 0)
+		*has = h->has_ip && (sb_puts(out, h->ipstr), true);
+	else if (strcmp(name, "MAC") == 0)
+		sb_puts(out, mac_format(h->mac, MAC_FMT_COLON, buf));
+	else if (strcmp(name, "MACDASH") == 0)
+		sb_puts(out, mac_format(h->mac, MAC_FMT_HEXHYP, buf));
+	else if (strcmp(name, "MACHEX") == 0)
+		sb_puts(out, mac_format(h->mac, MAC_FMT_BARE, buf));
+	else if (strcmp(name, "PROFILE") == 0)
+		sb_puts(out, h->profile);
+	else if (strcmp(name, "ARCH") == 0)
+		sb_puts(out, bc_arch_name(arch));
+	else
+		return false;
+	return true;
+}
+
+static bool expand_depth(const struct bc_env *e, const struct bc_host *h,
+			 enum bc_arch arch, const char *text, size_t len,
+			 const char *file, unsigned line, struct sbuf *out,
+			 int depth);
+
+/* One tag; returns false (after reporting) when it has no value. */
+static bool expand_tag(const struct bc_env *e, const struct bc_host *h,
+		       enum bc_arch arch, const char *name, const char *file,
+		       unsigned line, struct sbuf *out, int depth)
+{
+	char key[TAG_MAX + 1];
+	const struct bc_kv *kv;
+	const char *kfile;
+	bool has;
+	size_t i;
+
+	if (builtin_tag(h, arch, name, out, &has) && has)
+		return true;
+	for (i = 0; name[i] && i < TAG_MAX; i++)
+		key[i] = (char)tolower((unsigned char)name[i]);
+	key[i] = '\0';
+	kv = has ? bc_lookup(e->hs, e->ps, h, key, arch, &kfile) : NULL;
+	if (kv == NULL || depth >= EXPAND_DEPTH) {
+		diag_err(e->d, file, line,
+			 "tag @%s@ has %s for host %s (%s:%u)", name,
+			 kv ? "settings nested too deep" : "no value", h->name,
+			 e->hs ? e->hs->file : "hosts", h->line);
+		return false;
+	}
+	return expand_depth(e, h, arch, kv->val, strlen(kv->val), kfile,
+			    kv->line, out, depth + 1);
+}
+
+static bool expand_depth(const struct bc_env *e, const struct bc_host *h,
+			 enum bc_arch arch, const char *text, size_t len,
+			 const char *file, unsigned line, struct sbuf *out,
+			 int depth)
+{
+	bool good = true;
+	size_t i = 0;
+
+	while (i < len) {
+		const char *at = memchr(text + i, '@', len - i);
+		size_t j, start;
+
+		if (at == NULL) {
+			sb_add(out, text + i, len - i);
+			break;
+		}
+		start = (size_t)(at - text);
+		sb_add(out, text + i, start - i);
+		if (start + 1 < len && text[start + 1] == '@') {
+			sb_add(out, "@", 1);
+			i = start + 2;
+			continue;
+		}
+		for (j = start + 1; j < len && j - start <= TAG_MAX &&
+				    tag_char(text[j]); j++)
+			;
+		if (j == start + 1 || j >= len || text[j] != '@' ||
+		    j - start > TAG_MAX) {
+			sb_add(out, "@", 1);
+			i = start + 1;
+			continue;
+		}
+		{
+			char name[TAG_MAX + 1];
+
+			memcpy(name, text + start + 1, j - start - 1);
+			name[j - start - 1] = '\0';
+			good = expand_tag(e, h, arch, name, file, line, out,
+					  depth) && good;
+		}
+		i = j + 1;
+	}
+	return good;
+}
+
+bool bc_expand(const struct bc_env *e, const struct bc_host *h,
+	       enum bc_arch arch, const char *text, size_t len,
+	       const char *file, unsigned line, struct sbuf *out)
+{
+	return expand_depth(e, h, arch, text, len, file, line, out, 0);
+}
+
+const char *bc_setting(const struct bc_env *e, const struct bc_host *h,
+		       const char *key, enum bc_arch arch, const char *dflt,
+		       struct arena *a, bool *ok)
+{
+	const char *file;
+	const struct bc_kv *kv = bc_lookup(e->hs, e->ps, h, key, arch, &file);
+	struct sbuf b = { 0 };
+	const char *res;
+
+	if (kv == NULL)
+		return dflt;
+	if (!bc_expand(e, h, arch, kv->val, strlen(kv->val), file, kv->line,
+		       &b))
+		*ok = false;
+	res = arena_strndup(a, b.p ? b.p : "", b.len);
+	sb_free(&b);
+	return res;
+}
+
+/* append, then the installer's answer-file arguments. */
+static const char *kernel_args(const struct bc_env *e, const struct bc_host *h,
+			       enum bc_arch arch, struct arena *a, bool *ok)
+{
+	const char *append = bc_setting(e, h, "append", arch, NULL, a, ok);
+	const char *ks = bc_setting(e, h, "kickstart", arch, NULL, a, ok);
+	const char *ps = bc_setting(e, h, "preseed", arch, NULL, a, ok);
+	struct sbuf b = { 0 };
+	const char *res;
+
+	if (append && *append)
+		sb_puts(&b, append);
+	if (ks)
+		sb_printf(&b, "%sinst.ks=%s", b.len ? " " : "", ks);
+	if (ps)
+		sb_printf(&b, "%sauto=true priority=critical url=%s",
+			  b.len ? " " : "", ps);
+	res = arena_strndup(a, b.p ? b.p : "", b.len);
+	sb_free(&b);
+	return res;
+}
+
+static const char *with_slash(struct arena *a, const char *dir)
+{
+	size_t n = strlen(dir);
+	char *s;
+
+	if (n && dir[n - 1] == '/')
+		return dir;
+	s = arena_alloc(a, n + 2);
+	memcpy(s, dir, n);
+	s[n] = '/';
+	s[n + 1] = '\0';
+	return s;
+}
+
+bool bc_boot_resolve(const struct bc_env *e, const struct bc_host *h,
+		     enum bc_arch arch, struct arena *a, struct bc_boot *b)
+{
+	bool ok = true;
+
+	memset(b, 0, sizeof(*b));
+	b->kind = BC_KIND_LOCAL;
+	if (h->disabled || h->prof < 0)
+		return h->prof >= 0 || h->disabled;
+	b->kind = e->ps->v[h->prof].kind;
+	b->ipxe_lkrn = bc_setting(e, h, "ipxe-lkrn", arch, "ipxe.lkrn", a, &ok);
+	b->ipxe_efi = bc_setting(e, h, "grub-ipxe", arch, "ipxe.efi", a, &ok);
+	switch (b->kind) {
+	case BC_KIND_LINUX:
+		b->kernel = bc_setting(e, h, "kernel", arch, NULL, a, &ok);
+		b->initrd = bc_setting(e, h, "initrd", arch, NULL, a, &ok);
+		b->append = kernel_args(e, h, arch, a, &ok);
+		break;
+	case BC_KIND_SANBOOT:
+		b->target = bc_setting(e, h, "sanboot", arch, NULL, a, &ok);
+		break;
+	case BC_KIND_WINPE:
+		b->winpe = with_slash(a, bc_setting(e, h, "winpe", arch, "",
+						    a, &ok));
+		b->wimboot = bc_setting(e, h, "wimboot", arch, "wimboot", a,
+					&ok);
+		break;
+	case BC_KIND_ISO:
+		b->iso = bc_setting(e, h, "iso", arch, NULL, a, &ok);
+		b->memdisk = bc_setting(e, h, "memdisk", arch, "memdisk", a,
+					&ok);
+		break;
+	default:
+		b->kind = BC_KIND_LOCAL;
+		break;
+	}
+	return ok;
+}

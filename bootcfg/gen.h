@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The generated files, each appended to an sbuf: per-host boot loader
+ * configurations (pxelinux, GRUB, iPXE) and the aggregate DHCP fragments
+ * (ISC dhcpd, dnsmasq, proxydhcp's table, xCAT's proxydhcp.cfg).  Pure:
+ * no file is touched here.  Functions that expand settings return false
+ * after reporting an error to e->d.
+ */
+#ifndef BC_GEN_H
+#define BC_GEN_H
+
+#include "boot.h"
+
+/* Where per-host files go, relative to the TFTP root. */
+#define BC_DIR_PXELINUX "pxelinux.cfg"
+#define BC_DIR_GRUB "grub"
+#define BC_DIR_IPXE "ipxe"
+#define BC_DIR_HOSTS "hosts"
+
+/* File names (relative to the TFTP root) of host h's boot files. */
+void bc_path_pxelinux(const struct bc_host *h, struct sbuf *out);
+void bc_path_grub(const struct bc_host *h, struct sbuf *out);
+void bc_path_ipxe(const struct bc_host *h, struct sbuf *out);
+
+bool bc_gen_pxelinux(const struct bc_env *e, const struct bc_host *h,
+		     struct sbuf *out);
+bool bc_gen_grub(const struct bc_env *e, const struct bc_host *h,
+		 struct sbuf *out);
+/* arch < 0: one script for every firmware, choosing at run time. */
+bool bc_gen_ipxe(const struct bc_env *e, const struct bc_host *h, int arch,
+		 struct sbuf *out);
+
+/* pxelinux.cfg/default and ipxe/boot.ipxe (local boot / chain per MAC). */
+void bc_gen_pxelinux_default(struct sbuf *out);
+void bc_gen_ipxe_default(struct sbuf *out);
+/* What a CGI answers a client it does not know, or a bad query. */
+void bc_gen_ipxe_unknown(struct sbuf *out, const char *why);
+
+bool bc_gen_dhcpd(const struct bc_env *e, struct sbuf *out);
+bool bc_gen_dnsmasq(const struct bc_env *e, struct sbuf *out);
+bool bc_gen_proxydhcp(const struct bc_env *e, struct sbuf *out);
+/* 200-byte records; names and paths that do not fit are errors. */
+bool bc_gen_xcat(const struct bc_env *e, struct sbuf *out);
+
+#define BC_XCAT_NAME 50
+#define BC_XCAT_PATH 150
+
+#endif

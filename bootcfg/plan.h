@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Everything one run would write, built in memory before any file is
+ * touched, then written (write.c): only files whose content differs, each
+ * to a temporary beside it, one syncfs() per file system, then renames and
+ * directory fsyncs.  A manifest in the TFTP root remembers the per-host
+ * files written, so those of removed hosts are pruned next time.
+ */
+#ifndef BC_PLAN_H
+#define BC_PLAN_H
+
+#include "boot.h"
+
+#define BC_MANIFEST ".bootcfg-manifest"
+
+/* Kinds of per-host file; the first component of their relative path. */
+enum bc_out_kind {
+	BC_OUT_PXELINUX,
+	BC_OUT_GRUB,
+	BC_OUT_IPXE,
+	BC_OUT_HOSTS,           /* rendered templates */
+	BC_OUT_KINDS,
+	BC_OUT_AGGREGATE = BC_OUT_KINDS,
+};
+
+struct bc_opts {
+	const char *root;               /* TFTP root, per-host files go here */
+	const char *templates_dir;
+	bool out[BC_OUT_KINDS];         /* which per-host kinds to write */
+	const char *dhcpd, *dnsmasq, *proxydhcp, *xcat;
+	bool check_files;               /* warn about boot files missing in root */
+};
+
+struct bc_file {
+	char *path;             /* as opened: root/rel, or an aggregate path */
+	char *rel;              /* relative to root; NULL for aggregates */
+	char *data;
+	size_t len;
+	enum bc_out_kind kind;
+};
+
+struct bc_outset {
+	struct bc_file *v;
+	size_t n, cap;
+};
+
+struct bc_template {
+	char *name, *path, *data;
+	size_t len;
+};
+
+struct bc_templates {
+	struct bc_template *v;
+	size_t n;
+};
+
+/* Reads every regular file in dir whose name does not start with '.'. */
+int bc_templates_load(struct bc_templates *t, const char *dir,
+		      struct diag *d);
+void bc_templates_free(struct bc_templates *t);
+
+/* Builds every file o asks for.  Returns false after errors (in e->d). */
+bool bc_plan(const struct bc_opts *o, const struct bc_env *e,
+	     const struct bc_templates *t, struct bc_outset *out);
+void bc_outset_free(struct bc_outset *out);
+
+/* Which per-host kind a manifest path belongs to; -1 for none (not ours). */
+int bc_rel_kind(const char *rel, size_t len);
+
+/* Warnings for kernel, initrd, ... files that are not under root. */
+void bc_check_files(const struct bc_profiles *ps, const char *root,
+		    struct diag *d);
+
+struct bc_stats {
+	unsigned created, changed, unchanged, removed;
+};
+
+struct bc_write_opts {
+	bool dry_run;
+	bool verbose;
+};
+
+/* Writes (or with dry_run describes) out; returns 0 or -1 (logged). */
+int bc_write(const struct bc_opts *o, const struct bc_outset *out,
+	     const struct bc_write_opts *wo, struct bc_stats *st);
+
+#endif

@@ -1,0 +1,454 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Writing a plan.  Per file, fsync() would cost more than everything else
+ * together for thousands of hosts, so: every changed file goes to a
+ * temporary beside it, then one syncfs() per file system makes them all
+ * durable, then the renames, then one fsync() per directory touched.  A
+ * crash leaves each file old or new, never partial.  The manifest itself
+ * goes through atomic_write().
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "atomic.h"
+#include "plan.h"
+
+extern char **environ;
+
+enum fstate { F_SAME, F_CREATE, F_CHANGE };
+
+struct wstate {
+	const struct bc_opts *o;
+	const struct bc_outset *out;
+	enum fstate *state;
+	char **tmp;             /* temporaries, NULL when none */
+	struct hindex dirs;     /* directories touched (keys in dirnames) */
+	char **dirnames;
+	size_t ndirs;
+};
+
+/* Whether path already holds exactly data. */
+static enum fstate compare(const struct bc_file *f)
+{
+	struct stat st;
+	int fd = open(f->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	enum fstate res = F_CHANGE;
+
+	if (fd < 0)
+		return errno == ENOENT ? F_CREATE : F_CHANGE;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (size_t)st.st_size == f->len) {
+		char *buf = xrealloc(NULL, f->len + 1);
+		size_t got = 0;
+		ssize_t n;
+
+		while (got < f->len &&
+		       (n = read(fd, buf + got, f->len - got)) > 0)
+			got += (size_t)n;
+		if (got == f->len && memcmp(buf, f->data, f->len) == 0)
+			res = F_SAME;
+		free(buf);
+	}
+	close(fd);
+	return res;
+}
+
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) : 1;
+	char *d = xrealloc(NULL, n + 1);
+
+	if (slash == path)
+		n = 1;
+	memcpy(d, slash ? path : ".", n);
+	d[n] = '\0';
+	return d;
+}
+
+/* mkdir -p; remembers the directory for the fsync pass. */
+static int note_dir(struct wstate *w, const char *path, bool create)
+{
+	char *d = dir_of(path);
+	uint32_t idx;
+
+	if (hindex_get(&w->dirs, d, strlen(d), &idx)) {
+		free(d);
+		return 0;
+	}
+	if (create) {
+		for (char *p = d + 1; *p; p++) {
+			if (*p != '/')
+				continue;
+			*p = '\0';
+			if (mkdir(d, 0755) < 0 && errno != EEXIST) {
+				log_err("%s: %s", d, strerror(errno));
+				*p = '/';
+				free(d);
+				return -1;
+			}
+			*p = '/';
+		}
+		if (mkdir(d, 0755) < 0 && errno != EEXIST) {
+			log_err("%s: %s", d, strerror(errno));
+			free(d);
+			return -1;
+		}
+	}
+	w->dirnames = xrealloc(w->dirnames, (w->ndirs + 1) * sizeof(char *));
+	w->dirnames[w->ndirs] = d;
+	hindex_put(&w->dirs, d, strlen(d), (uint32_t)w->ndirs, NULL);
+	w->ndirs++;
+	return 0;
+}
+
+static int write_tmp(struct wstate *w, size_t i)
+{
+	const struct bc_file *f = &w->out->v[i];
+	size_t n = strlen(f->path) + 12;
+	char *tmp = xrealloc(NULL, n);
+	int fd, rc;
+
+	if (note_dir(w, f->path, true) < 0) {
+		free(tmp);
+		return -1;
+	}
+	snprintf(tmp, n, "%s.bcXXXXXX", f->path);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		log_err("%s: %s", f->path, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	w->tmp[i] = tmp;
+	rc = fchmod(fd, 0644) < 0 ? -errno : write_all(fd, f->data, f->len);
+	if (close(fd) < 0 && rc == 0)
+		rc = -errno;
+	if (rc < 0) {
+		log_err("%s: %s", tmp, strerror(-rc));
+		return -1;
+	}
+	return 0;
+}
+
+/* One syncfs() per file system holding a directory we wrote into. */
+static int sync_all(struct wstate *w)
+{
+	dev_t seen[16];
+	size_t nseen = 0;
+
+	for (size_t i = 0; i < w->ndirs; i++) {
+		struct stat st;
+		int fd = open(w->dirnames[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		bool dup = false;
+
+		if (fd < 0 || fstat(fd, &st) < 0) {
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		for (size_t j = 0; j < nseen; j++)
+			dup = dup || seen[j] == st.st_dev;
+		if (!dup) {
+			if (syncfs(fd) < 0) {
+				log_err("%s: syncfs: %s", w->dirnames[i],
+					strerror(errno));
+				close(fd);
+				return -1;
+			}
+			if (nseen < sizeof(seen) / sizeof(seen[0]))
+				seen[nseen++] = st.st_dev;
+		}
+		close(fd);
+	}
+	return 0;
+}
+
+static void fsync_dirs(struct wstate *w)
+{
+	for (size_t i = 0; i < w->ndirs; i++) {
+		int fd = open(w->dirnames[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (fd >= 0) {
+			if (fsync(fd) < 0)
+				log_warn("%s: fsync: %s", w->dirnames[i],
+					 strerror(errno));
+			close(fd);
+		}
+	}
+}
+
+static void drop_tmps(struct wstate *w)
+{
+	for (size_t i = 0; i < w->out->n; i++) {
+		if (w->tmp[i])
+			unlink(w->tmp[i]);
+		free(w->tmp[i]);
+		w->tmp[i] = NULL;
+	}
+}
+
+/* --- manifest ------------------------------------------------------------- */
+
+struct manifest {
+	char *buf;
+	size_t len;
+	struct sbuf next;       /* the manifest this run leaves */
+};
+
+static char *manifest_path(const struct bc_opts *o)
+{
+	struct sbuf p = { 0 };
+
+	sb_printf(&p, "%s/" BC_MANIFEST, o->root);
+	return sb_steal(&p, NULL);
+}
+
+/* Calls fn for every line of the old manifest that names a file of ours. */
+static void manifest_each(const struct manifest *m,
+			  void (*fn)(void *, const char *, size_t, int),
+			  void *arg)
+{
+	size_t pos = 0;
+
+	while (m->buf && pos < m->len) {
+		const char *p = m->buf + pos;
+		const char *nl = memchr(p, '\n', m->len - pos);
+		size_t n = nl ? (size_t)(nl - p) : m->len - pos;
+		int kind = n && p[0] != '#' ? bc_rel_kind(p, n) : -1;
+
+		if (kind >= 0)
+			fn(arg, p, n, kind);
+		pos += n + 1;
+	}
+}
+
+struct prune_ctx {
+	const struct bc_opts *o;
+	struct hindex *present;
+	struct manifest *m;
+	bool dry_run, verbose;
+	unsigned removed;
+};
+
+static void prune_one(void *arg, const char *rel, size_t n, int kind)
+{
+	struct prune_ctx *c = arg;
+	struct sbuf path = { 0 };
+	uint32_t idx;
+
+	if (hindex_get(c->present, rel, n, &idx))
+		return;
+	if (!c->o->out[kind]) {
+		/* Not generated this run: still ours, keep remembering it. */
+		sb_add(&c->m->next, rel, n);
+		sb_add(&c->m->next, "\n", 1);
+		return;
+	}
+	sb_printf(&path, "%s/%.*s", c->o->root, (int)n, rel);
+	if (c->dry_run) {
+		if (access(path.p, F_OK) == 0) {
+			printf("remove %s\n", path.p);
+			c->removed++;
+		}
+	} else if (unlink(path.p) == 0) {
+		c->removed++;
+		if (c->verbose)
+			log_info("removed %s", path.p);
+		if (kind == BC_OUT_HOSTS) {
+			char *d = dir_of(path.p);
+
+			rmdir(d);       /* only succeeds once empty */
+			free(d);
+		}
+	} else if (errno != ENOENT) {
+		log_warn("%s: %s", path.p, strerror(errno));
+	}
+	sb_free(&path);
+}
+
+static void manifest_load(const struct bc_opts *o, struct manifest *m)
+{
+	char *path = manifest_path(o);
+	struct sbuf b = { 0 };
+	char buf[65536];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	memset(m, 0, sizeof(*m));
+	free(path);
+	if (fd < 0)
+		return;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		sb_add(&b, buf, (size_t)n);
+	close(fd);
+	m->buf = sb_steal(&b, &m->len);
+}
+
+static int manifest_save(const struct bc_opts *o, struct manifest *m)
+{
+	char *path = manifest_path(o);
+	int rc = 0;
+
+	if (m->next.len != m->len ||
+	    (m->len && memcmp(m->next.p, m->buf, m->len) != 0)) {
+		if (m->next.len == 0) {
+			if (unlink(path) < 0 && errno != ENOENT)
+				rc = -errno;
+		} else {
+			rc = atomic_write(path, m->next.p, m->next.len, 0644);
+		}
+		if (rc < 0)
+			log_err("%s: %s", path, strerror(-rc));
+	}
+	free(path);
+	return rc < 0 ? -1 : 0;
+}
+
+/* --- dry run -------------------------------------------------------------- */
+
+/* diff -u of the file on disk against the new content. */
+static void show_diff(const struct bc_file *f)
+{
+	char tmp[] = "/tmp/bootcfg-diff.XXXXXX";
+	int fd = mkstemp(tmp);
+	char *argv[] = { "diff", "-u", "--label", f->path, "--label",
+			 f->path, f->path, tmp, NULL };
+	pid_t pid;
+	int status;
+
+	if (fd < 0)
+		return;
+	if (write_all(fd, f->data, f->len) < 0 || close(fd) < 0) {
+		unlink(tmp);
+		return;
+	}
+	fflush(stdout);
+	if (posix_spawnp(&pid, "diff", NULL, NULL, argv, environ) == 0)
+		waitpid(pid, &status, 0);
+	else
+		printf("(diff(1) not available)\n");
+	unlink(tmp);
+}
+
+static void describe(const struct wstate *w)
+{
+	for (size_t i = 0; i < w->out->n; i++) {
+		const struct bc_file *f = &w->out->v[i];
+
+		if (w->state[i] == F_CREATE)
+			printf("create %s\n", f->path);
+		else if (w->state[i] == F_CHANGE) {
+			printf("change %s\n", f->path);
+			show_diff(f);
+		}
+	}
+}
+
+/* --- the whole write ------------------------------------------------------ */
+
+static int write_changed(struct wstate *w, struct bc_stats *st, bool verbose)
+{
+	for (size_t i = 0; i < w->out->n; i++) {
+		if (w->state[i] == F_SAME)
+			continue;
+		if (write_tmp(w, i) < 0) {
+			drop_tmps(w);
+			return -1;
+		}
+	}
+	if (sync_all(w) < 0) {
+		drop_tmps(w);
+		return -1;
+	}
+	for (size_t i = 0; i < w->out->n; i++) {
+		const struct bc_file *f = &w->out->v[i];
+
+		if (w->tmp[i] == NULL)
+			continue;
+		if (rename(w->tmp[i], f->path) < 0) {
+			log_err("%s: %s", f->path, strerror(errno));
+			drop_tmps(w);
+			return -1;
+		}
+		free(w->tmp[i]);
+		w->tmp[i] = NULL;
+		if (verbose)
+			log_info("%s %s", w->state[i] == F_CREATE ? "created"
+								  : "changed",
+				 f->path);
+		if (w->state[i] == F_CREATE)
+			st->created++;
+		else
+			st->changed++;
+	}
+	fsync_dirs(w);
+	return 0;
+}
+
+static void wstate_free(struct wstate *w)
+{
+	for (size_t i = 0; i < w->ndirs; i++)
+		free(w->dirnames[i]);
+	free(w->dirnames);
+	hindex_free(&w->dirs);
+	free(w->tmp);
+	free(w->state);
+}
+
+int bc_write(const struct bc_opts *o, const struct bc_outset *out,
+	     const struct bc_write_opts *wo, struct bc_stats *st)
+{
+	struct wstate w = { .o = o, .out = out };
+	struct hindex present = { 0 };
+	struct manifest m;
+	struct prune_ctx pc = { .o = o, .present = &present, .m = &m,
+				.dry_run = wo->dry_run, .verbose = wo->verbose };
+	int rc = 0;
+
+	memset(st, 0, sizeof(*st));
+	w.state = xrealloc(NULL, (out->n + 1) * sizeof(*w.state));
+	w.tmp = xrealloc(NULL, (out->n + 1) * sizeof(*w.tmp));
+	manifest_load(o, &m);
+	for (size_t i = 0; i < out->n; i++) {
+		const struct bc_file *f = &out->v[i];
+
+		w.tmp[i] = NULL;
+		w.state[i] = compare(f);
+		st->unchanged += w.state[i] == F_SAME;
+		if (f->rel) {
+			hindex_put(&present, f->rel, strlen(f->rel), 0, NULL);
+			sb_printf(&m.next, "%s\n", f->rel);
+		}
+	}
+	if (wo->dry_run) {
+		describe(&w);
+		for (size_t i = 0; i < out->n; i++) {
+			st->created += w.state[i] == F_CREATE;
+			st->changed += w.state[i] == F_CHANGE;
+		}
+	} else {
+		rc = write_changed(&w, st, wo->verbose);
+	}
+	if (rc == 0) {
+		manifest_each(&m, prune_one, &pc);
+		st->removed = pc.removed;
+		if (!wo->dry_run && (pc.removed || st->created))
+			fsync_dirs(&w);
+		if (!wo->dry_run)
+			rc = manifest_save(o, &m);
+	}
+	sb_free(&m.next);
+	free(m.buf);
+	hindex_free(&present);
+	wstate_free(&w);
+	return rc;
+}
