@@ -1,0 +1,660 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The I/O side: sockets on 67 and 4011 (or a capture on 67 with
+ * --no-bind), the reply queue for --reply-delay, table reloads on signals.
+ * Every decision is pxe_decide()'s.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libnet.h>
+#include <netdb.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <pcap/pcap.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "dhcp.h"
+#include "frame.h"
+#include "iface.h"
+#include "log.h"
+#include "mac.h"
+#include "opts.h"
+#include "policy.h"
+#include "priv.h"
+#include "server.h"
+
+/* Most replies waiting out --reply-delay; more are dropped. */
+#define QUEUE_MAX 8192
+
+enum tag { TAG_SIGNAL, TAG_DHCP, TAG_BINL, TAG_PCAP, TAG_TIMER };
+
+/* How a reply leaves. */
+enum route { ROUTE_DHCP, ROUTE_BINL, ROUTE_FRAME };
+
+struct pending {
+	struct pending *next;
+	uint64_t due_ns;
+	enum route route;
+	struct sockaddr_in dst;
+	size_t len;
+	uint8_t buf[];
+};
+
+struct server {
+	const struct proxy_conf *conf;
+	struct pxe_config pcfg;
+	struct table *table;
+	struct xcat_cfg *xcat;
+	uint32_t self;               /* network order */
+	uint8_t mac[6];
+	int epfd, sigfd, dhcp_fd, binl_fd, timer_fd;
+	pcap_t *pcap;
+	libnet_t *ln;
+	struct pending *head, *tail;
+	unsigned queued;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- the table and the xCAT file ---------------------------------------- */
+
+static int read_file(const char *path, size_t max, char **buf, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || (uint64_t)st.st_size > max) {
+		close(fd);
+		return -EFBIG;
+	}
+	*buf = malloc((size_t)st.st_size + 1);
+	n = *buf ? read(fd, *buf, (size_t)st.st_size) : -1;
+	close(fd);
+	if (n < 0) {
+		free(*buf);
+		return -EIO;
+	}
+	*len = (size_t)n;
+	return 0;
+}
+
+/* Loads --table; a broken file leaves the table in force as it was. */
+static int load_table(struct server *s)
+{
+	const char *path = s->conf->table;
+	char err[512], *buf = NULL;
+	size_t len = 0;
+	struct table *t;
+	int rc = read_file(path, TABLE_FILE_MAX, &buf, &len);
+
+	if (rc < 0) {
+		log_err("%s: %s", path, strerror(-rc));
+		return -1;
+	}
+	t = table_parse(buf, len, path, err, sizeof(err));
+	free(buf);
+	if (t == NULL) {
+		log_err("%s", err);
+		return -1;
+	}
+	table_free(s->table);
+	s->table = t;
+	s->pcfg.table = t;
+	log_notice("%s: %zu rules loaded", path, t->n);
+	return 0;
+}
+
+static int load_xcat(struct server *s)
+{
+	const char *path = s->conf->xcat;
+	char err[512], *buf = NULL;
+	size_t len = 0;
+	struct xcat_cfg *x;
+	int rc = read_file(path, XCAT_FILE_MAX, &buf, &len);
+
+	if (rc < 0) {
+		log_err("%s: %s", path, strerror(-rc));
+		return -1;
+	}
+	x = xcat_parse((const uint8_t *)buf, len, path, err, sizeof(err));
+	free(buf);
+	if (x == NULL) {
+		log_err("%s", err);
+		return -1;
+	}
+	xcat_free(s->xcat);
+	s->xcat = x;
+	s->pcfg.xcat = x;
+	log_notice("%s: %zu nodes loaded", path, x->n);
+	return 0;
+}
+
+/* ---- sending ------------------------------------------------------------ */
+
+static int send_frame(struct server *s, const uint8_t *buf, size_t len)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+	libnet_clear_packet(s->ln);
+	if (libnet_build_udp(DHCP_SERVER_PORT, DHCP_CLIENT_PORT,
+			     (uint16_t)(LIBNET_UDP_H + len), 0, buf,
+			     (uint32_t)len, s->ln, 0) < 0 ||
+	    libnet_build_ipv4((uint16_t)(LIBNET_IPV4_H + LIBNET_UDP_H + len),
+			      0, (uint16_t)random(), 0, 64, IPPROTO_UDP, 0,
+			      s->self, 0xffffffffu, NULL, 0, s->ln, 0) < 0 ||
+	    libnet_build_ethernet(bcast, s->mac, ETHERTYPE_IP, NULL, 0, s->ln,
+				  0) < 0 ||
+	    libnet_write(s->ln) < 0) {
+		log_warn("sending a frame: %s", libnet_geterror(s->ln));
+		return -1;
+	}
+	return 0;
+}
+
+static void transmit(struct server *s, enum route route,
+		     const struct sockaddr_in *dst, const uint8_t *buf,
+		     size_t len)
+{
+	int fd = route == ROUTE_BINL ? s->binl_fd : s->dhcp_fd;
+	char txt[INET_ADDRSTRLEN];
+
+	if (route == ROUTE_FRAME) {
+		send_frame(s, buf, len);
+		return;
+	}
+	if (sendto(fd, buf, len, 0, (const struct sockaddr *)dst,
+		   sizeof(*dst)) < 0)
+		log_warn("%s:%u: sendto: %s",
+			 inet_ntop(AF_INET, &dst->sin_addr, txt, sizeof(txt)),
+			 ntohs(dst->sin_port), strerror(errno));
+}
+
+static void arm_timer(struct server *s)
+{
+	struct itimerspec its = { { 0, 0 }, { 0, 0 } };
+
+	if (s->head) {
+		its.it_value.tv_sec = (time_t)(s->head->due_ns / 1000000000u);
+		its.it_value.tv_nsec = (long)(s->head->due_ns % 1000000000u);
+	}
+	timerfd_settime(s->timer_fd, TFD_TIMER_ABSTIME, &its, NULL);
+}
+
+/* Every reply waits the same delay, so the queue stays in due order. */
+static void enqueue(struct server *s, enum route route,
+		    const struct sockaddr_in *dst, const uint8_t *buf,
+		    size_t len)
+{
+	struct pending *p;
+
+	if (s->queued >= QUEUE_MAX || (p = malloc(sizeof(*p) + len)) == NULL) {
+		log_warn("reply queue full, reply dropped");
+		return;
+	}
+	p->next = NULL;
+	p->due_ns = now_ns() + (uint64_t)s->conf->reply_delay_ms * 1000000u;
+	p->route = route;
+	p->dst = *dst;
+	p->len = len;
+	memcpy(p->buf, buf, len);
+	if (s->tail)
+		s->tail->next = p;
+	else
+		s->head = p;
+	s->tail = p;
+	if (s->queued++ == 0)
+		arm_timer(s);
+}
+
+static void timer_input(struct server *s)
+{
+	uint64_t ticks, now = now_ns();
+
+	if (read(s->timer_fd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
+		log_warn("timerfd: %s", strerror(errno));
+	while (s->head && s->head->due_ns <= now) {
+		struct pending *p = s->head;
+
+		s->head = p->next;
+		if (s->head == NULL)
+			s->tail = NULL;
+		s->queued--;
+		transmit(s, p->route, &p->dst, p->buf, p->len);
+		free(p);
+	}
+	arm_timer(s);
+}
+
+/* ---- requests ----------------------------------------------------------- */
+
+/* Where the reply to a request goes (RFC 2131 4.1, PXE 2.1). */
+static enum route reply_route(const struct server *s,
+			      const struct dhcp_req *req, enum pxe_port port,
+			      const struct sockaddr_in *src,
+			      struct sockaddr_in *dst)
+{
+	memset(dst, 0, sizeof(*dst));
+	dst->sin_family = AF_INET;
+	if (port == PXE_PORT_BINL) {
+		*dst = *src;
+		return ROUTE_BINL;
+	}
+	if (req->giaddr) {
+		dst->sin_addr.s_addr = req->giaddr;
+		dst->sin_port = htons(DHCP_SERVER_PORT);
+	} else if (req->ciaddr) {
+		dst->sin_addr.s_addr = req->ciaddr;
+		dst->sin_port = htons(DHCP_CLIENT_PORT);
+	} else {
+		dst->sin_addr.s_addr = INADDR_BROADCAST;
+		dst->sin_port = htons(DHCP_CLIENT_PORT);
+	}
+	return s->conf->no_bind ? ROUTE_FRAME : ROUTE_DHCP;
+}
+
+static void lookup_host(const struct pxe_query *q, char *host, size_t len)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+
+	sin.sin_addr.s_addr = q->ip;
+	if (getnameinfo((const struct sockaddr *)&sin, sizeof(sin), host,
+			(socklen_t)len, NULL, 0, NI_NAMEREQD) != 0)
+		host[0] = '\0';
+}
+
+static void log_reply(const struct dhcp_req *req, const struct pxe_answer *a,
+		      const char *host)
+{
+	char mac[MAC_STRLEN], file[LOG_ESCAPE_SIZE(64)], srv[INET_ADDRSTRLEN];
+	struct in_addr si = { a->rep.siaddr };
+	const char *what = a->deferred ? "(ask on 4011)" : "(menu)";
+
+	if (a->rep.file)
+		what = log_escape(file, sizeof(file), a->rep.file,
+				  strlen(a->rep.file));
+	log_info("%s: host=%s arch=%s(%u) ipxe=%s%s: %s file=%s siaddr=%s%s%s%s",
+		 mac_format(req->chaddr, MAC_FMT_COLON, mac),
+		 host[0] ? host : "-", pxe_arch_name(a->arch), a->arch_type,
+		 a->ipxe ? "yes" : "no", a->http ? " http" : "",
+		 a->rep.msgtype == DHCP_OFFER ? "OFFER" : "ACK", what,
+		 inet_ntop(AF_INET, &si, srv, sizeof(srv)),
+		 a->rep.bcd ? " bcd" : "", a->rep.vendor ? " option-43" : "",
+		 a->rule_line ? " by table rule" : "");
+}
+
+static void handle(struct server *s, const uint8_t *buf, size_t len,
+		   enum pxe_port port, const struct sockaddr_in *src)
+{
+	struct dhcp_req req;
+	struct pxe_query q = { &req, port, false, 0, NULL };
+	struct pxe_answer ans;
+	struct sockaddr_in dst;
+	uint8_t out[DHCP_REPLY_MAX];
+	char from[INET_ADDRSTRLEN], host[NI_MAXHOST] = "";
+	const char *why = "";
+	enum route route;
+	size_t n;
+
+	inet_ntop(AF_INET, &src->sin_addr, from, sizeof(from));
+	if (dhcp_parse(buf, len, &req, &why) < 0) {
+		log_debug("%s:%u: dropped: %s", from, ntohs(src->sin_port), why);
+		return;
+	}
+	q.ip = req.ciaddr ? req.ciaddr
+	       : port == PXE_PORT_BINL ? src->sin_addr.s_addr : 0;
+	q.has_ip = q.ip != 0;
+	if (q.has_ip && pxe_needs_host(&s->pcfg)) {
+		lookup_host(&q, host, sizeof(host));
+		q.host = host[0] ? host : NULL;
+	}
+	if (pxe_decide(&s->pcfg, &q, &ans) == PXE_IGNORE) {
+		char mac[MAC_STRLEN];
+
+		log_debug("%s: %s port %d: ignored: %s",
+			  mac_format(req.chaddr, MAC_FMT_COLON, mac), from,
+			  port == PXE_PORT_BINL ? PXE_BINL_PORT : DHCP_SERVER_PORT,
+			  ans.reason);
+		return;
+	}
+	n = dhcp_build_reply(out, sizeof(out), &req, &ans.rep);
+	if (n == 0) {
+		log_warn("%s: reply does not fit a message", from);
+		return;
+	}
+	route = reply_route(s, &req, port, src, &dst);
+	log_reply(&req, &ans, host);
+	if (s->conf->reply_delay_ms)
+		enqueue(s, route, &dst, out, n);
+	else
+		transmit(s, route, &dst, out, n);
+}
+
+static void socket_input(struct server *s, int fd, enum pxe_port port)
+{
+	uint8_t buf[DHCP_REQ_MAX + 1];
+	uint8_t ctl[CMSG_SPACE(sizeof(struct in_pktinfo))];
+
+	for (int i = 0; i < 64; i++) {
+		struct sockaddr_in src;
+		struct iovec iov = { buf, sizeof(buf) };
+		struct msghdr m = {
+			.msg_name = &src, .msg_namelen = sizeof(src),
+			.msg_iov = &iov, .msg_iovlen = 1,
+			.msg_control = ctl, .msg_controllen = sizeof(ctl),
+		};
+		ssize_t n = recvmsg(fd, &m, MSG_DONTWAIT);
+
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				log_warn("recvmsg: %s", strerror(errno));
+			return;
+		}
+		if (m.msg_flags & MSG_TRUNC) {
+			log_debug("dropped: datagram longer than %d bytes",
+				  DHCP_REQ_MAX);
+			continue;
+		}
+		handle(s, buf, (size_t)n, port, &src);
+	}
+}
+
+static void frame_input(u_char *user, const struct pcap_pkthdr *h,
+			const u_char *bytes)
+{
+	struct server *s = (struct server *)user;
+	struct frame_udp f;
+	struct sockaddr_in src = { .sin_family = AF_INET };
+
+	if (h->caplen != h->len || frame_udp4(bytes, h->caplen, &f) < 0 ||
+	    f.dst_port != DHCP_SERVER_PORT)
+		return;
+	src.sin_addr.s_addr = f.src_ip;
+	src.sin_port = htons(f.src_port);
+	handle(s, f.payload, f.len, PXE_PORT_DHCP, &src);
+}
+
+/* ---- signals and the loop ----------------------------------------------- */
+
+static int watch(struct server *s, int fd, enum tag tag)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = tag };
+
+	return epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
+}
+
+static int setup_signals(struct server *s)
+{
+	sigset_t set;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	s->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (s->sigfd < 0)
+		return -errno;
+	return watch(s, s->sigfd, TAG_SIGNAL);
+}
+
+/* Returns true when the process should stop. */
+static bool signal_input(struct server *s)
+{
+	struct signalfd_siginfo si;
+
+	while (read(s->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
+			log_notice("signal %u, exiting", si.ssi_signo);
+			return true;
+		}
+		if (si.ssi_signo == SIGHUP && s->conf->table)
+			load_table(s);
+		if (s->conf->xcat)
+			load_xcat(s);
+	}
+	return false;
+}
+
+static int serve(struct server *s)
+{
+	struct epoll_event evs[16];
+
+	for (;;) {
+		int n = epoll_wait(s->epfd, evs, 16, -1);
+
+		if (n < 0 && errno != EINTR) {
+			log_err("epoll_wait: %s", strerror(errno));
+			return EXIT_FAIL;
+		}
+		for (int i = 0; i < n; i++) {
+			switch ((enum tag)evs[i].data.u64) {
+			case TAG_SIGNAL:
+				if (signal_input(s))
+					return EXIT_OK;
+				break;
+			case TAG_DHCP:
+				socket_input(s, s->dhcp_fd, PXE_PORT_DHCP);
+				break;
+			case TAG_BINL:
+				socket_input(s, s->binl_fd, PXE_PORT_BINL);
+				break;
+			case TAG_PCAP:
+				pcap_dispatch(s->pcap, 64, frame_input,
+					      (u_char *)s);
+				break;
+			case TAG_TIMER:
+				timer_input(s);
+				break;
+			}
+		}
+	}
+}
+
+/* ---- setting up ---------------------------------------------------------- */
+
+static int set_int(int fd, int level, int name, int value)
+{
+	return setsockopt(fd, level, name, &value, sizeof(value));
+}
+
+static int open_udp(const struct server *s, uint16_t port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	const char *iface = s->conf->iface;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	sin.sin_port = htons(port);
+	if (fd < 0 || set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1) < 0 ||
+	    set_int(fd, SOL_SOCKET, SO_BROADCAST, 1) < 0 ||
+	    set_int(fd, IPPROTO_IP, IP_PKTINFO, 1) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, iface,
+		       (socklen_t)strlen(iface)) < 0 ||
+	    bind(fd, (const struct sockaddr *)&sin, sizeof(sin)) < 0) {
+		log_err("%s: UDP port %u: %s", iface, port, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int open_capture(struct server *s)
+{
+	char err[PCAP_ERRBUF_SIZE] = "", lerr[LIBNET_ERRBUF_SIZE] = "";
+	const char *iface = s->conf->iface;
+	struct bpf_program prog;
+
+	s->pcap = pcap_create(iface, err);
+	if (s->pcap == NULL || pcap_set_immediate_mode(s->pcap, 1) < 0 ||
+	    pcap_set_snaplen(s->pcap, 2048) < 0 ||
+	    pcap_activate(s->pcap) < 0 ||
+	    pcap_datalink(s->pcap) != DLT_EN10MB ||
+	    pcap_setdirection(s->pcap, PCAP_D_IN) < 0 ||
+	    pcap_compile(s->pcap, &prog, "udp dst port 67", 1,
+			 PCAP_NETMASK_UNKNOWN) < 0) {
+		log_err("%s: capture: %s", iface,
+			s->pcap ? pcap_geterr(s->pcap) : err);
+		return -1;
+	}
+	if (pcap_setfilter(s->pcap, &prog) < 0 ||
+	    pcap_setnonblock(s->pcap, 1, err) < 0 ||
+	    pcap_get_selectable_fd(s->pcap) < 0) {
+		pcap_freecode(&prog);
+		log_err("%s: capture: %s", iface, pcap_geterr(s->pcap));
+		return -1;
+	}
+	pcap_freecode(&prog);
+	s->ln = libnet_init(LIBNET_LINK, iface, lerr);
+	if (s->ln == NULL) {
+		log_err("%s: libnet: %s", iface, lerr);
+		return -1;
+	}
+	return 0;
+}
+
+static int open_io(struct server *s)
+{
+	const char *iface = s->conf->iface;
+	struct in_addr in;
+	int rc;
+
+	if ((rc = iface_ipv4(iface, &in)) < 0 ||
+	    (rc = iface_mac(iface, s->mac)) < 0) {
+		log_err("%s: %s", iface, strerror(-rc));
+		return -1;
+	}
+	s->self = in.s_addr;
+	if (s->conf->no_bind ? open_capture(s) < 0
+			     : (s->dhcp_fd = open_udp(s, DHCP_SERVER_PORT)) < 0)
+		return -1;
+	s->binl_fd = open_udp(s, PXE_BINL_PORT);
+	return s->binl_fd < 0 ? -1 : 0;
+}
+
+static int go_background(const struct server *s)
+{
+	const struct proxy_conf *c = s->conf;
+	int rc;
+
+	if (!c->foreground && (rc = daemon_start(LOG_DAEMON)) < 0) {
+		log_err("cannot become a daemon: %s", strerror(-rc));
+		return -1;
+	}
+	if (c->pidfile && (rc = pidfile_write(c->pidfile)) < 0) {
+		log_err("%s: %s", c->pidfile, strerror(-rc));
+		return -1;
+	}
+	return 0;
+}
+
+static int drop_privileges(const struct server *s)
+{
+	const char *why = "", *user = s->conf->user;
+	int rc;
+
+	if (user == NULL && geteuid() != 0)
+		return 0;
+	rc = priv_drop(user ? user : "nobody", NULL, &why);
+	if (rc < 0) {
+		log_err("dropping privileges: %s: %s", why, strerror(-rc));
+		return -1;
+	}
+	return 0;
+}
+
+static void init_config(struct server *s)
+{
+	const struct proxy_conf *c = s->conf;
+
+	s->pcfg.self = s->self;
+	s->pcfg.tftp_server = c->tftp_server;
+	memcpy(s->pcfg.file, c->file, sizeof(s->pcfg.file));
+	s->pcfg.efi_file = c->efi_file;
+	s->pcfg.http_url = c->http_url;
+	s->pcfg.ipxe_script = c->ipxe_script;
+}
+
+static int setup(struct server *s)
+{
+	const struct proxy_conf *c = s->conf;
+
+	srandom((unsigned)(now_ns() ^ (uint64_t)getpid()));
+	if (open_io(s) < 0)
+		return -1;
+	init_config(s);
+	if ((c->table && load_table(s) < 0) || (c->xcat && load_xcat(s) < 0))
+		return -1;
+	/* Fork first: a signalfd polled before a fork wakes only the parent. */
+	if (go_background(s) < 0)
+		return -1;
+	s->epfd = epoll_create1(EPOLL_CLOEXEC);
+	s->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (s->epfd < 0 || s->timer_fd < 0 || setup_signals(s) < 0 ||
+	    watch(s, s->binl_fd, TAG_BINL) < 0 ||
+	    watch(s, s->timer_fd, TAG_TIMER) < 0 ||
+	    (s->pcap ? watch(s, pcap_get_selectable_fd(s->pcap), TAG_PCAP)
+		     : watch(s, s->dhcp_fd, TAG_DHCP)) < 0) {
+		log_err("event loop: %s", strerror(errno));
+		return -1;
+	}
+	return drop_privileges(s);
+}
+
+static void teardown(struct server *s)
+{
+	while (s->head) {
+		struct pending *p = s->head;
+
+		s->head = p->next;
+		free(p);
+	}
+	if (s->pcap)
+		pcap_close(s->pcap);
+	if (s->ln)
+		libnet_destroy(s->ln);
+	table_free(s->table);
+	xcat_free(s->xcat);
+}
+
+int proxydhcp_main(const struct proxy_conf *conf)
+{
+	struct server s;
+	char addr[INET_ADDRSTRLEN];
+	int rc = EXIT_FAIL;
+
+	memset(&s, 0, sizeof(s));
+	s.conf = conf;
+	s.epfd = s.sigfd = s.dhcp_fd = s.binl_fd = s.timer_fd = -1;
+	log_set_level(conf->verbose ? LOG_DEBUG : LOG_INFO);
+	if (setup(&s) == 0) {
+		log_notice("serving on %s (%s)%s", conf->iface,
+			   inet_ntop(AF_INET, &s.self, addr, sizeof(addr)),
+			   conf->no_bind ? ", port 67 captured" : "");
+		rc = serve(&s);
+	}
+	teardown(&s);
+	return rc;
+}
