@@ -5,6 +5,7 @@
 
 #include "dhcp.h"
 #include "mac.h"
+#include "num.h"
 #include "opts.h"
 #include "server.h"
 #include "table.h"
@@ -80,34 +81,28 @@ static void convert_server(struct proxy_conf *c, const struct raw_opts *r,
 	c->verbose = r->verbose;
 }
 
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /* 32 hex digits, dashes anywhere. */
 static void parse_uuid(poptContext ctx, const char *s, uint8_t uuid[16])
 {
+	char digits[33];
 	unsigned n = 0;
 
-	for (const char *p = s; *p; p++) {
-		int v = hexval(*p);
-
-		if (*p == '-')
-			continue;
-		if (v < 0 || n >= 32)
+	for (const char *p = s; *p; p++)
+		if (*p != '-' && n < sizeof(digits) - 1)
+			digits[n++] = *p;
+		else if (*p != '-')
 			opts_usage_error(ctx, "--uuid '%s': expected 32 hex digits", s);
-		uuid[n / 2] = (uint8_t)(n % 2 ? uuid[n / 2] | v : v << 4);
-		n++;
-	}
 	if (n != 32)
 		opts_usage_error(ctx, "--uuid '%s': expected 32 hex digits", s);
+	for (unsigned i = 0; i < 16; i++) {
+		uint64_t v;
+
+		if (digits[2 * i] == '0' && (digits[2 * i + 1] | 0x20) == 'x')
+			opts_usage_error(ctx, "--uuid '%s': expected 32 hex digits", s);
+		if (num_parse_hex_mem(digits + 2 * i, 2, 0, 255, &v) < 0)
+			opts_usage_error(ctx, "--uuid '%s': expected 32 hex digits", s);
+		uuid[i] = (uint8_t)v;
+	}
 }
 
 static void convert_probe(struct probe_conf *c, const struct raw_opts *r,

@@ -76,78 +76,103 @@ static uint64_t now_ns(void)
 
 /* ---- the table and the xCAT file ---------------------------------------- */
 
-static int read_file(const char *path, size_t max, char **buf, size_t *len)
+/* The whole file, read until end of file (max bytes at most). */
+static int read_file(const char *path, size_t max, char **bufp, size_t *lenp)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	ssize_t n;
+	size_t len = 0, cap = 0;
+	char *buf = NULL;
 
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) < 0 || (uint64_t)st.st_size > max) {
-		close(fd);
-		return -EFBIG;
+	for (;;) {
+		ssize_t n;
+
+		if (len == cap) {
+			char *nb = cap > max ? NULL : realloc(buf, cap + 65536);
+
+			if (nb == NULL)
+				break;
+			buf = nb;
+			cap += 65536;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n <= 0) {
+			close(fd);
+			*bufp = buf;
+			*lenp = len;
+			return n < 0 ? (free(buf), -EIO) : 0;
+		}
+		len += (size_t)n;
 	}
-	*buf = malloc((size_t)st.st_size + 1);
-	n = *buf ? read(fd, *buf, (size_t)st.st_size) : -1;
 	close(fd);
-	if (n < 0) {
-		free(*buf);
-		return -EIO;
-	}
-	*len = (size_t)n;
+	free(buf);
+	return -EFBIG;
+}
+
+static int take_table(struct server *s, const char *buf, size_t len,
+		      char *err, size_t errlen)
+{
+	struct table *t = table_parse(buf, len, s->conf->table, err, errlen);
+
+	if (t == NULL)
+		return -1;
+	table_free(s->table);
+	s->table = t;
+	s->pcfg.table = t;
+	snprintf(err, errlen, "%zu rules", t->n);
 	return 0;
 }
 
-/* Loads --table; a broken file leaves the table in force as it was. */
-static int load_table(struct server *s)
+static int take_xcat(struct server *s, const char *buf, size_t len,
+		     char *err, size_t errlen)
 {
-	const char *path = s->conf->table;
-	char err[512], *buf = NULL;
+	struct xcat_cfg *x = xcat_parse((const uint8_t *)buf, len,
+					s->conf->xcat, err, errlen);
+
+	if (x == NULL)
+		return -1;
+	xcat_free(s->xcat);
+	s->xcat = x;
+	s->pcfg.xcat = x;
+	snprintf(err, errlen, "%zu nodes", x->n);
+	return 0;
+}
+
+typedef int take_fn(struct server *s, const char *buf, size_t len, char *msg,
+		    size_t msglen);
+
+/*
+ * Reads a file and hands it to take, which swaps it in only when it parses:
+ * a broken file leaves what is in force as it was.
+ */
+static int load(struct server *s, const char *path, size_t max, take_fn *take)
+{
+	char msg[512], *buf = NULL;
 	size_t len = 0;
-	struct table *t;
-	int rc = read_file(path, TABLE_FILE_MAX, &buf, &len);
+	int rc = read_file(path, max, &buf, &len);
 
 	if (rc < 0) {
 		log_err("%s: %s", path, strerror(-rc));
 		return -1;
 	}
-	t = table_parse(buf, len, path, err, sizeof(err));
+	rc = take(s, buf, len, msg, sizeof(msg));
 	free(buf);
-	if (t == NULL) {
-		log_err("%s", err);
-		return -1;
-	}
-	table_free(s->table);
-	s->table = t;
-	s->pcfg.table = t;
-	log_notice("%s: %zu rules loaded", path, t->n);
-	return 0;
+	if (rc < 0)
+		log_err("%s", msg);
+	else
+		log_notice("%s: %s loaded", path, msg);
+	return rc;
+}
+
+static int load_table(struct server *s)
+{
+	return load(s, s->conf->table, TABLE_FILE_MAX, take_table);
 }
 
 static int load_xcat(struct server *s)
 {
-	const char *path = s->conf->xcat;
-	char err[512], *buf = NULL;
-	size_t len = 0;
-	struct xcat_cfg *x;
-	int rc = read_file(path, XCAT_FILE_MAX, &buf, &len);
-
-	if (rc < 0) {
-		log_err("%s: %s", path, strerror(-rc));
-		return -1;
-	}
-	x = xcat_parse((const uint8_t *)buf, len, path, err, sizeof(err));
-	free(buf);
-	if (x == NULL) {
-		log_err("%s", err);
-		return -1;
-	}
-	xcat_free(s->xcat);
-	s->xcat = x;
-	s->pcfg.xcat = x;
-	log_notice("%s: %zu nodes loaded", path, x->n);
-	return 0;
+	return load(s, s->conf->xcat, XCAT_FILE_MAX, take_xcat);
 }
 
 /* ---- sending ------------------------------------------------------------ */

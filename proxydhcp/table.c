@@ -468,16 +468,25 @@ const struct table_menu_item *table_menu_item(const struct table_rule *r,
 	return NULL;
 }
 
+/* A sub-option whose length is known once written: begin, then end. */
+static uint8_t *sub_begin(struct wcur *w, uint8_t code)
+{
+	wcur_u8(w, code);
+	return wcur_reserve(w, 1);
+}
+
+static void sub_end(struct wcur *w, uint8_t *len)
+{
+	if (len)
+		*len = (uint8_t)(w->p - len - 1);
+}
+
 /* Sub-option 8: every server type but local boot, each on server. */
 static void put_servers(struct wcur *w, const struct table_rule *r,
 			uint32_t server)
 {
-	uint8_t *len;
-	size_t start;
+	uint8_t *len = sub_begin(w, PXE_BOOT_SERVERS);
 
-	wcur_u8(w, PXE_BOOT_SERVERS);
-	len = wcur_reserve(w, 1);
-	start = wcur_used(w);
 	for (unsigned i = 0; i < r->nmenu; i++) {
 		if (r->menu[i].type == 0)
 			continue;
@@ -485,18 +494,13 @@ static void put_servers(struct wcur *w, const struct table_rule *r,
 		wcur_u8(w, 1);
 		wcur_bytes(w, &server, 4);
 	}
-	if (len)
-		*len = (uint8_t)(wcur_used(w) - start);
+	sub_end(w, len);
 }
 
 static void put_menu(struct wcur *w, const struct table_rule *r)
 {
-	uint8_t *len;
-	size_t start;
+	uint8_t *len = sub_begin(w, PXE_BOOT_MENU);
 
-	wcur_u8(w, PXE_BOOT_MENU);
-	len = wcur_reserve(w, 1);
-	start = wcur_used(w);
 	for (unsigned i = 0; i < r->nmenu; i++) {
 		size_t tl = strlen(r->menu[i].text);
 
@@ -504,8 +508,7 @@ static void put_menu(struct wcur *w, const struct table_rule *r)
 		wcur_u8(w, (uint8_t)(tl > 255 ? 255 : tl));
 		wcur_bytes(w, r->menu[i].text, tl);
 	}
-	if (len)
-		*len = (uint8_t)(wcur_used(w) - start);
+	sub_end(w, len);
 }
 
 size_t table_menu_encode(const struct table_rule *r, uint32_t server,
