@@ -18,7 +18,8 @@
  *   config read|test|prefix|set|force [STRING]
  *   mask read | mask edit [add MAC...] [del MAC...]
  *   reserve read | reserve set MAC... | reserve force MAC...
- *   raw HEX                   send HEX (the AoE part onward), print the reply
+ *   raw HEX                   send HEX (the AoE part onward, not padded to
+ *                             the Ethernet minimum), print the reply
  *   bench --pattern randread|seqread|seqwrite --bs BYTES --qd N
  *         --seconds S [--size-sectors N] [--flush]
  *
@@ -1152,7 +1153,7 @@ static int cmd_raw(struct ini *ini, int argc, char **argv)
 	frame_start(ini, pkt, 0, 0);
 	n = hex_decode(argv[0], pkt + ETH_HDR, FRAME_MAX - ETH_HDR);
 	len = ETH_HDR + n;
-	frame_send(ini, pkt, len < 60 ? 60 : len);
+	frame_send(ini, pkt, len);
 	for (uint64_t t = now_ns(); t < end; t = now_ns()) {
 		size_t got = frame_recv(ini, buf, (int)((end - t) / 1000000u) + 1);
 
