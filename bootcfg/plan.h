@@ -9,6 +9,8 @@
 #ifndef BC_PLAN_H
 #define BC_PLAN_H
 
+#include <stdio.h>
+
 #include "boot.h"
 
 #define BC_MANIFEST ".bootcfg-manifest"
@@ -77,6 +79,7 @@ struct bc_stats {
 
 struct bc_write_opts {
 	bool dry_run;
+	FILE *report;           /* dry-run report (NULL: stdout) */
 	bool verbose;
 };
 

@@ -233,9 +233,11 @@ static void manifest_each(const struct manifest *m,
 
 struct prune_ctx {
 	const struct bc_opts *o;
+	struct wstate *w;
 	struct hindex *present;
 	struct manifest *m;
 	bool dry_run, verbose;
+	FILE *report;
 	unsigned removed;
 };
 
@@ -256,11 +258,12 @@ static void prune_one(void *arg, const char *rel, size_t n, int kind)
 	sb_printf(&path, "%s/%.*s", c->o->root, (int)n, rel);
 	if (c->dry_run) {
 		if (access(path.p, F_OK) == 0) {
-			printf("remove %s\n", path.p);
+			fprintf(c->report, "remove %s\n", path.p);
 			c->removed++;
 		}
 	} else if (unlink(path.p) == 0) {
 		c->removed++;
+		note_dir(c->w, path.p, false);
 		if (c->verbose)
 			log_info("removed %s", path.p);
 		if (kind == BC_OUT_HOSTS) {
@@ -316,12 +319,13 @@ static int manifest_save(const struct bc_opts *o, struct manifest *m)
 /* --- dry run -------------------------------------------------------------- */
 
 /* diff -u of the file on disk against the new content. */
-static void show_diff(const struct bc_file *f)
+static void show_diff(const struct bc_file *f, FILE *report)
 {
 	char tmp[] = "/tmp/bootcfg-diff.XXXXXX";
 	int fd = mkstemp(tmp);
 	char *argv[] = { "diff", "-u", "--label", f->path, "--label",
 			 f->path, f->path, tmp, NULL };
+	posix_spawn_file_actions_t fa;
 	pid_t pid;
 	int status;
 
@@ -331,24 +335,27 @@ static void show_diff(const struct bc_file *f)
 		unlink(tmp);
 		return;
 	}
-	fflush(stdout);
-	if (posix_spawnp(&pid, "diff", NULL, NULL, argv, environ) == 0)
+	fflush(report);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, fileno(report), STDOUT_FILENO);
+	if (posix_spawnp(&pid, "diff", &fa, NULL, argv, environ) == 0)
 		waitpid(pid, &status, 0);
 	else
-		printf("(diff(1) not available)\n");
+		fprintf(report, "(diff(1) not available)\n");
+	posix_spawn_file_actions_destroy(&fa);
 	unlink(tmp);
 }
 
-static void describe(const struct wstate *w)
+static void describe(const struct wstate *w, FILE *report)
 {
 	for (size_t i = 0; i < w->out->n; i++) {
 		const struct bc_file *f = &w->out->v[i];
 
 		if (w->state[i] == F_CREATE)
-			printf("create %s\n", f->path);
+			fprintf(report, "create %s\n", f->path);
 		else if (w->state[i] == F_CHANGE) {
-			printf("change %s\n", f->path);
-			show_diff(f);
+			fprintf(report, "change %s\n", f->path);
+			show_diff(f, report);
 		}
 	}
 }
@@ -410,8 +417,9 @@ int bc_write(const struct bc_opts *o, const struct bc_outset *out,
 	struct wstate w = { .o = o, .out = out };
 	struct hindex present = { 0 };
 	struct manifest m;
-	struct prune_ctx pc = { .o = o, .present = &present, .m = &m,
-				.dry_run = wo->dry_run, .verbose = wo->verbose };
+	struct prune_ctx pc = { .o = o, .w = &w, .present = &present, .m = &m,
+				.dry_run = wo->dry_run, .verbose = wo->verbose,
+				.report = wo->report ? wo->report : stdout };
 	int rc = 0;
 
 	memset(st, 0, sizeof(*st));
@@ -430,7 +438,7 @@ int bc_write(const struct bc_opts *o, const struct bc_outset *out,
 		}
 	}
 	if (wo->dry_run) {
-		describe(&w);
+		describe(&w, pc.report);
 		for (size_t i = 0; i < out->n; i++) {
 			st->created += w.state[i] == F_CREATE;
 			st->changed += w.state[i] == F_CHANGE;
@@ -441,7 +449,7 @@ int bc_write(const struct bc_opts *o, const struct bc_outset *out,
 	if (rc == 0) {
 		manifest_each(&m, prune_one, &pc);
 		st->removed = pc.removed;
-		if (!wo->dry_run && (pc.removed || st->created))
+		if (!wo->dry_run && pc.removed)
 			fsync_dirs(&w);
 		if (!wo->dry_run)
 			rc = manifest_save(o, &m);

@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Every generator over one small table. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../bootcfg/gen.h"
+#include "tap.h"
+
+static const char profiles[] =
+	"[defaults]\nnext-server = 198.18.0.1\n"
+	"[profile lin]\nkernel = k\nkernel.efi-x64 = k.efi\ninitrd = i1 i2\n"
+	"append = console=ttyS0 'q'\nkickstart = http://s/@NAME@.ks\n"
+	"[profile san]\nsanboot = aoe:e3.1\n"
+	"[profile win]\nwinpe = w/@NAME@\n"
+	"[profile iso]\niso = t.iso\n"
+	"[profile off]\nlocal = yes\n";
+static const char hosts[] =
+	"52:54:00:00:00:01 n1 198.18.0.11 lin\n"
+	"52:54:00:00:00:02 n2 198.18.0.12 san\n"
+	"52:54:00:00:00:03 win3 198.18.0.13 win\n"
+	"52:54:00:00:00:04 n4 - iso\n"
+	"!52:54:00:00:00:05 n5 198.18.0.15 lin\n"
+	"52:54:00:00:00:06 n6 198.18.0.16 off\n";
+
+static struct bc_hosts hs;
+static struct bc_profiles ps;
+static struct diag d;
+static struct bc_env e = { .hs = &hs, .ps = &ps, .d = &d };
+
+#define has(text, want, name) ok(strstr((text), (want)) != NULL, "%s", name)
+#define hasnt(text, want, name) ok(strstr((text), (want)) == NULL, "%s", name)
+
+typedef bool (*gen_fn)(const struct bc_env *, const struct bc_host *,
+		       struct sbuf *);
+
+static char *host_file(gen_fn fn, int i)
+{
+	static char out[4096];
+	struct sbuf b = { 0 };
+
+	if (!fn(&e, &hs.v[i], &b))
+		diag("generator failed: %s", d.text.p);
+	snprintf(out, sizeof(out), "%s", b.p);
+	sb_free(&b);
+	return out;
+}
+
+static bool ipxe_any(const struct bc_env *env, const struct bc_host *h,
+		     struct sbuf *b)
+{
+	return bc_gen_ipxe(env, h, -1, b);
+}
+
+static void paths(void)
+{
+	struct sbuf b = { 0 };
+
+	bc_path_pxelinux(&hs.v[0], &b);
+	is_str(b.p, "pxelinux.cfg/01-52-54-00-00-00-01", "pxelinux name");
+	sb_free(&b);
+	bc_path_grub(&hs.v[0], &b);
+	is_str(b.p, "grub/grub.cfg-01-52-54-00-00-00-01", "grub name");
+	sb_free(&b);
+	bc_path_ipxe(&hs.v[0], &b);
+	is_str(b.p, "ipxe/52-54-00-00-00-01.ipxe", "ipxe name");
+	sb_free(&b);
+}
+
+static void pxelinux(void)
+{
+	char *s = host_file(bc_gen_pxelinux, 0);
+
+	has(s, "KERNEL k\n", "BIOS kernel");
+	has(s, "APPEND initrd=i1,i2 console=ttyS0 'q' inst.ks=http://s/n1.ks\n",
+	    "initrds, append, kickstart");
+	has(host_file(bc_gen_pxelinux, 1), "APPEND dhcp && sanboot aoe:e3.1",
+	    "SAN through ipxe.lkrn");
+	has(host_file(bc_gen_pxelinux, 2), "KERNEL w/win3/Boot/pxeboot.0",
+	    "WinPE chain");
+	has(host_file(bc_gen_pxelinux, 3), "APPEND initrd=t.iso iso raw",
+	    "memdisk ISO");
+	s = host_file(bc_gen_pxelinux, 4);
+	has(s, "LOCALBOOT 0", "disabled host boots locally");
+	has(s, "disabled", "and says why");
+	has(host_file(bc_gen_pxelinux, 5), "LOCALBOOT 0", "local profile");
+}
+
+static void grub(void)
+{
+	char *s = host_file(bc_gen_grub, 0);
+
+	has(s, "linux /k.efi console=ttyS0 ''\\''q'\\''' inst.ks=", "UEFI kernel, quoting");
+	has(s, "initrd /i1 /i2\n", "initrds");
+	has(host_file(bc_gen_grub, 1), "chainloader /ipxe.efi 'dhcp && sanboot aoe:e3.1'",
+	    "SAN through iPXE");
+	has(host_file(bc_gen_grub, 2), "chainloader /w/win3/Boot/bootmgfw.efi",
+	    "WinPE");
+	has(host_file(bc_gen_grub, 4), "  exit\n", "disabled: exit to firmware");
+}
+
+static void ipxe(void)
+{
+	char *s = host_file(ipxe_any, 0);
+	struct sbuf b = { 0 };
+
+	ok(strncmp(s, "#!ipxe\n", 7) == 0, "script magic first");
+	has(s, "iseq ${platform} pcbios && goto bios ||", "arch dispatch");
+	has(s, ":efi-x64\nkernel /k.efi ", "UEFI branch");
+	has(s, ":bios\nkernel /k console", "BIOS branch");
+	has(s, "initrd /i1\ninitrd /i2\nboot\n", "one initrd line each");
+	s = host_file(ipxe_any, 1);
+	has(s, "sanboot aoe:e3.1\n", "sanboot");
+	hasnt(s, "goto", "no dispatch when every arch is the same");
+	has(host_file(ipxe_any, 2), "kernel /wimboot\ninitrd /w/win3/Boot/BCD BCD\n",
+	    "wimboot");
+	has(host_file(ipxe_any, 3), "kernel /memdisk iso raw\ninitrd /t.iso\n",
+	    "memdisk");
+	has(host_file(ipxe_any, 4), "exit\n", "disabled");
+	bc_gen_ipxe(&e, &hs.v[0], BC_ARCH_EFI_X64, &b);
+	has(b.p, "kernel /k.efi", "one arch asked for");
+	hasnt(b.p, "goto", "no dispatch then");
+	sb_free(&b);
+	bc_gen_ipxe_default(&b);
+	has(b.p, "chain ${mac:hexhyp}.ipxe", "default chains per MAC");
+	sb_free(&b);
+}
+
+static char *aggregate(bool (*fn)(const struct bc_env *, struct sbuf *),
+		       size_t *len)
+{
+	static char out[16384];
+	struct sbuf b = { 0 };
+
+	ok(fn(&e, &b), "aggregate generated");
+	*len = b.len < sizeof(out) ? b.len : sizeof(out) - 1;
+	memcpy(out, b.p, *len);
+	out[*len] = '\0';
+	sb_free(&b);
+	return out;
+}
+
+static void aggregates(void)
+{
+	size_t len;
+	char *s = aggregate(bc_gen_dhcpd, &len);
+
+	has(s, "host n1 {\n  hardware ethernet 52:54:00:00:00:01;\n"
+	       "  fixed-address 198.18.0.11;\n  option host-name \"n1\";\n"
+	       "  next-server 198.18.0.1;\n", "dhcpd host");
+	has(s, "option user-class = \"iPXE\" {\n    filename \"ipxe/52-54-00-00-00-01.ipxe\"",
+	    "iPXE gets its script");
+	has(s, "\"Etherboot\"", "Etherboot vendor class");
+	has(s, "filename \"undionly.kpxe\"", "firmware gets iPXE");
+	has(s, "option root-path \"aoe:e3.1\"", "AoE root path");
+	has(s, "host n4 {\n  hardware ethernet 52:54:00:00:00:04;\n  option host-name",
+	    "no fixed-address without an IP");
+	s = aggregate(bc_gen_dnsmasq, &len);
+	has(s, "dhcp-host=52:54:00:00:00:01,set:bc-525400000001,198.18.0.11,n1\n",
+	    "dnsmasq host");
+	has(s, "dhcp-boot=tag:bc-525400000001,tag:ipxe,ipxe/52-54-00-00-00-01.ipxe,,198.18.0.1\n",
+	    "dnsmasq iPXE boot");
+	has(s, "dhcp-option=tag:bc-525400000002,option:root-path,aoe:e3.1", "dnsmasq AoE");
+	s = aggregate(bc_gen_proxydhcp, &len);
+	has(s, "mac=52:54:00:00:00:01 ipxe=yes script=ipxe/52-54-00-00-00-01.ipxe tftp-server=198.18.0.1\n",
+	    "table: iPXE rule");
+	has(s, "mac=52:54:00:00:00:05 ignore\n", "table: disabled host ignored");
+	has(s, "file=w/win3/Boot/bootmgfw.efi bcd=w/win3/Boot/BCD", "table: WinPE");
+	s = aggregate(bc_gen_xcat, &len);
+	is_int(len, BC_XCAT_NAME + BC_XCAT_PATH, "one xCAT record");
+	is_str(s, "win3", "record name");
+	is_str(s + BC_XCAT_NAME, "w/win3/", "record path with its slash");
+}
+
+static void xcat_limits(void)
+{
+	struct bc_hosts h2 = { 0 };
+	struct diag d2 = { 0 };
+	struct bc_env e2 = { .hs = &h2, .ps = &ps, .d = &d2 };
+	struct sbuf b = { 0 };
+	char line[256];
+
+	snprintf(line, sizeof(line), "52:54:00:00:00:09 %.*s - win\n", 50,
+		 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+	bc_hosts_parse(&h2, "H2", line, strlen(line), &d2);
+	bc_hosts_resolve(&h2, &ps, &d2);
+	ok(!bc_gen_xcat(&e2, &b), "50-byte name refused for xCAT");
+	has(d2.text.p, "H2:1: host", "names the host line");
+	sb_free(&b);
+	bc_hosts_free(&h2);
+	diag_free(&d2);
+}
+
+int main(void)
+{
+	bc_profiles_parse(&ps, "P", profiles, strlen(profiles), &d);
+	bc_hosts_parse(&hs, "H", hosts, strlen(hosts), &d);
+	bc_hosts_resolve(&hs, &ps, &d);
+	is_int(d.errors, 0, "table parses");
+	paths();
+	pxelinux();
+	grub();
+	ipxe();
+	aggregates();
+	xcat_limits();
+	bc_hosts_free(&hs);
+	bc_profiles_free(&ps);
+	diag_free(&d);
+	return tap_done();
+}
