@@ -1,0 +1,67 @@
+#!/bin/sh
+# bootcfg over the sample table: every output byte for byte against the
+# golden files, and each DHCP/GRUB output accepted by the real program.
+
+HERE=$(dirname "$0")
+. "$HERE/../lib.sh"
+. "$HERE/tools/bootcfg.sh"
+
+bootcfg_require
+plan 12
+
+R=$T/root
+mkdir -p "$R"
+bc_all "$R" "$BCDATA/hosts" -q
+is "$RC" 0 "all outputs written"
+ok "no errors or warnings with -q" test ! -s "$T/err"
+ok "byte for byte the golden tree" diff -r "$BCDATA/golden" "$R"
+
+size=$(wc -c <"$R/proxydhcp.cfg")
+is "$((size % 200))" 0 "xCAT file is whole 200-byte records"
+
+if command -v dhcpd >/dev/null 2>&1; then
+	cat >"$T/dhcpd.conf" <<EOC
+ddns-update-style none;
+authoritative;
+subnet 198.18.0.0 netmask 255.255.255.0 {
+}
+include "$R/dhcpd.conf";
+EOC
+	ok "dhcpd -t accepts the host declarations" \
+		dhcpd -t -cf "$T/dhcpd.conf" -lf "$T/leases" -pf "$T/dhcpd.pid"
+else
+	skip "no dhcpd (isc-dhcp-server)"
+fi
+
+if command -v dnsmasq >/dev/null 2>&1; then
+	ok "dnsmasq --test accepts the dhcp-host lines" \
+		dnsmasq --test --conf-file="$R/dnsmasq.conf"
+else
+	skip "no dnsmasq"
+fi
+
+if command -v grub-script-check >/dev/null 2>&1; then
+	bad=
+	for f in "$R"/grub/grub.cfg-*; do
+		grub-script-check "$f" >/dev/null 2>&1 || bad="$bad $f"
+	done
+	is "$bad" "" "grub-script-check accepts every GRUB file"
+else
+	skip "no grub-script-check (grub-common)"
+fi
+
+n=$(ls "$R"/pxelinux.cfg | wc -l)
+is "$n" 9 "one pxelinux file per host, and default"
+like "$(cat "$R/pxelinux.cfg/01-52-54-00-12-34-06")" "LOCALBOOT 0" \
+	"disabled host: local boot file"
+like "$(cat "$R/hosts/node1/ks.cfg")" "--ip=198.18.0.11 --hostname=node1" \
+	"template rendered with the host's tags"
+like "$(cat "$R/dhcpd.conf")" 'option root-path "aoe:e1.0";' \
+	"AoE host gets its root path"
+
+# Boot files missing under the TFTP root are only warned about.
+bc_all "$T/root2" "$BCDATA/hosts"
+like "$(cat "$T/err")" 'profiles:8: warning: centos/vmlinuz not found under' \
+	"missing kernel warned about with file:line"
+
+done_testing
