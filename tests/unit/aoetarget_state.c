@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Persisted target state: format/parse round trips, corrupt files
+ * reported by line and ignored, atomic save and load; config file lines.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../aoetarget/conf.h"
+#include "../../aoetarget/state.h"
+#include "log.h"
+#include "tap.h"
+
+#define PARSE(lit, st, why) \
+	aoe_state_parse((lit), sizeof(lit) - 1, (st), (why))
+
+static void fill(struct aoe_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	memcpy(st->cfg, "a\0b\xff config", 12);
+	st->cfglen = 12;
+	for (unsigned i = 0; i < 3; i++) {
+		uint8_t m[6] = { 0x02, 0, 0, 0, 1, (uint8_t)i };
+
+		memcpy(st->mask[st->nmask++], m, 6);
+		m[4] = 2;
+		memcpy(st->resv[st->nresv++], m, 6);
+	}
+}
+
+static int same(const struct aoe_state *a, const struct aoe_state *b)
+{
+	return a->cfglen == b->cfglen &&
+	       memcmp(a->cfg, b->cfg, a->cfglen) == 0 &&
+	       a->nmask == b->nmask && a->nresv == b->nresv &&
+	       memcmp(a->mask, b->mask, a->nmask * 6) == 0 &&
+	       memcmp(a->resv, b->resv, a->nresv * 6) == 0;
+}
+
+static void test_round_trip(void)
+{
+	struct aoe_state a, b;
+	char buf[AOE_STATE_MAX];
+	const char *why;
+	size_t n;
+
+	fill(&a);
+	n = aoe_state_format(&a, buf, sizeof(buf));
+	ok(n > 0, "format");
+	is_int(aoe_state_parse(buf, n, &b, &why), 0, "parse what was formatted");
+	ok(same(&a, &b), "round trip keeps string and lists");
+
+	memset(&a, 0, sizeof(a));
+	memset(a.cfg, 0xab, AOE_CFG_MAX);
+	a.cfglen = AOE_CFG_MAX;
+	for (unsigned i = 0; i < AOE_LIST_MAX; i++) {
+		uint8_t m[6] = { 0x02, 0xaa, 0xbb, 0xcc, 1, (uint8_t)i };
+
+		memcpy(a.mask[i], m, 6);
+		m[4] = 2;
+		memcpy(a.resv[i], m, 6);
+	}
+	a.nmask = a.nresv = AOE_LIST_MAX;
+	n = aoe_state_format(&a, buf, sizeof(buf));
+	ok(n > 0, "the largest state fits AOE_STATE_MAX");
+	ok(aoe_state_parse(buf, n, &b, &why) == 0 && same(&a, &b),
+	   "the largest state round-trips");
+	is_int(aoe_state_format(&a, buf, 100), 0, "a small buffer: 0");
+
+	memset(&a, 0, sizeof(a));
+	n = aoe_state_format(&a, buf, sizeof(buf));
+	ok(aoe_state_parse(buf, n, &b, &why) == 0 && same(&a, &b),
+	   "the empty state round-trips");
+}
+
+static void test_corrupt(void)
+{
+	struct aoe_state st;
+	const char *why;
+
+	is_int(PARSE("", &st, &why), 1, "empty file: line 1");
+	is_int(PARSE("hello\n", &st, &why), 1, "wrong magic: line 1");
+	is_int(PARSE("aoetarget-state 1\nconfig 6\n", &st, &why), 2,
+	       "odd hex: line 2");
+	is_int(PARSE("aoetarget-state 1\nconfig 0x\n", &st, &why), 2,
+	       "0x is not two hex digits");
+	is_int(PARSE("aoetarget-state 1\n# c\n\nmask zz\n", &st, &why), 4,
+	       "a bad MAC: its line");
+	ok(why && why[0], "with a reason");
+	is_int(PARSE("aoetarget-state 1\nmask 02:00:00:00:00:01\n"
+		     "mask 02:00:00:00:00:01\n", &st, &why), 3,
+	       "a MAC twice: line 3");
+	is_int(PARSE("aoetarget-state 1\nbogus 1\n", &st, &why), 2,
+	       "unknown keyword");
+	is_int(PARSE("aoetarget-state 1\nconfig 41\nconfig 42\n", &st, &why),
+	       3, "config twice");
+	is_int(st.cfglen, 0, "a corrupt file leaves the state empty");
+	is_int(PARSE("aoetarget-state 1\nconfig 4142\nreserve 0200000000ff",
+		     &st, &why), 0, "no final newline is fine");
+	ok(st.cfglen == 2 && st.nresv == 1 && st.resv[0][5] == 0xff,
+	   "and is parsed");
+}
+
+static void write_file(const char *path, const char *s)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f) {
+		fputs(s, f);
+		fclose(f);
+	}
+}
+
+static void test_files(void)
+{
+	char dir[] = "/tmp/aoetarget-unit-XXXXXX";
+	char path[300];
+	struct aoe_state a, b;
+
+	if (mkdtemp(dir) == NULL) {
+		ok(0, "mkdtemp");
+		return;
+	}
+	is_int(aoe_state_path(path, sizeof(path), dir, 3, 7, "eth0"), 0,
+	       "state path");
+	ok(strstr(path, "/e3.7-eth0") != NULL, "named e3.7-eth0");
+	is_int(aoe_state_path(path, 10, dir, 3, 7, "eth0"), -ENAMETOOLONG,
+	       "a path that does not fit");
+	aoe_state_path(path, sizeof(path), dir, 3, 7, "eth0");
+	memset(&b, 0, sizeof(b));
+	is_int(aoe_state_load(path, &b), 0, "no file: 0");
+	fill(&a);
+	is_int(aoe_state_save(path, &a), 0, "save");
+	ok(aoe_state_load(path, &b) == 1 && same(&a, &b), "load what was saved");
+
+	write_file(path, "aoetarget-state 1\nmask nonsense\n");
+	fill(&b);
+	is_int(aoe_state_load(path, &b), -1, "a corrupt file: -1");
+	ok(same(&a, &b), "and the state is left as it was");
+	unlink(path);
+	rmdir(dir);
+}
+
+static void test_conf_lines(void)
+{
+	struct tgt_raw def;
+	struct tgt_conf tc;
+	char err[256];
+
+	memset(&def, 0, sizeof(def));
+	is_int(tgt_conf_line("   ", &def, &tc, err, sizeof(err)), 0,
+	       "blank line");
+	is_int(tgt_conf_line("1 2 eth0 /tmp/disk -r -b 32 -o 8 -l 100 "
+			     "-m 02:00:00:00:00:01,020000000002",
+			     &def, &tc, err, sizeof(err)), 1, "a full line");
+	ok(tc.shelf == 1 && tc.slot == 2 && strcmp(tc.netif, "eth0") == 0 &&
+		   strcmp(tc.file, "/tmp/disk") == 0,
+	   "positional arguments");
+	ok(tc.dopts.readonly && tc.bufcnt == 32 && tc.dopts.offset == 8 &&
+		   tc.dopts.length == 100 && tc.nmask == 2,
+	   "options");
+	tgt_conf_free(&tc);
+
+	def.bufcnt = (char *)(uintptr_t)"64";
+	def.sync = 1;
+	is_int(tgt_conf_line("4 5 eth1 '/tmp/with space' --direct", &def, &tc,
+			     err, sizeof(err)), 1, "long option, quoted file");
+	ok(tc.bufcnt == 64 && tc.dopts.sync && tc.dopts.direct &&
+		   strcmp(tc.file, "/tmp/with space") == 0,
+	   "command line options are defaults");
+	tgt_conf_free(&tc);
+
+	is_int(tgt_conf_line("1 2 eth0", &def, &tc, err, sizeof(err)), -1,
+	       "three arguments: error");
+	ok(strstr(err, "got 3") != NULL, "saying how many");
+	is_int(tgt_conf_line("65535 2 eth0 f", &def, &tc, err, sizeof(err)),
+	       -1, "shelf 65535: error");
+	is_int(tgt_conf_line("1 255 eth0 f", &def, &tc, err, sizeof(err)), -1,
+	       "slot 255: error");
+	is_int(tgt_conf_line("1 2 eth0 f -x", &def, &tc, err, sizeof(err)), -1,
+	       "unknown option: error");
+	is_int(tgt_conf_line("1 2 eth0 f -m 02:00", &def, &tc, err,
+			     sizeof(err)), -1, "bad MAC: error");
+	is_int(tgt_conf_line("1 2 eth0 f -b 0", &def, &tc, err, sizeof(err)),
+	       -1, "bufcnt 0: error");
+	is_int(tgt_conf_line("1 2 averyveryverylongname f", &def, &tc, err,
+			     sizeof(err)), -1, "interface name too long");
+}
+
+static void test_conf_file(void)
+{
+	char path[] = "/tmp/aoetarget-conf-XXXXXX";
+	int fd = mkstemp(path);
+	struct tgt_raw def;
+	struct tgt_conf *tcs;
+	int n;
+
+	memset(&def, 0, sizeof(def));
+	if (fd < 0) {
+		ok(0, "mkstemp");
+		return;
+	}
+	close(fd);
+	write_file(path, "# targets\n1 0 eth0 /a  # first\n\n2 1 eth1 /b -r\n");
+	n = tgt_conf_load(path, &def, &tcs);
+	is_int(n, 2, "two targets");
+	if (n == 2) {
+		ok(tcs[0].shelf == 1 && strcmp(tcs[0].file, "/a") == 0 &&
+			   tcs[1].dopts.readonly,
+		   "in order, comments stripped");
+		tgt_conf_free(&tcs[0]);
+		tgt_conf_free(&tcs[1]);
+		free(tcs);
+	}
+	write_file(path, "1 0 eth0 /a\n1 x eth0 /a\n");
+	is_int(tgt_conf_load(path, &def, &tcs), -1, "a bad line: -1");
+	write_file(path, "# nothing\n");
+	is_int(tgt_conf_load(path, &def, &tcs), -1, "no targets: -1");
+	unlink(path);
+	is_int(tgt_conf_load(path, &def, &tcs), -1, "no file: -1");
+}
+
+int main(void)
+{
+	log_open("aoetarget_state", LOG_TO_STDERR, LOG_DAEMON);
+	test_round_trip();
+	test_corrupt();
+	test_files();
+	test_conf_lines();
+	test_conf_file();
+	return tap_done();
+}
