@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * table_parse over arbitrary text: a refusal names "NAME:LINE: why" with a
+ * line inside the input; a table holds rules in increasing line order,
+ * each with an action, and every menu encodes within 255 bytes.  The same
+ * bytes are then read as an xCAT proxydhcp.cfg.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../proxydhcp/table.h"
+#include "../../proxydhcp/xcat.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static unsigned count_lines(const uint8_t *data, size_t size)
+{
+	unsigned n = 1;
+
+	for (size_t i = 0; i < size; i++)
+		n += data[i] == '\n';
+	return n;
+}
+
+static void check_table(const struct table *t, unsigned lines)
+{
+	unsigned last = 0;
+	uint8_t opt[255];
+
+	for (size_t i = 0; i < t->n; i++) {
+		const struct table_rule *r = &t->rules[i];
+
+		if (r->line <= last || r->line > lines)
+			abort();
+		last = r->line;
+		if (!r->ignore && !r->file && !r->script && !r->bcd &&
+		    !r->has_tftp && !r->nmenu)
+			abort();
+		if (r->file && strlen(r->file) > TABLE_FILE_LEN)
+			abort();
+		if (r->nmenu && table_menu_encode(r, 0xffffffffu, opt,
+						  sizeof(opt)) == 0)
+			abort();
+	}
+}
+
+static void check_xcat(const uint8_t *data, size_t size)
+{
+	char err[128], file[512], bcd[512];
+	struct xcat_cfg *x = xcat_parse(data, size, "x", err, sizeof(err));
+
+	if (x == NULL) {
+		if (strncmp(err, "x: ", 3) != 0)
+			abort();
+		return;
+	}
+	for (size_t i = 0; i < x->n; i++) {
+		if (x->nodes[i].name[0] == '\0' ||
+		    xcat_find(x, x->nodes[i].name) == NULL ||
+		    xcat_boot_paths(&x->nodes[i], i % 2, file, sizeof(file),
+				    bcd, sizeof(bcd)) < 0)
+			abort();
+	}
+	xcat_free(x);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char err[512];
+	struct table *t = table_parse((const char *)data, size, "f", err,
+				      sizeof(err));
+	unsigned lines = count_lines(data, size), line;
+
+	if (t == NULL) {
+		if (sscanf(err, "f:%u: ", &line) == 1) {
+			if (line == 0 || line > lines)
+				abort();
+		} else if (strncmp(err, "f: ", 3) != 0) {
+			abort();
+		}
+	} else {
+		check_table(t, lines);
+		table_free(t);
+	}
+	check_xcat(data, size);
+	return 0;
+}
