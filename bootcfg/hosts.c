@@ -289,13 +289,14 @@ static bool parse_line(struct line_ctx *c, struct bc_host *host,
 		return false;
 	}
 	if (is_short_form(t, nt)) {
-		const char *hash = memchr(s, '#', n);
+		/* Up to the end of the last token: a comment may follow. */
+		size_t end = (size_t)(t[nt - 1].s + t[nt - 1].n - s);
 
 		if (nt > 3 || (nt == 3 && t[1].s[0] != ',')) {
 			LERR(c, "expected 'MAC, PROFILE'");
 			return false;
 		}
-		return parse_short(c, host, s, hash ? (size_t)(hash - s) : n);
+		return parse_short(c, host, s, end);
 	}
 	if (nt < 4) {
 		LERR(c, "expected MAC NAME IP PROFILE [KEY=VALUE...]");
