@@ -325,7 +325,7 @@ static void log_reply(const struct dhcp_req *req, const struct pxe_answer *a,
 		 a->rep.msgtype == DHCP_OFFER ? "OFFER" : "ACK", what,
 		 inet_ntop(AF_INET, &si, srv, sizeof(srv)),
 		 a->rep.bcd ? " bcd" : "", a->rep.vendor ? " option-43" : "",
-		 a->rule_line ? " by table rule" : "");
+		 a->rule_line ? " by the table" : "");
 }
 
 static void handle(struct server *s, const uint8_t *buf, size_t len,
