@@ -26,7 +26,7 @@ SBIN_TOOLS  := aoetarget proxydhcp tftpd
 BIN_TOOLS   := bootcfg mkimz
 
 # Libraries each tool links besides lib/ and popt.
-aoetarget_LIBS := -lpcap -lnet
+aoetarget_LIBS := -lpcap
 proxydhcp_LIBS := -lpcap -lnet
 tftpd_LIBS     :=
 bootcfg_LIBS   :=
