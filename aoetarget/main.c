@@ -19,6 +19,18 @@ struct main_opts {
 
 enum { OPT_VERBOSE = 1 };
 
+/* popt hands out copies of string option values. */
+static void free_opts(struct main_opts *o)
+{
+	free(o->raw.bufcnt);
+	free(o->raw.macs);
+	free(o->raw.offset);
+	free(o->raw.length);
+	free(o->config);
+	free(o->state_dir);
+	free(o->pidfile);
+}
+
 /* The targets of the command line: one from arguments, or a -c file. */
 static int targets(poptContext ctx, const struct main_opts *o,
 		   struct srv_conf *c)
@@ -83,6 +95,7 @@ int main(int argc, char **argv)
 	rc = targets(ctx, &o, &c);
 	if (rc != 0) {
 		poptFreeContext(ctx);
+		free_opts(&o);
 		return rc;
 	}
 	c.foreground = o.foreground;
@@ -94,5 +107,6 @@ int main(int argc, char **argv)
 		tgt_conf_free(&c.tgts[i]);
 	free(c.tgts);
 	poptFreeContext(ctx);
+	free_opts(&o);
 	return rc;
 }

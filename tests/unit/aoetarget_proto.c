@@ -57,6 +57,8 @@ static void hdr(struct frame *f, const uint8_t *dst, const uint8_t *src,
 
 static void put(struct frame *f, const void *p, size_t n)
 {
+	if (n == 0)
+		return;
 	memcpy(f->b + f->len, p, n);
 	f->len += n;
 }
@@ -497,7 +499,11 @@ static void test_reserve(struct aoe_target *t)
 	run(t, &f);
 	ok(d.reply && t->st.nresv == 1 && memcmp(t->st.resv[0], other, 6) == 0,
 	   "force set by another");
-	resv(&f, other, AOE_RCMD_SET, 2, imac);
+	uint8_t two[12];
+
+	memcpy(two, imac, 6);
+	memcpy(two + 6, other, 6);
+	resv(&f, other, AOE_RCMD_SET, 2, two);
 	f.len -= 6;
 	run(t, &f);
 	ok(aoe_err() == AOE_ERR_BADARG, "NMACs past the end: error 2");
