@@ -224,9 +224,8 @@ static enum pxe_verdict ack(const struct dhcp_req *req,
 		const struct table_menu_item *it = table_menu_item(rule, type);
 		uint8_t echo[7] = { PXE_BOOT_ITEM, 4 };
 
-		if (type == 0)
-			return ignore(ans, "local boot chosen");
-		if (it)
+		/* Type 0 is the PXE bootstrap server: the plain boot file. */
+		if (it && it->type != 0)
 			file = it->file;
 		memcpy(echo + 2, req->boot_item, 4);
 		echo[6] = 255;

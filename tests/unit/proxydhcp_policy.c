@@ -292,6 +292,17 @@ static void test_request_on_67(void)
 	ok(s->has43 && memcmp(s->opt43, "\x47\x04\x80\x01", 4) == 0,
 	   "43.71 echoed on 4011");
 	is_str(s->v.file, "undionly.kpxe", "with the file");
+
+	pkt_header(&p);
+	pkt_type(&p, DHCP_REQUEST);
+	pkt_str(&p, DHCP_OPT_VENDOR_CLASS, "PXEClient:Arch:00000:UNDI:002001");
+	pkt_opt(&p, DHCP_OPT_VENDOR, "\x47\x04\x00\x00\x00\x00\xff", 7);
+	pkt_byte(&p, DHCP_OPT_END);
+	s = ask(&c, &p, PXE_PORT_BINL, CLIENT, NULL);
+	ok(s->verdict == PXE_REPLY && s->has43 &&
+	   memcmp(s->opt43, "\x47\x04\x00\x00\x00\x00\xff", 7) == 0,
+	   "bootstrap server (type 0) request: ACK echoing 43.71");
+	is_str(s->v.file, "undionly.kpxe", "with the boot file");
 }
 
 static void check_ipxe(const struct pxe_config *c, uint16_t arch,
