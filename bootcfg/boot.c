@@ -60,7 +60,7 @@ static bool expand_tag(const struct bc_env *e, const struct bc_host *h,
 
 	if (builtin_tag(h, arch, name, out, &has) && has)
 		return true;
-	for (i = 0; name[i] && i < TAG_MAX; i++)
+	for (i = 0; i < TAG_MAX && name[i]; i++)
 		key[i] = (char)tolower((unsigned char)name[i]);
 	key[i] = '\0';
 	kv = has ? bc_lookup(e->hs, e->ps, h, key, arch, &kfile) : NULL;

@@ -148,7 +148,7 @@ static bool parse_kv(struct line_ctx *c, struct bc_host *host,
 static bool parse_kvs(struct line_ctx *c, struct bc_host *host,
 		      const struct tok *t, int nt)
 {
-	struct bc_kv kv[BC_KV_MAX];
+	struct bc_kv kv[BC_KV_MAX] = { { 0 } };
 	size_t n = 0;
 	bool good = true;
 
@@ -166,7 +166,8 @@ static bool parse_kvs(struct line_ctx *c, struct bc_host *host,
 	}
 	host->nkv = n;
 	host->kv = arena_alloc(&c->h->arena, n * sizeof(*kv));
-	memcpy(host->kv, kv, n * sizeof(*kv));
+	if (n)
+		memcpy(host->kv, kv, n * sizeof(*kv));
 	return good;
 }
 

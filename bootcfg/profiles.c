@@ -324,9 +324,15 @@ static const struct bc_kv *section_kv(const struct bc_profiles *ps, int idx,
 	char full[BC_KEY_MAX + 16];
 	const struct bc_kv *kv;
 
-	if (idx < 0 || (size_t)idx >= ps->n)
+	const char *an = bc_arch_name(arch);
+	size_t kn = strlen(key), an_len = strlen(an);
+
+	if (idx < 0 || (size_t)idx >= ps->n || kn + an_len + 2 > sizeof(full))
 		return NULL;
-	snprintf(full, sizeof(full), "%s.%s", key, bc_arch_name(arch));
+	/* Called for every setting of every host: no printf here. */
+	memcpy(full, key, kn);
+	full[kn] = '.';
+	memcpy(full + kn + 1, an, an_len + 1);
 	kv = find_kv(ps, &ps->v[idx], full);
 	return kv ? kv : find_kv(ps, &ps->v[idx], key);
 }

@@ -38,7 +38,13 @@ void *arena_alloc(struct arena *a, size_t n)
 
 	n = (n + align - 1) & ~(align - 1);
 	if (c == NULL || c->size - c->used < n) {
-		size_t size = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+		/* Small first: most arenas hold a few short strings. */
+		size_t size = c ? (c->size < ARENA_CHUNK ? c->size * 2
+							 : ARENA_CHUNK)
+				: 512;
+
+		if (size < n)
+			size = n;
 
 		c = xrealloc(NULL, sizeof(*c) + size);
 		c->used = 0;
@@ -103,15 +109,21 @@ void sb_printf(struct sbuf *b, const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	/* Formatted once when it fits the room left, twice otherwise. */
+	sb_reserve(b, 128);
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
 	va_end(ap);
-	if (n <= 0)
+	if (n <= 0) {
+		b->p[b->len] = '\0';
 		return;
-	sb_reserve(b, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	}
+	if ((size_t)n >= b->cap - b->len) {
+		sb_reserve(b, (size_t)n);
+		va_start(ap, fmt);
+		vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	b->len += (size_t)n;
 }
 

@@ -3,9 +3,10 @@
  * Writing a plan.  Per file, fsync() would cost more than everything else
  * together for thousands of hosts, so: every changed file goes to a
  * temporary beside it, then one syncfs() per file system makes them all
- * durable, then the renames, then one fsync() per directory touched.  A
- * crash leaves each file old or new, never partial.  The manifest itself
- * goes through atomic_write().
+ * durable, then the renames, then one more syncfs() for the directories
+ * (cheaper than an fsync() of each of thousands of them).  A crash leaves
+ * each file old or new, never partial.  The manifest itself goes through
+ * atomic_write().
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +34,7 @@ struct wstate {
 	struct hindex dirs;     /* directories touched (keys in dirnames) */
 	char **dirnames;
 	size_t ndirs;
+	pid_t pid;
 };
 
 /* Whether path already holds exactly data. */
@@ -74,7 +76,39 @@ static char *dir_of(const char *path)
 	return d;
 }
 
-/* mkdir -p; remembers the directory for the fsync pass. */
+/* Which directories exist, so a first run does not look for each file. */
+struct dircache {
+	struct hindex known;    /* directory -> 1 missing, 0 present */
+	char **names;
+	size_t n;
+};
+
+static bool dir_missing(struct dircache *c, const char *path)
+{
+	char *d = dir_of(path);
+	uint32_t missing;
+	struct stat st;
+
+	if (hindex_get(&c->known, d, strlen(d), &missing)) {
+		free(d);
+		return missing;
+	}
+	missing = stat(d, &st) < 0 && errno == ENOENT;
+	c->names = xrealloc(c->names, (c->n + 1) * sizeof(char *));
+	c->names[c->n++] = d;
+	hindex_put(&c->known, d, strlen(d), missing, NULL);
+	return missing;
+}
+
+static void dircache_free(struct dircache *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->names[i]);
+	free(c->names);
+	hindex_free(&c->known);
+}
+
+/* mkdir -p; remembers the directory for the syncfs pass. */
 static int note_dir(struct wstate *w, const char *path, bool create)
 {
 	char *d = dir_of(path);
@@ -113,23 +147,29 @@ static int note_dir(struct wstate *w, const char *path, bool create)
 static int write_tmp(struct wstate *w, size_t i)
 {
 	const struct bc_file *f = &w->out->v[i];
-	size_t n = strlen(f->path) + 12;
-	char *tmp = xrealloc(NULL, n);
+	size_t n = strlen(f->path);
+	char *tmp = xrealloc(NULL, n + 24);
 	int fd, rc;
 
 	if (note_dir(w, f->path, true) < 0) {
 		free(tmp);
 		return -1;
 	}
-	snprintf(tmp, n, "%s.bcXXXXXX", f->path);
-	fd = mkostemp(tmp, O_CLOEXEC);
+	/* Our pid and the file's index make the name unique among writers. */
+	snprintf(tmp, n + 24, "%s.bc%ld-%zu", f->path, (long)w->pid, i);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == EEXIST) {
+		/* Left by a run that crashed with the same pid. */
+		unlink(tmp);
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	}
 	if (fd < 0) {
 		log_err("%s: %s", f->path, strerror(errno));
 		free(tmp);
 		return -1;
 	}
 	w->tmp[i] = tmp;
-	rc = fchmod(fd, 0644) < 0 ? -errno : write_all(fd, f->data, f->len);
+	rc = write_all(fd, f->data, f->len);
 	if (close(fd) < 0 && rc == 0)
 		rc = -errno;
 	if (rc < 0) {
@@ -170,20 +210,6 @@ static int sync_all(struct wstate *w)
 		close(fd);
 	}
 	return 0;
-}
-
-static void fsync_dirs(struct wstate *w)
-{
-	for (size_t i = 0; i < w->ndirs; i++) {
-		int fd = open(w->dirnames[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-		if (fd >= 0) {
-			if (fsync(fd) < 0)
-				log_warn("%s: fsync: %s", w->dirnames[i],
-					 strerror(errno));
-			close(fd);
-		}
-	}
 }
 
 static void drop_tmps(struct wstate *w)
@@ -397,8 +423,8 @@ static int write_changed(struct wstate *w, struct bc_stats *st, bool verbose)
 		else
 			st->changed++;
 	}
-	fsync_dirs(w);
-	return 0;
+	/* The renames are directory updates: one more syncfs makes them durable. */
+	return sync_all(w);
 }
 
 static void wstate_free(struct wstate *w)
@@ -414,8 +440,9 @@ static void wstate_free(struct wstate *w)
 int bc_write(const struct bc_opts *o, const struct bc_outset *out,
 	     const struct bc_write_opts *wo, struct bc_stats *st)
 {
-	struct wstate w = { .o = o, .out = out };
+	struct wstate w = { .o = o, .out = out, .pid = getpid() };
 	struct hindex present = { 0 };
+	struct dircache missing = { 0 };
 	struct manifest m;
 	struct prune_ctx pc = { .o = o, .w = &w, .present = &present, .m = &m,
 				.dry_run = wo->dry_run, .verbose = wo->verbose,
@@ -430,7 +457,8 @@ int bc_write(const struct bc_opts *o, const struct bc_outset *out,
 		const struct bc_file *f = &out->v[i];
 
 		w.tmp[i] = NULL;
-		w.state[i] = compare(f);
+		w.state[i] = dir_missing(&missing, f->path) ? F_CREATE
+							    : compare(f);
 		st->unchanged += w.state[i] == F_SAME;
 		if (f->rel) {
 			hindex_put(&present, f->rel, strlen(f->rel), 0, NULL);
@@ -449,14 +477,15 @@ int bc_write(const struct bc_opts *o, const struct bc_outset *out,
 	if (rc == 0) {
 		manifest_each(&m, prune_one, &pc);
 		st->removed = pc.removed;
-		if (!wo->dry_run && pc.removed)
-			fsync_dirs(&w);
+		if (!wo->dry_run && pc.removed && sync_all(&w) < 0)
+			rc = -1;
 		if (!wo->dry_run)
 			rc = manifest_save(o, &m);
 	}
 	sb_free(&m.next);
 	free(m.buf);
 	hindex_free(&present);
+	dircache_free(&missing);
 	wstate_free(&w);
 	return rc;
 }
