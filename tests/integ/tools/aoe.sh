@@ -69,7 +69,8 @@ aoe_if() {
 # aoe_start NAME ARG...: ARG are aoetarget's (options, then shelf slot
 # netif file, or -c CONFIG).  The start lines name each target and its
 # interface; each is polled through the peer of that interface (at<N> in
-# "t" is paired with ai<N> in "i").
+# "t" is paired with ai<N> in "i"), or through $AOE_POLL_IF when set (a
+# bridge whose port the peer is: the bridge takes the port's frames).
 aoe_start() {
 	_aoe_name=$1
 	shift
@@ -78,7 +79,7 @@ aoe_start() {
 	wait_log "$_aoe_name" '(^|: )e[0-9]+\.[0-9]+ on ' || return 1
 	aoe_started "$_aoe_name" >"$T/.started"
 	while read -r _aoe_e _aoe_if; do
-		wait_for "${NB_WAIT:-10}" aoe_if "ai${_aoe_if#at}" -t "${_aoe_e#e}" \
+		wait_for "${NB_WAIT:-10}" aoe_if "${AOE_POLL_IF:-ai${_aoe_if#at}}" -t "${_aoe_e#e}" \
 			--timeout 200 --retries 0 config read || return 1
 	done <"$T/.started"
 }
