@@ -81,8 +81,15 @@ pd_tftpd() {
 
 # probe [ARG...]: proxydhcp --probe from cli:c0 with chaddr $PD_MAC;
 # the output in $T/probe.out, the exit status in PROBE_RC.
+# probe_mac MAC [ARG...]: the same from chaddr MAC.
 probe() {
-	in_ns cli timeout 30 "$PROXYDHCP" --probe -i c0 --mac "$PD_MAC" \
+	probe_mac "$PD_MAC" "$@"
+}
+
+probe_mac() {
+	_pm_mac=$1
+	shift
+	in_ns cli timeout 30 "$PROXYDHCP" --probe -i c0 --mac "$_pm_mac" \
 	    --timeout "${PROBE_SECS:-2}" "$@" >"$T/probe.out" 2>"$T/probe.err"
 	PROBE_RC=$?
 	return 0
@@ -161,13 +168,18 @@ opt_s() {
 	opt "$1" "$(hex "$2")"
 }
 
-# bootp_header MAC XID [OP]: the 236 fixed bytes of a BOOTREQUEST (OP 1)
-# from chaddr MAC (aa:bb:..) with transaction id XID (8 hex digits) and
-# the broadcast flag, all addresses 0.
+# bootp_header MAC XID [CIADDR]: the 236 fixed bytes of a BOOTREQUEST from
+# chaddr MAC (aa:bb:..) with transaction id XID (8 hex digits), the
+# broadcast flag, and ciaddr CIADDR (dotted quad, default 0.0.0.0).
 bootp_header() {
-	printf '%02x0106%s%s%s%s%s%s%s' "${3:-1}" 00 "$2" 00008000 \
-	    "$(hexrep 00 16)" "$(echo "$1" | tr -d :)" "$(hexrep 00 10)" \
-	    "$(hexrep 00 192)"
+	printf '01010600%s%s%s%s%s%s%s' "$2" 00008000 \
+	    "$(ip_hex "${3:-0.0.0.0}")" "$(hexrep 00 12)" \
+	    "$(echo "$1" | tr -d :)" "$(hexrep 00 10)" "$(hexrep 00 192)"
+}
+
+# ip_hex A.B.C.D: the address in hex.
+ip_hex() {
+	echo "$1" | awk -F. '{ printf "%02x%02x%02x%02x", $1, $2, $3, $4 }'
 }
 
 COOKIE=63825363
@@ -199,4 +211,102 @@ dsend() {
 	in_ns cli $DHCPSEND -i c0 -w "${SEND_SECS:-1}" "$@" >"$T/send.out" \
 	    2>"$T/send.err"
 	return 0
+}
+
+# sent_opt FROM CODE: option CODE (decimal) of the first reply from FROM
+# in $T/send.out, in hex; status 1 when there is no such reply or option.
+# sent_opt FROM yiaddr|siaddr|file: that field instead.
+sent_opt() {
+	perl -e '
+	my ($from, $want) = @ARGV;
+	while (<STDIN>) {
+		my ($a, $p, $h) = split;
+		next unless $a eq $from;
+		my $b = pack("H*", $h);
+		exit 1 if length($b) < 240;
+		if ($want eq "yiaddr" || $want eq "siaddr") {
+			my $o = $want eq "yiaddr" ? 16 : 20;
+			print join(".", unpack("C4", substr($b, $o, 4))), "\n";
+			exit 0;
+		}
+		if ($want eq "file") {
+			(my $f = substr($b, 108, 128)) =~ s/\0.*//s;
+			print "$f\n";
+			exit 0;
+		}
+		for (my $i = 240; $i < length($b);) {
+			my $c = ord(substr($b, $i, 1));
+			last if $c == 255;
+			if ($c == 0) { $i++; next }
+			my $l = ord(substr($b, $i + 1, 1));
+			if ($c == $want) {
+				print unpack("H*", substr($b, $i + 2, $l)), "\n";
+				exit 0;
+			}
+			$i += 2 + $l;
+		}
+		exit 1;
+	}
+	exit 1;' "$1" "$2" <"$T/send.out"
+}
+
+# --- real firmware (with tools/qemu.sh) -----------------------------------------
+
+PD_MARK="netboot script reached"	# what boot.ipxe echoes
+PD_VM_MAC=52:54:00:0a:00:10
+
+# pd_firmware_setup: the topology, a tap "tap0" on br0 for QEMU (run it in
+# namespace sw), dnsmasq handing out addresses, our tftpd serving $T/tftp
+# (boot.ipxe, undionly.kpxe, snponly.efi) and the proxy answering BIOS
+# with undionly.kpxe, UEFI with snponly.efi and iPXE with boot.ipxe.
+# PD_PEER=dnsmasq puts dnsmasq in proxy mode in our place (pxe-service
+# entries for the same files; it has no way to give iPXE the script).
+pd_firmware_setup() {
+	chmod 755 "$T"
+	mkdir -p "$T/tftp" || return 1
+	printf '#!ipxe\necho %s\nsleep 1\npoweroff\n' "$PD_MARK" \
+	    >"$T/tftp/boot.ipxe"
+	cp /usr/lib/ipxe/undionly.kpxe /usr/lib/ipxe/snponly.efi "$T/tftp/" ||
+		return 1
+	chmod -R a+rX "$T/tftp"
+	pd_topology && tap_add sw tap0 br0 || return 1
+	pd_dnsmasq dns dhcp d0 || return 1
+	pd_tftpd tftp boot "$T/tftp" || return 1
+	if [ "${PD_PEER-}" = dnsmasq ]; then
+		start_bg pd in_ns boot dnsmasq --no-daemon \
+		    --conf-file=/dev/null --port=0 --log-dhcp --interface=b0 \
+		    --bind-interfaces --dhcp-range="$PD_NET.0,proxy" \
+		    --pxe-service=x86PC,boot,undionly.kpxe \
+		    --pxe-service=x86-64_EFI,boot,snponly.efi \
+		    --dhcp-leasefile="$T/pd.leases" --pid-file= --user=root &&
+		wait_udp_port boot 4011
+	else
+		pd_start pd boot b0 --bios-file undionly.kpxe \
+		    --efi-file snponly.efi --ipxe-script boot.ipxe
+	fi
+}
+
+# tftp_sent NAME: how many times tftpd sent NAME in full since the last
+# tftp_mark (or its start).
+TFTP_SKIP=0
+tftp_sent() {
+	tail -n "+$((TFTP_SKIP + 1))" "$T/tftp.log" | grep -Ec "RRQ /?$1: ok,"
+}
+tftp_mark() {
+	TFTP_SKIP=$(wc -l <"$T/tftp.log")
+}
+
+# pd_wait_script SECS SERIAL BINARY: wait until the script's marker is on
+# the serial console, or tftpd has sent BINARY twice (a chainload loop:
+# waiting longer would only see it again); succeed on the marker only.
+pd_wait_script() {
+	wait_for "$1" _pd_script_or_loop "$2" "$3"
+	_qemu_serial_has "$PD_MARK" "$2" && return 0
+	diag "tftpd sent $3 $(tftp_sent "$3") times; no marker on the console"
+	qemu_wait_serial 0 "$PD_MARK" "$2"
+	return 1
+}
+
+_pd_script_or_loop() {	# SERIAL BINARY
+	_qemu_serial_has "$PD_MARK" "$1" || [ "$(tftp_sent "$2")" -ge 2 ]
 }
