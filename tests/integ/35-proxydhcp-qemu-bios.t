@@ -10,15 +10,7 @@ HERE=$(dirname "$0")
 . "$HERE/tools/proxydhcp.sh"
 . "$HERE/tools/qemu.sh"
 
-require_root
-require_netns
-require_cmd perl ss dnsmasq timeout
-[ "${PD_PEER-}" = dnsmasq ] || pd_require
-[ -x "$TFTPD" ] || skip_all "no tftpd at $TFTPD"
-qemu_require
-[ -r /usr/lib/ipxe/undionly.kpxe ] && [ -r /usr/lib/ipxe/snponly.efi ] ||
-	skip_all "no iPXE binaries in /usr/lib/ipxe (package ipxe)"
-
+pd_firmware_require
 pd_firmware_setup || fatal "cannot set up the namespaces and servers"
 pass "dnsmasq, tftpd and the proxy run"
 

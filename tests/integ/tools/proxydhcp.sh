@@ -255,6 +255,19 @@ sent_opt() {
 PD_MARK="netboot script reached"	# what boot.ipxe echoes
 PD_VM_MAC=52:54:00:0a:00:10
 
+# pd_firmware_require: skip_all unless everything a firmware test needs is
+# here (call after sourcing tools/qemu.sh).
+pd_firmware_require() {
+	require_root
+	require_netns
+	require_cmd perl ss dnsmasq timeout
+	[ "${PD_PEER-}" = dnsmasq ] || pd_require
+	[ -x "$TFTPD" ] || skip_all "no tftpd at $TFTPD"
+	qemu_require
+	[ -r /usr/lib/ipxe/undionly.kpxe ] && [ -r /usr/lib/ipxe/snponly.efi ] ||
+		skip_all "no iPXE binaries in /usr/lib/ipxe (package ipxe)"
+}
+
 # pd_firmware_setup: the topology, a tap "tap0" on br0 for QEMU (run it in
 # namespace sw), dnsmasq handing out addresses, our tftpd serving $T/tftp
 # (boot.ipxe, undionly.kpxe, snponly.efi) and the proxy answering BIOS
