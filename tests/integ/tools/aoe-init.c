@@ -271,6 +271,12 @@ static bool reply_parse(const uint8_t *f, size_t len, struct reply *r)
 	return (r->flags & AOE_FLAG_R) && !(r->tag & 0x80000000u);
 }
 
+/* The AoE error of a reply, 0 without the E flag. */
+static unsigned aoe_error(const struct reply *r)
+{
+	return (r->flags & AOE_FLAG_E) ? r->error : 0u;
+}
+
 /* A reply from the target we address (any, when we broadcast). */
 static bool reply_ours(const struct ini *ini, const struct reply *r)
 {
@@ -577,11 +583,12 @@ static void config_print(const struct reply *r, bool with_addr)
 		printf("aoe_error=%u short\n", r->error);
 		return;
 	}
-	printf("bufcnt=%u fw=%u spf=%u ver=%u", get_be16(r->arg),
-	       get_be16(r->arg + 2), r->arg[4], r->arg[5] >> 4);
+	printf("bufcnt=%u fw=%u spf=%u ver=%u", (unsigned)get_be16(r->arg),
+	       (unsigned)get_be16(r->arg + 2), (unsigned)r->arg[4],
+	       (unsigned)r->arg[5] >> 4);
 	if (!with_addr)
-		printf(" ccmd=%u aoe_error=%u", r->arg[5] & 0x0f,
-		       (r->flags & AOE_FLAG_E) ? r->error : 0);
+		printf(" ccmd=%u aoe_error=%u", (unsigned)r->arg[5] & 0x0fu,
+		       aoe_error(r));
 	printf(" cfg='%s'\n", log_escape(esc, sizeof(esc), r->arg + CFG_ARG, slen));
 }
 
@@ -879,8 +886,13 @@ static uint8_t *slurp(const char *path, size_t *lenp)
 		die(1, "%s: %s", path, strerror(errno));
 	while (buf && (n = fread(buf + len, 1, cap - len, f)) > 0) {
 		len += n;
-		if (len == cap)
-			buf = realloc(buf, cap *= 2);
+		if (len == cap) {
+			uint8_t *bigger = realloc(buf, cap *= 2);
+
+			if (bigger == NULL)
+				free(buf);
+			buf = bigger;
+		}
 	}
 	if (buf == NULL || ferror(f))
 		die(1, "%s: read failed", path ? path : "stdin");
@@ -922,8 +934,8 @@ static int ata_print(const struct reply *r, const char *outpath)
 		return (r->flags & AOE_FLAG_E) ? 1 : 0;
 	}
 	printf("status=0x%02x err=0x%02x count=0x%02x aoe_error=%u flags=0x%x len=%zu\n",
-	       r->arg[3], r->arg[1], r->arg[2],
-	       (r->flags & AOE_FLAG_E) ? r->error : 0, r->flags, dlen);
+	       r->arg[3], r->arg[1], r->arg[2], aoe_error(r),
+	       (unsigned)r->flags, dlen);
 	if (outpath && dlen) {
 		f = fopen(outpath, "wb");
 		if (f == NULL || fwrite(r->arg + ATA_ARG, 1, dlen, f) != dlen ||
@@ -1048,8 +1060,8 @@ static int mask_reply(const uint8_t *out, size_t len)
 	n = r.arg[3];
 	if (n > (r.arglen - 4) / 8)
 		n = (r.arglen - 4) / 8;
-	printf("n=%u merror=%u aoe_error=%u", r.arg[3], r.arg[2],
-	       (r.flags & AOE_FLAG_E) ? r.error : 0);
+	printf("n=%u merror=%u aoe_error=%u", (unsigned)r.arg[3],
+	       (unsigned)r.arg[2], aoe_error(&r));
 	macs_print(r.arg + 4, n);
 	return (r.flags & AOE_FLAG_E) || r.arg[2] ? 1 : 0;
 }
@@ -1111,7 +1123,7 @@ static int cmd_reserve(struct ini *ini, int argc, char **argv)
 	n = r.arglen >= 2 ? r.arg[1] : 0;
 	if (r.arglen < 2 || n > (r.arglen - 2) / 6)
 		n = r.arglen >= 2 ? (r.arglen - 2) / 6 : 0;
-	printf("n=%zu aoe_error=%u macs=", n, (r.flags & AOE_FLAG_E) ? r.error : 0);
+	printf("n=%zu aoe_error=%u macs=", n, aoe_error(&r));
 	for (size_t i = 0; i < n; i++)
 		printf("%s%s", i ? "," : "", mac_format(r.arg + 2 + 6 * i, MAC_FMT_COLON, m));
 	putchar('\n');
