@@ -135,8 +135,13 @@ is "$(cat "$T/out")" "n=0 merror=0 aoe_error=0 macs=" "... with an empty mask li
 # --- -m: the initial mask list ---
 stop_bg A3
 rm -f "$T"/state/*
+start_bg LM in_ns i "$AOEINIT" -i "$AOE_IIF" --timeout 15000 listen
+wait_log LM listening || fatal "the listener does not start"
 aoe_start M -m "$IMAC,02:00:5e:00:00:07" 1 2 "$AOE_TIF" "$DISK" ||
 	fatal "aoetarget -m does not answer"
+wait_log LM '^to=' 15
+like "$(grep '^to=' "$T/LM.log")" "^to=$IMAC e1\\.2 " \
+	"with -m the announcement goes to the listed MACs"
 run aoe -t 1.2 mask read
 is "$(cat "$T/out")" "n=2 merror=0 aoe_error=0 macs=$IMAC,02:00:5e:00:00:07" "-m sets the initial mask list"
 run aoe -t 1.2 --src $OTHER $QUICK ata 0xec --count 1
