@@ -335,6 +335,9 @@ void table_free(struct table *t)
 	for (size_t i = 0; i < t->n; i++)
 		rule_free(&t->rules[i]);
 	free(t->rules);
+	free(t->generic);
+	free(t->bucket);
+	free(t->chain);
 	free(t);
 }
 
@@ -383,6 +386,51 @@ static int parse_line(struct table *t, size_t *cap, struct line_ctx *lx,
 	return 0;
 }
 
+static size_t mac_hash(const uint8_t mac[6], size_t nbucket)
+{
+	uint64_t h = 0;
+
+	for (int i = 0; i < 6; i++)
+		h = (h << 8 | mac[i]) * 0x100000001b3ull;
+	return (size_t)(h ^ h >> 29) & (nbucket - 1);
+}
+
+static int build_index(struct table *t)
+{
+	size_t *tail;
+
+	t->nbucket = 16;
+	while (t->nbucket < 2 * t->n)
+		t->nbucket *= 2;
+	t->generic = malloc((t->n + 1) * sizeof(size_t));
+	t->chain = malloc((t->n + 1) * sizeof(size_t));
+	t->bucket = malloc(t->nbucket * sizeof(size_t));
+	tail = malloc(t->nbucket * sizeof(size_t));
+	if (!t->generic || !t->chain || !t->bucket || !tail) {
+		free(tail);
+		return -1;
+	}
+	for (size_t b = 0; b < t->nbucket; b++)
+		t->bucket[b] = tail[b] = TABLE_NONE;
+	for (size_t i = 0; i < t->n; i++) {
+		size_t b;
+
+		t->chain[i] = TABLE_NONE;
+		if (!(t->rules[i].match & TM_MAC)) {
+			t->generic[t->ngeneric++] = i;
+			continue;
+		}
+		b = mac_hash(t->rules[i].mac, t->nbucket);
+		if (tail[b] == TABLE_NONE)
+			t->bucket[b] = i;
+		else
+			t->chain[tail[b]] = i;
+		tail[b] = i;
+	}
+	free(tail);
+	return 0;
+}
+
 struct table *table_parse(const char *buf, size_t len, const char *name,
 			  char *err, size_t errlen)
 {
@@ -411,6 +459,11 @@ struct table *table_parse(const char *buf, size_t len, const char *name,
 			return NULL;
 		}
 		p = nl ? nl + 1 : end;
+	}
+	if (build_index(t) < 0) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		table_free(t);
+		return NULL;
 	}
 	return t;
 }
@@ -445,12 +498,24 @@ const struct table_rule *table_match(const struct table *t,
 				     const struct pxe_client *c,
 				     bool *needs_ip)
 {
-	*needs_ip = false;
-	if (t == NULL)
-		return NULL;
-	for (size_t i = 0; i < t->n; i++) {
-		const struct table_rule *r = &t->rules[i];
+	size_t g = 0, m;
 
+	*needs_ip = false;
+	if (t == NULL || t->n == 0)
+		return NULL;
+	/* Merge the generic rules and the MAC's bucket, in file order. */
+	m = t->bucket[mac_hash(c->mac, t->nbucket)];
+	while (g < t->ngeneric || m != TABLE_NONE) {
+		const struct table_rule *r;
+		size_t i;
+
+		if (m != TABLE_NONE && (g == t->ngeneric || m < t->generic[g])) {
+			i = m;
+			m = t->chain[m];
+		} else {
+			i = t->generic[g++];
+		}
+		r = &t->rules[i];
 		if (rule_matches(r, c))
 			return r;
 		if (!c->has_ip && (r->match & (TM_IP | TM_HOST)))

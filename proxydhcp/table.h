@@ -53,11 +53,23 @@ struct table_rule {
 	char *prompt;
 };
 
+/*
+ * Rules in file order, and an index so that a lookup visits only the rules
+ * without mac= and those whose MAC hashes like the client's, still in file
+ * order: a table of one rule per node stays fast.
+ */
 struct table {
 	struct table_rule *rules;
 	size_t n;
 	bool uses_host;      /* some rule has host= */
+	size_t *generic;     /* indexes of the rules without mac=, ascending */
+	size_t ngeneric;
+	size_t *bucket;      /* first rule with mac= per hash, or TABLE_NONE */
+	size_t nbucket;      /* a power of two */
+	size_t *chain;       /* per rule: next rule of its bucket, ascending */
 };
+
+#define TABLE_NONE ((size_t)-1)
 
 /*
  * Parses a table (buf, len).  Returns it, or NULL with "NAME:LINE: why" in

@@ -191,6 +191,63 @@ static void test_match(void)
 	table_free(t);
 }
 
+/* 3000 per-MAC rules with a generic rule every 100 lines, and a repeat. */
+static void test_index(void)
+{
+	size_t cap = 3100 * 64, n = 0;
+	char *text = malloc(cap), err[256];
+	uint8_t mac[6] = { 0x52, 0x54, 0, 0, 0, 0 };
+	struct pxe_client c = { mac, false, 0, NULL, 0, false };
+	const struct table_rule *r;
+	struct table *t;
+	bool needs_ip, all = true;
+
+	if (text == NULL)
+		return;
+	for (unsigned i = 1; i <= 3000; i++) {
+		if (i % 100 == 0)
+			n += (size_t)snprintf(text + n, cap - n,
+					      "arch=efi-x64 file=g%u\n", i);
+		else
+			n += (size_t)snprintf(text + n, cap - n,
+					      "mac=52:54:00:00:%02x:%02x file=m%u\n",
+					      i >> 8, i & 0xff, i);
+	}
+	n += (size_t)snprintf(text + n, cap - n, "mac=52:54:00:00:00:05 file=again\n");
+	t = table_parse(text, n, "big", err, sizeof(err));
+	free(text);
+	if (!ok(t != NULL, "3001 rules parse"))
+		return;
+	for (unsigned i = 1; i <= 3000 && all; i++) {
+		char want[16];
+
+		if (i % 100 == 0)
+			continue;
+		mac[4] = (uint8_t)(i >> 8);
+		mac[5] = (uint8_t)i;
+		c.arch = 0;
+		r = table_match(t, &c, &needs_ip);
+		snprintf(want, sizeof(want), "m%u", i);
+		all = r && r->file && strcmp(r->file, want) == 0;
+		c.arch = 7;
+		r = table_match(t, &c, &needs_ip);
+		snprintf(want, sizeof(want), i < 100 ? "m%u" : "g100", i);
+		all = all && r && r->file && strcmp(r->file, want) == 0;
+		if (!all)
+			diag("MAC %u: got %s", i, r && r->file ? r->file : "none");
+	}
+	ok(all, "every MAC finds its own rule, or an earlier generic one");
+	mac[4] = 0;
+	mac[5] = 5;
+	c.arch = 0;
+	r = table_match(t, &c, &needs_ip);
+	ok(r && r->line == 5, "a repeated MAC: the first rule wins");
+	mac[4] = 0x7f;
+	c.arch = 0;
+	ok(table_match(t, &c, &needs_ip) == NULL, "unknown MAC, BIOS: no rule");
+	table_free(t);
+}
+
 static void rec(uint8_t *buf, const char *name, size_t nlen, const char *path,
 		size_t plen)
 {
@@ -254,6 +311,7 @@ int main(void)
 	test_errors();
 	test_menu_limit();
 	test_match();
+	test_index();
 	test_xcat();
 	return tap_done();
 }
