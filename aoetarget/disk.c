@@ -141,6 +141,55 @@ int disk_write(struct disk *d, const uint8_t *src, uint64_t lba,
 	return io_full(d->fd, NULL, d->bounce, len, off);
 }
 
+/* Drops done bytes from the front of iov; returns the new start. */
+static struct iovec *iov_advance(struct iovec *iov, int *n, size_t done)
+{
+	while (*n > 0 && done >= iov->iov_len) {
+		done -= iov->iov_len;
+		iov++;
+		(*n)--;
+	}
+	if (*n > 0) {
+		iov->iov_base = (uint8_t *)iov->iov_base + done;
+		iov->iov_len -= done;
+	}
+	return iov;
+}
+
+int disk_readv(struct disk *d, struct iovec *iov, int n, uint64_t lba,
+	       unsigned count)
+{
+	uint64_t off = d->base + lba * ATA_SECTOR;
+
+	if (lba > d->sectors || count > d->sectors - lba)
+		return -EINVAL;
+	if (d->direct) {
+		/* Through the aligned buffer, one request at a time. */
+		for (int i = 0; i < n; i++) {
+			unsigned c = (unsigned)(iov[i].iov_len / ATA_SECTOR);
+			int rc = disk_read(d, iov[i].iov_base, lba, c);
+
+			if (rc < 0)
+				return rc;
+			lba += c;
+		}
+		return 0;
+	}
+	while (n > 0) {
+		ssize_t got = preadv(d->fd, iov, n, (off_t)off);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return -errno;
+		if (got == 0)
+			return -EIO;
+		off += (uint64_t)got;
+		iov = iov_advance(iov, &n, (size_t)got);
+	}
+	return 0;
+}
+
 int disk_flush(struct disk *d)
 {
 	return fdatasync(d->fd) < 0 ? -errno : 0;

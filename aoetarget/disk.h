@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 struct disk {
 	int fd;
@@ -39,6 +40,12 @@ void disk_close(struct disk *d);
 /* count sectors at lba; 0 or -errno (-EIO at end of file: never short). */
 int disk_read(struct disk *d, uint8_t *dst, uint64_t lba, unsigned count);
 int disk_write(struct disk *d, const uint8_t *src, uint64_t lba,
+	       unsigned count);
+/*
+ * count sectors at lba scattered over n buffers of whole sectors (their
+ * lengths add up to count * 512), in one preadv where it can.
+ */
+int disk_readv(struct disk *d, struct iovec *iov, int n, uint64_t lba,
 	       unsigned count);
 /* fdatasync: what FLUSH CACHE promises. */
 int disk_flush(struct disk *d);

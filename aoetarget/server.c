@@ -54,6 +54,14 @@ struct target {
 	struct counters cnt;
 };
 
+/* A read whose reply is queued, done at the end of the batch. */
+struct pending {
+	struct target *tg;
+	uint64_t lba;
+	unsigned count;
+	unsigned q;             /* index of its reply in the queue */
+};
+
 struct iface {
 	char name[IFNAMSIZ];
 	unsigned index, mtu;
@@ -69,6 +77,8 @@ struct iface {
 	struct mmsghdr msgs[QUEUE_MAX];
 	struct iovec iov[QUEUE_MAX];
 	struct sockaddr_ll to;
+	struct pending pend[QUEUE_MAX];
+	unsigned npend;
 };
 
 struct server {
@@ -81,12 +91,76 @@ struct server {
 	bool stop;
 };
 
+/* --- reads -------------------------------------------------------------- */
+
+/* A read failed: its queued reply becomes an ATA error without data. */
+static void fail_read(struct iface *ifc, const struct pending *p)
+{
+	uint8_t *buf = ifc->bufs + p->q * ifc->slot;
+	struct aoe_decision d = { .reply = true, .io = AOE_IO_READ };
+
+	aoe_fail_ata(buf, &d, ATA_ER_UNC);
+	memset(buf + d.len, 0, AOE_ETH_MIN - d.len);
+	ifc->iov[p->q].iov_len = AOE_ETH_MIN;
+	p->tg->cnt.errors++;
+}
+
+/* The pending reads from i on that continue each other: their count. */
+static unsigned read_run(const struct iface *ifc, unsigned i,
+			 unsigned *sectors)
+{
+	const struct pending *p = ifc->pend;
+	unsigned j = i + 1;
+
+	*sectors = p[i].count;
+	while (j < ifc->npend && p[j].tg == p[i].tg &&
+	       p[j].lba == p[j - 1].lba + p[j - 1].count) {
+		*sectors += p[j].count;
+		j++;
+	}
+	return j - i;
+}
+
+/*
+ * Does the batch's pending reads, one preadv for each run of requests
+ * that continue each other (the frames of one initiator request).
+ */
+static void run_reads(struct iface *ifc)
+{
+	struct iovec iov[QUEUE_MAX];
+
+	for (unsigned i = 0, n; i < ifc->npend; i += n) {
+		const struct pending *p = &ifc->pend[i];
+		unsigned sectors;
+		int rc;
+
+		n = read_run(ifc, i, &sectors);
+		for (unsigned k = 0; k < n; k++) {
+			iov[k].iov_base = ifc->bufs + p[k].q * ifc->slot +
+					  AOE_ATA_DATA;
+			iov[k].iov_len = (size_t)p[k].count * ATA_SECTOR;
+		}
+		rc = disk_readv(&p->tg->disk, iov, (int)n, p->lba, sectors);
+		if (rc == 0) {
+			p->tg->cnt.rbytes += (uint64_t)sectors * ATA_SECTOR;
+			continue;
+		}
+		log_err("e%u.%u: read at sector %llu: %s", p->tg->t.shelf,
+			p->tg->t.slot, (unsigned long long)p->lba,
+			strerror(-rc));
+		for (unsigned k = 0; k < n; k++)
+			fail_read(ifc, &p[k]);
+	}
+	ifc->npend = 0;
+}
+
 /* --- sending ----------------------------------------------------------- */
 
 static void flush_queue(struct iface *ifc)
 {
 	unsigned done = 0;
 
+	run_reads(ifc);
 	while (done < ifc->nq) {
 		int n = sendmmsg(ifc->sock, ifc->msgs + done, ifc->nq - done, 0);
 
@@ -125,17 +199,15 @@ static uint8_t *next_buffer(struct iface *ifc)
 
 /* --- one frame ----------------------------------------------------------- */
 
-static int do_io(struct target *tg, uint8_t *out, const struct aoe_decision *d)
+/* Writes and flushes, in order after every read queued before them. */
+static int do_io(struct iface *ifc, struct target *tg,
+		 const struct aoe_decision *d)
 {
 	size_t bytes = (size_t)d->count * ATA_SECTOR;
 	int rc = 0;
 
+	run_reads(ifc);
 	switch (d->io) {
-	case AOE_IO_READ:
-		rc = disk_read(&tg->disk, out + AOE_ATA_DATA, d->lba, d->count);
-		if (rc == 0)
-			tg->cnt.rbytes += bytes;
-		break;
 	case AOE_IO_WRITE:
 		rc = disk_write(&tg->disk, d->wdata, d->lba, d->count);
 		if (rc == 0)
@@ -144,13 +216,12 @@ static int do_io(struct target *tg, uint8_t *out, const struct aoe_decision *d)
 	case AOE_IO_FLUSH:
 		rc = disk_flush(&tg->disk);
 		break;
-	case AOE_IO_NONE:
+	default:
 		break;
 	}
 	if (rc < 0)
 		log_err("e%u.%u: %s at sector %llu: %s", tg->t.shelf, tg->t.slot,
-			d->io == AOE_IO_FLUSH ? "flush" :
-			d->io == AOE_IO_READ ? "read" : "write",
+			d->io == AOE_IO_FLUSH ? "flush" : "write",
 			(unsigned long long)d->lba, strerror(-rc));
 	return rc;
 }
@@ -191,9 +262,13 @@ static void serve_frame(struct iface *ifc, struct target *tg,
 		decide_persisted(tg, req, out, ifc->slot, &d);
 	if (!d.reply)
 		return;
-	if (d.io != AOE_IO_NONE && do_io(tg, out, &d) < 0)
+	if (d.io == AOE_IO_READ) {
+		ifc->pend[ifc->npend++] = (struct pending){ tg, d.lba, d.count,
+							    ifc->nq };
+	} else if (d.io != AOE_IO_NONE && do_io(ifc, tg, &d) < 0) {
 		aoe_fail_ata(out, &d, d.io == AOE_IO_FLUSH ? ATA_ER_ABRT
 							    : ATA_ER_UNC);
+	}
 	tg->cnt.out++;
 	tg->cnt.errors += d.error;
 	queue_reply(ifc, d.len);
