@@ -174,7 +174,9 @@ static size_t put_opt(uint8_t *p, uint8_t code, const void *data, uint8_t len)
 static size_t build_template(uint8_t *pkt, unsigned arch, size_t *uuid_off)
 {
 	static const uint8_t cookie[4] = { 99, 130, 83, 99 };
-	static const uint8_t prl[] = { 1, 3, 43, 60, 66, 67, 97, 128, 175 };
+	/* what a BIOS PXE ROM asks for; no 175, which would mean iPXE */
+	static const uint8_t prl[] = { 1, 2, 3, 5, 6, 12, 13, 15, 17, 43, 54,
+				       60, 66, 67, 97, 128, 129, 130, 131 };
 	uint8_t type = 1, a93[2] = { (uint8_t)(arch >> 8), (uint8_t)arch };
 	uint8_t undi[3] = { 1, 2, 1 }, uuid[17] = { 0 };
 	char vci[40];
@@ -306,8 +308,6 @@ static void receive(struct run *r, int timeout_ms)
 	struct mmsghdr msg[BATCH];
 	struct iovec iov[BATCH];
 	struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
-	uint64_t t;
-	int n;
 
 	if (poll(&pfd, 1, timeout_ms) <= 0)
 		return;
@@ -317,7 +317,9 @@ static void receive(struct run *r, int timeout_ms)
 			msg[i] = (struct mmsghdr){ .msg_hdr = {
 				.msg_iov = &iov[i], .msg_iovlen = 1 } };
 		}
-		n = recvmmsg(r->fd, msg, BATCH, MSG_DONTWAIT, NULL);
+		int n = recvmmsg(r->fd, msg, BATCH, MSG_DONTWAIT, NULL);
+		uint64_t t;
+
 		if (n <= 0)
 			return;
 		t = now_ns();
@@ -328,7 +330,7 @@ static void receive(struct run *r, int timeout_ms)
 	}
 }
 
-/* Slots silent for longer than the wait: lost (free them if reusing). */
+/* Slots silent for longer than the wait (or all: the end) are lost. */
 static unsigned expire(struct run *r, uint64_t t, bool all)
 {
 	uint64_t wait = (uint64_t)r->cfg->wait_ms * 1000000u;
