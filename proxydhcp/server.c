@@ -27,6 +27,7 @@
 #include "daemon.h"
 #include "dhcp.h"
 #include "frame.h"
+#include "hostcache.h"
 #include "iface.h"
 #include "log.h"
 #include "mac.h"
@@ -64,6 +65,7 @@ struct server {
 	libnet_t *ln;
 	struct pending *head, *tail;
 	unsigned queued;
+	struct hostcache hosts;
 };
 
 static uint64_t now_ns(void)
@@ -298,14 +300,22 @@ static enum route reply_route(const struct server *s,
 	return s->conf->no_bind ? ROUTE_FRAME : ROUTE_DHCP;
 }
 
-static void lookup_host(const struct pxe_query *q, char *host, size_t len)
+/* The client's name, from the cache or the resolver. */
+static void lookup_host(struct server *s, uint32_t ip, char *host, size_t len)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET };
+	uint64_t now = now_ns() / 1000000000u;
+	const char *known = hostcache_get(&s->hosts, ip, now);
 
-	sin.sin_addr.s_addr = q->ip;
+	if (known) {
+		snprintf(host, len, "%s", known);
+		return;
+	}
+	sin.sin_addr.s_addr = ip;
 	if (getnameinfo((const struct sockaddr *)&sin, sizeof(sin), host,
 			(socklen_t)len, NULL, 0, NI_NAMEREQD) != 0)
 		host[0] = '\0';
+	hostcache_put(&s->hosts, ip, host, now);
 }
 
 static void log_reply(const struct dhcp_req *req, const struct pxe_answer *a,
@@ -350,7 +360,7 @@ static void handle(struct server *s, const uint8_t *buf, size_t len,
 	       : port == PXE_PORT_BINL ? src->sin_addr.s_addr : 0;
 	q.has_ip = q.ip != 0;
 	if (q.has_ip && pxe_needs_host(&s->pcfg)) {
-		lookup_host(&q, host, sizeof(host));
+		lookup_host(s, q.ip, host, sizeof(host));
 		q.host = host[0] ? host : NULL;
 	}
 	if (pxe_decide(&s->pcfg, &q, &ans) == PXE_IGNORE) {
@@ -455,6 +465,8 @@ static bool signal_input(struct server *s)
 			log_notice("signal %u, exiting", si.ssi_signo);
 			return true;
 		}
+		/* Names may have moved along with the files. */
+		hostcache_clear(&s->hosts);
 		if (si.ssi_signo == SIGHUP && s->conf->table)
 			load_table(s);
 		if (s->conf->xcat)
@@ -666,20 +678,24 @@ static void teardown(struct server *s)
 
 int proxydhcp_main(const struct proxy_conf *conf)
 {
-	struct server s;
+	struct server *s = calloc(1, sizeof(*s));
 	char addr[INET_ADDRSTRLEN];
 	int rc = EXIT_FAIL;
 
-	memset(&s, 0, sizeof(s));
-	s.conf = conf;
-	s.epfd = s.sigfd = s.dhcp_fd = s.binl_fd = s.timer_fd = -1;
-	log_set_level(conf->verbose ? LOG_DEBUG : LOG_INFO);
-	if (setup(&s) == 0) {
-		log_notice("serving on %s (%s)%s", conf->iface,
-			   inet_ntop(AF_INET, &s.self, addr, sizeof(addr)),
-			   conf->no_bind ? ", port 67 captured" : "");
-		rc = serve(&s);
+	if (s == NULL) {
+		log_err("out of memory");
+		return EXIT_FAIL;
 	}
-	teardown(&s);
+	s->conf = conf;
+	s->epfd = s->sigfd = s->dhcp_fd = s->binl_fd = s->timer_fd = -1;
+	log_set_level(conf->verbose ? LOG_DEBUG : LOG_INFO);
+	if (setup(s) == 0) {
+		log_notice("serving on %s (%s)%s", conf->iface,
+			   inet_ntop(AF_INET, &s->self, addr, sizeof(addr)),
+			   conf->no_bind ? ", port 67 captured" : "");
+		rc = serve(s);
+	}
+	teardown(s);
+	free(s);
 	return rc;
 }
