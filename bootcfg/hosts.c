@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "query.h"
 #include "table.h"
 
 struct tok {
@@ -129,6 +130,14 @@ static bool parse_kv(struct line_ctx *c, struct bc_host *host,
 		LERR(c, "value of '%.*s' holds a quote, backslash, backquote "
 		     "or control byte", (int)kn, t->s);
 		return false;
+	}
+	if (kn == 4 && memcmp(t->s, "uuid", 4) == 0) {
+		uint8_t u[16];
+
+		if (bc_uuid_parse(v, vn, u) < 0) {
+			LERR(c, "uuid= takes 32 hex digits (8-4-4-4-12)");
+			return false;
+		}
 	}
 	if (kn == 8 && memcmp(t->s, "disabled", 8) == 0) {
 		bool on;

@@ -48,8 +48,7 @@ static int decode(const char *s, size_t n, char *out, size_t outlen)
 	return (int)o;
 }
 
-/* 8-4-4-4-12 hex digits, or 32 bare. */
-static int parse_uuid(const char *s, size_t n, uint8_t uuid[16])
+int bc_uuid_parse(const char *s, size_t n, uint8_t uuid[16])
 {
 	size_t d = 0;
 
@@ -86,7 +85,7 @@ static int set_field(struct bc_query *q, const char *key, size_t kn,
 	} else if (kn == 4 && memcmp(key, "uuid", 4) == 0) {
 		if (q->has_uuid)
 			return *why = "uuid given twice", -EINVAL;
-		if (parse_uuid(val, vn, q->uuid) < 0)
+		if (bc_uuid_parse(val, vn, q->uuid) < 0)
 			return *why = "bad uuid", -EINVAL;
 		q->has_uuid = true;
 	} else if (kn == 4 && memcmp(key, "arch", 4) == 0) {

@@ -24,6 +24,9 @@ struct bc_query {
 	int arch;               /* enum bc_arch, or -1 when not given */
 };
 
+/* A UUID: 8-4-4-4-12 hex digits, or 32 bare.  Returns 0 or -1. */
+int bc_uuid_parse(const char *s, size_t n, uint8_t uuid[16]);
+
 /* Returns 0, or -EINVAL with *why set to a fixed message. */
 int bc_query_parse(const char *qs, size_t len, struct bc_query *q,
 		   const char **why);

@@ -148,6 +148,8 @@ static void bad_hosts(void)
 	    "bad key", "upper-case key");
 	has(hosts_errors("52:54:00:00:00:01 n1 198.18.0.1 lin disabled=maybe\n"),
 	    "disabled= takes yes or no", "disabled value");
+	has(hosts_errors("52:54:00:00:00:01 n1 198.18.0.1 lin uuid=12\n"),
+	    "uuid= takes 32 hex digits", "bad uuid");
 	has(hosts_errors("52:54:00:00:00:01, lin, extra\n"),
 	    "expected 'MAC, PROFILE'", "short form with extra field");
 }

@@ -61,7 +61,11 @@ static void hostile(void)
 static void answers(void)
 {
 	static const char prof[] = "[profile l]\nkernel = k\n";
-	static const char hosts[] = "52:54:00:12:34:56 n1 198.18.0.1 l\n";
+	static const char hosts[] = "52:54:00:12:34:56 n1 198.18.0.1 l\n"
+				    "52:54:00:12:34:58 n2 198.18.0.2 l "
+				    "uuid=00112233-4455-6677-8899-aabbccddeeff\n";
+	const char *by_uuid = "mac=52:54:00:00:00:01&uuid="
+			      "00112233445566778899AABBCCDDEEFF";
 	struct bc_hosts hs = { 0 };
 	struct bc_profiles ps = { 0 };
 	struct diag d = { 0 };
@@ -80,6 +84,9 @@ static void answers(void)
 	bc_cgi_answer(&e, "mac=52:54:00:12:34:57", 21, &b);
 	ok(strncmp(b.p, "Status: 404", 11) == 0, "unknown host: 404");
 	ok(strstr(b.p, "\nexit\n") != NULL, "with a local-boot script");
+	sb_free(&b);
+	bc_cgi_answer(&e, by_uuid, strlen(by_uuid), &b);
+	ok(strstr(b.p, "host n2,") != NULL, "unknown MAC, known uuid= setting");
 	sb_free(&b);
 	bc_cgi_answer(&e, evil, strlen(evil), &b);
 	ok(strncmp(b.p, "Status: 400", 11) == 0, "hostile query: 400");
