@@ -36,6 +36,18 @@ void bc_gen_ipxe_default(struct sbuf *out);
 /* What a CGI answers a client it does not know, or a bad query. */
 void bc_gen_ipxe_unknown(struct sbuf *out, const char *why);
 
+enum bc_agg {
+	BC_AGG_DHCPD,
+	BC_AGG_DNSMASQ,
+	BC_AGG_PROXYDHCP,
+	BC_AGG_XCAT,
+	BC_AGG_COUNT
+};
+
+/* Every aggregate whose out[] is not NULL, in one pass over the hosts. */
+bool bc_gen_aggregates(const struct bc_env *e, struct sbuf *out[BC_AGG_COUNT]);
+
+/* One of them alone. */
 bool bc_gen_dhcpd(const struct bc_env *e, struct sbuf *out);
 bool bc_gen_dnsmasq(const struct bc_env *e, struct sbuf *out);
 bool bc_gen_proxydhcp(const struct bc_env *e, struct sbuf *out);

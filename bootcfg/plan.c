@@ -248,19 +248,26 @@ static bool plan_host(const struct bc_opts *o, const struct bc_env *e,
 	return ok;
 }
 
-typedef bool (*agg_gen)(const struct bc_env *, struct sbuf *);
-
-static bool plan_aggregate(const struct bc_opts *o, const struct bc_env *e,
-			   const char *path, agg_gen gen,
-			   struct bc_outset *out)
+/* The aggregate files o asks for, in one pass over the hosts. */
+static bool plan_aggregates(const struct bc_opts *o, const struct bc_env *e,
+			    struct bc_outset *out)
 {
-	struct sbuf data = { 0 };
+	const char *paths[BC_AGG_COUNT] = {
+		[BC_AGG_DHCPD] = o->dhcpd,
+		[BC_AGG_DNSMASQ] = o->dnsmasq,
+		[BC_AGG_PROXYDHCP] = o->proxydhcp,
+		[BC_AGG_XCAT] = o->xcat,
+	};
+	struct sbuf data[BC_AGG_COUNT] = { { 0 } };
+	struct sbuf *want[BC_AGG_COUNT] = { NULL };
 	bool ok;
 
-	if (path == NULL)
-		return true;
-	ok = gen(e, &data);
-	add_file(out, o, BC_OUT_AGGREGATE, path, &data);
+	for (int k = 0; k < BC_AGG_COUNT; k++)
+		want[k] = paths[k] ? &data[k] : NULL;
+	ok = bc_gen_aggregates(e, want);
+	for (int k = 0; k < BC_AGG_COUNT; k++)
+		if (paths[k])
+			add_file(out, o, BC_OUT_AGGREGATE, paths[k], &data[k]);
 	return ok;
 }
 
@@ -284,11 +291,7 @@ bool bc_plan(const struct bc_opts *o, const struct bc_env *e,
 		bc_gen_ipxe_default(&data);
 		add_file(out, o, BC_OUT_IPXE, BC_DIR_IPXE "/boot.ipxe", &data);
 	}
-	ok = plan_aggregate(o, e, o->dhcpd, bc_gen_dhcpd, out) && ok;
-	ok = plan_aggregate(o, e, o->dnsmasq, bc_gen_dnsmasq, out) && ok;
-	ok = plan_aggregate(o, e, o->proxydhcp, bc_gen_proxydhcp, out) && ok;
-	ok = plan_aggregate(o, e, o->xcat, bc_gen_xcat, out) && ok;
-	return ok;
+	return plan_aggregates(o, e, out) && ok;
 }
 
 /* --- boot files present? -------------------------------------------------- */
