@@ -102,7 +102,7 @@ static bool parse_kv(struct line_ctx *c, struct bc_host *host,
 		     const struct tok *t, struct bc_kv *kv)
 {
 	const char *eq = memchr(t->s, '=', t->n);
-	const char *v;
+	const char *v, *why;
 	size_t kn, vn;
 
 	if (eq == NULL) {
@@ -151,6 +151,11 @@ static bool parse_kv(struct line_ctx *c, struct bc_host *host,
 	kv->key = arena_strndup(&c->h->arena, t->s, kn);
 	kv->val = arena_strndup(&c->h->arena, v, vn);
 	kv->line = c->lineno;
+	why = bc_check_setting(kv->key, kv->val);
+	if (why) {
+		LERR(c, "%s", why);
+		return false;
+	}
 	return true;
 }
 

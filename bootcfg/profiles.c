@@ -59,8 +59,7 @@ static const char *check_sanboot(const char *v)
 	return "sanboot: expected aoe:eSHELF.SLOT, iscsi:..., or http(s)://...";
 }
 
-/* Returns why the value does not fit the key, or NULL. */
-static const char *check_value(const char *key, const char *v)
+const char *bc_check_setting(const char *key, const char *v)
 {
 	static const char *const paths[] = {
 		"kernel", "wimboot", "memdisk", "iso", "winpe", "ipxe-bios",
@@ -270,7 +269,7 @@ static void add_setting(struct pctx *c, const char *s, size_t n)
 		.val = arena_strndup(&p->arena, v, vn), .line = c->lineno };
 	if (strchr(key, '.'))
 		*strchr(key, '.') = '\0';
-	why = check_value(key, p->kv[p->nkv].val);
+	why = bc_check_setting(key, p->kv[p->nkv].val);
 	if (why) {
 		PERR(c, "%s", why);
 		return;

@@ -142,6 +142,8 @@ bool bc_value_ok(const char *s, size_t n);
 /* A host or profile name: letters, digits, '-', '.', '_' as allowed per kind. */
 bool bc_hostname_ok(const char *s, size_t n);
 bool bc_word_ok(const char *s, size_t n);
+/* Why the value of a known key (arch suffix removed) is wrong, or NULL. */
+const char *bc_check_setting(const char *key, const char *val);
 /* A key: lower-case letters, digits, '-' and '_', at most BC_KEY_MAX. */
 bool bc_key_ok(const char *s, size_t n);
 

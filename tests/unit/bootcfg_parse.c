@@ -150,6 +150,10 @@ static void bad_hosts(void)
 	    "disabled= takes yes or no", "disabled value");
 	has(hosts_errors("52:54:00:00:00:01 n1 198.18.0.1 lin uuid=12\n"),
 	    "uuid= takes 32 hex digits", "bad uuid");
+	has(hosts_errors("52:54:00:00:00:01 n1 198.18.0.1 lin next-server=x\n"),
+	    "H:1: next-server: expected an IPv4 address", "host settings checked too");
+	has(hosts_errors("52:54:00:00:00:01 n1 198.18.0.1 lin script=a,b\n"),
+	    "no blanks or commas", "host script checked");
 	has(hosts_errors("52:54:00:00:00:01, lin, extra\n"),
 	    "expected 'MAC, PROFILE'", "short form with extra field");
 }
