@@ -97,9 +97,34 @@ is "$(replies_from "$PD_SERVER")" 1 "4011 REQUEST with 43.71: one reply"
 is "$(sent_opt "$PD_SERVER" 53)" 05 "... an ACK"
 like "$(sent_opt "$PD_SERVER" 43)" "470480000000" "... 43.71 echoed"
 is "$(sent_opt "$PD_SERVER" file)" undionly.kpxe "... naming the BIOS file"
-# boot server type 0 is the menu's "local boot": nothing to send
-dsend "$PD_SERVER" 4011 "$(bootp_header $MAC2 0a0b0c0f "$PD_CLIENT")$COOKIE$(opt 53 03)$(opt_s 60 "$PXE_VCI")$(opt 93 0000)$(opt 97 "$UUID")$(opt 43 470400000000ff)ff"
-is "$(replies_from "$PD_SERVER")" 0 "4011 REQUEST for type 0 (local boot): no reply"
+# offer_from_us DESC WANT_43 WANT_FILE OPTIONS: a broadcast DISCOVER with
+# OPTIONS (after 53) gets one offer from us, with option 43 or not (yes,
+# no; "-" when either will do: iPXE needs none) and file WANT_FILE
+offer_from_us() {
+	dsend 255.255.255.255 67 "$HDR$COOKIE$(opt 53 01)$4$(opt 97 "$UUID")ff"
+	is "$(replies_from "$PD_SERVER")" 1 "$1: one offer from us"
+	case $2 in
+	yes)	ok "$1: option 43" sent_opt "$PD_SERVER" 43 ;;
+	no)	nok "$1: no option 43" sent_opt "$PD_SERVER" 43 ;;
+	esac
+	is "$(sent_opt "$PD_SERVER" file)" "$3" "$1: file '$3'"
+}
+offer_from_us "no 93, Arch 00007 in option 60" no "" \
+    "$(opt_s 60 PXEClient:Arch:00007:UNDI:003016)"
+offer_from_us "93 lists 7 then 0" no "" "$(opt_s 60 "$PXE_VCI")$(opt 93 00070000)"
+offer_from_us "93 lists 0 then 7" yes undionly.kpxe \
+    "$(opt_s 60 "$PXE_VCI")$(opt 93 00000007)"
+offer_from_us "iPXE by option 77 alone" - boot.ipxe \
+    "$(opt_s 60 "$PXE_VCI")$(opt 93 0000)$(opt_s 77 iPXE)"
+offer_from_us "iPXE by option 175 alone" - boot.ipxe \
+    "$(opt_s 60 "$PXE_VCI")$(opt 93 0000)$(opt 175 130101)"
+offer_from_us "iPXE by asking for 175 in option 55" - boot.ipxe \
+    "$(opt_s 60 "$PXE_VCI")$(opt 93 0000)$(opt 55 01032b3caf)"
+
+# through a relay: giaddr set, the reply goes to giaddr port 67
+SEND_PORT=67 dsend "$PD_SERVER" 67 "$(bootp_header $MAC2 0a0b0c10 0.0.0.0 "$PD_CLIENT")$COOKIE$(opt 53 01)$(opt_s 60 "$PXE_VCI")$(opt 93 0000)ff"
+is "$(replies_from "$PD_SERVER")" 1 "relayed DISCOVER: the offer comes to giaddr port 67"
+is "$(sent_opt "$PD_SERVER" file)" undionly.kpxe "... naming the BIOS file"
 
 ok "proxydhcp is still running" bg_alive pd
 done_testing

@@ -168,12 +168,14 @@ opt_s() {
 	opt "$1" "$(hex "$2")"
 }
 
-# bootp_header MAC XID [CIADDR]: the 236 fixed bytes of a BOOTREQUEST from
-# chaddr MAC (aa:bb:..) with transaction id XID (8 hex digits), the
-# broadcast flag, and ciaddr CIADDR (dotted quad, default 0.0.0.0).
+# bootp_header MAC XID [CIADDR [GIADDR]]: the 236 fixed bytes of a
+# BOOTREQUEST from chaddr MAC (aa:bb:..) with transaction id XID (8 hex
+# digits), the broadcast flag, ciaddr CIADDR and giaddr GIADDR (dotted
+# quads, default 0.0.0.0).
 bootp_header() {
-	printf '01010600%s%s%s%s%s%s%s' "$2" 00008000 \
-	    "$(ip_hex "${3:-0.0.0.0}")" "$(hexrep 00 12)" \
+	printf '01010600%s%s%s%s%s%s%s%s' "$2" 00008000 \
+	    "$(ip_hex "${3:-0.0.0.0}")" "$(hexrep 00 8)" \
+	    "$(ip_hex "${4:-0.0.0.0}")" \
 	    "$(echo "$1" | tr -d :)" "$(hexrep 00 10)" "$(hexrep 00 192)"
 }
 
@@ -206,10 +208,11 @@ replies_from() {
 	grep -c "^$1 " "$T/send.out"
 }
 
-# dsend HOST PORT HEX...: dhcp-send.pl from cli:c0, output in $T/send.out.
+# dsend HOST PORT HEX...: dhcp-send.pl from cli:c0 port 68 (SEND_PORT),
+# output in $T/send.out.
 dsend() {
-	in_ns cli $DHCPSEND -i c0 -w "${SEND_SECS:-1}" "$@" >"$T/send.out" \
-	    2>"$T/send.err"
+	in_ns cli $DHCPSEND -i c0 -l "${SEND_PORT:-68}" -w "${SEND_SECS:-1}" \
+	    "$@" >"$T/send.out" 2>"$T/send.err"
 	return 0
 }
 
