@@ -49,6 +49,7 @@
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include "iface.h"
 #include "log.h"
@@ -82,6 +83,7 @@ enum { AOE_CMD_ATA = 0, AOE_CMD_CONFIG = 1, AOE_CMD_MASK = 2, AOE_CMD_RESERVE = 
 #define ATA_ST_ERR 0x01
 #define ATA_ST_DF 0x20
 
+#define RX_BATCH 64
 #define TAG_SLOT_BITS 12
 #define TAG_SLOTS (1u << TAG_SLOT_BITS)
 
@@ -206,7 +208,7 @@ static uint32_t get_be32(const uint8_t *p)
 static void ini_open(struct ini *ini, const char *ifname)
 {
 	struct sockaddr_ll sll;
-	int rcv = 8 << 20;
+	int rcv = 8 << 20, one = 1;
 
 	if (iface_index(ifname, &ini->ifindex) != 0 ||
 	    iface_mtu(ifname, &ini->mtu) != 0)
@@ -216,6 +218,9 @@ static void ini_open(struct ini *ini, const char *ifname)
 	ini->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(AOE_ETHERTYPE));
 	if (ini->fd < 0)
 		die(1, "packet socket: %s", strerror(errno));
+	/* our own frames need not come back to us; skip the qdisc on send */
+	setsockopt(ini->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one));
+	setsockopt(ini->fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
 	setsockopt(ini->fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof(rcv));
 	setsockopt(ini->fd, SOL_SOCKET, SO_SNDBUFFORCE, &rcv, sizeof(rcv));
 	memset(&sll, 0, sizeof(sll));
@@ -318,6 +323,66 @@ static size_t frame_recv(struct ini *ini, uint8_t *buf, int ms)
 	}
 }
 
+/* Received frames, many per system call. */
+struct rxbatch {
+	uint8_t buf[RX_BATCH][FRAME_MAX];
+	size_t len[RX_BATCH];
+	struct sockaddr_ll from[RX_BATCH];
+	struct iovec iov[RX_BATCH];
+	struct mmsghdr msg[RX_BATCH];
+};
+
+static int rx_once(struct ini *ini, struct rxbatch *b)
+{
+	for (unsigned i = 0; i < RX_BATCH; i++) {
+		b->iov[i].iov_base = b->buf[i];
+		b->iov[i].iov_len = FRAME_MAX;
+		memset(&b->msg[i], 0, sizeof(b->msg[i]));
+		b->msg[i].msg_hdr.msg_iov = &b->iov[i];
+		b->msg[i].msg_hdr.msg_iovlen = 1;
+		b->msg[i].msg_hdr.msg_name = &b->from[i];
+		b->msg[i].msg_hdr.msg_namelen = sizeof(b->from[i]);
+	}
+	return recvmmsg(ini->fd, b->msg, RX_BATCH, MSG_DONTWAIT, NULL);
+}
+
+/*
+ * Waits up to ms for AoE frames; returns how many are in b (0 on
+ * timeout), our own outgoing frames left out.
+ */
+static unsigned frame_recv_batch(struct ini *ini, struct rxbatch *b, int ms)
+{
+	struct pollfd pfd = { .fd = ini->fd, .events = POLLIN };
+	uint64_t end = now_ns() + (uint64_t)(ms > 0 ? ms : 0) * 1000000u;
+	unsigned n = 0;
+	int got;
+
+	for (;;) {
+		uint64_t t;
+
+		got = rx_once(ini, b);
+		for (int i = 0; i < got; i++) {
+			if (b->from[i].sll_pkttype == PACKET_OUTGOING)
+				continue;
+			if ((unsigned)i != n)
+				memcpy(b->buf[n], b->buf[i], b->msg[i].msg_len);
+			b->len[n++] = b->msg[i].msg_len;
+		}
+		if (n > 0)
+			return n;
+		if (got < 0 && errno != EAGAIN && errno != EINTR)
+			die(1, "recv: %s", strerror(errno));
+		if (got > 0)
+			continue;
+		t = now_ns();
+		if (t >= end)
+			return 0;
+		if (poll(&pfd, 1, (int)((end - t) / 1000000u) + 1) < 0 &&
+		    errno != EINTR)
+			die(1, "poll: %s", strerror(errno));
+	}
+}
+
 /* --- the request pump ------------------------------------------------- */
 
 /*
@@ -349,8 +414,44 @@ static uint32_t tag_for(struct ini *ini, unsigned i)
 	return seq << TAG_SLOT_BITS | i;
 }
 
+/* Frames queued by pump_fill, sent with one system call. */
+struct sendq {
+	struct mmsghdr msg[RX_BATCH];
+	struct iovec iov[RX_BATCH];
+	unsigned n;
+};
+
+static void sendq_flush(struct ini *ini, struct sendq *q)
+{
+	unsigned done = 0;
+	int rc;
+
+	while (done < q->n) {
+		rc = sendmmsg(ini->fd, q->msg + done, q->n - done, 0);
+		if (rc < 0 && errno != ENOBUFS && errno != EAGAIN && errno != EINTR)
+			die(1, "send: %s", strerror(errno));
+		if (rc <= 0)
+			break;  /* dropped: the retransmit timer covers it */
+		done += (unsigned)rc;
+	}
+	q->n = 0;
+}
+
+static void sendq_add(struct ini *ini, struct sendq *q, uint8_t *pkt, size_t len)
+{
+	q->iov[q->n].iov_base = pkt;
+	q->iov[q->n].iov_len = len;
+	memset(&q->msg[q->n], 0, sizeof(q->msg[q->n]));
+	q->msg[q->n].msg_hdr.msg_iov = &q->iov[q->n];
+	q->msg[q->n].msg_hdr.msg_iovlen = 1;
+	if (++q->n == RX_BATCH)
+		sendq_flush(ini, q);
+}
+
 static void pump_fill(struct pump *p)
 {
+	static struct sendq q;
+	uint64_t t = now_ns();
 	int rc;
 
 	for (unsigned i = 0; i < p->n && p->more; i++) {
@@ -367,10 +468,11 @@ static void pump_fill(struct pump *p)
 		put_be32(s->pkt + 20, s->tag);
 		s->busy = true;
 		s->tries = 0;
-		s->sent_ns = now_ns();
+		s->sent_ns = t;
 		p->busy++;
-		frame_send(p->ini, s->pkt, s->len);
+		sendq_add(p->ini, &q, s->pkt, s->len);
 	}
+	sendq_flush(p->ini, &q);
 }
 
 /* Resends what timed out; returns ms until the next deadline. */
@@ -424,8 +526,8 @@ static int pump_take(struct pump *p, const uint8_t *buf, size_t len)
 /* Runs until next has no more work and every reply is in: 0, or -1. */
 static int pump_run(struct pump *p)
 {
-	static uint8_t buf[FRAME_MAX];
-	size_t len;
+	static struct rxbatch rx;
+	unsigned n;
 	int ms;
 
 	p->more = true;
@@ -434,9 +536,10 @@ static int pump_run(struct pump *p)
 		ms = pump_retransmit(p);
 		if (p->timed_out)
 			return -1;
-		len = frame_recv(p->ini, buf, ms);
-		if (len > 0 && pump_take(p, buf, len) < 0)
-			return -1;
+		n = frame_recv_batch(p->ini, &rx, ms);
+		for (unsigned i = 0; i < n; i++)
+			if (pump_take(p, rx.buf[i], rx.len[i]) < 0)
+				return -1;
 		pump_fill(p);
 	}
 	return 0;
