@@ -38,6 +38,8 @@
 
 /* Most replies waiting out --reply-delay; more are dropped. */
 #define QUEUE_MAX 8192
+/* Datagrams taken from a socket in one system call, replies sent in one. */
+#define BATCH 32
 
 enum tag { TAG_SIGNAL, TAG_DHCP, TAG_BINL, TAG_PCAP, TAG_TIMER };
 
@@ -53,6 +55,19 @@ struct pending {
 	uint8_t buf[];
 };
 
+/* One pass over a socket: the datagrams in, the replies out. */
+struct batch {
+	struct mmsghdr in[BATCH];
+	struct iovec in_iov[BATCH];
+	struct sockaddr_in src[BATCH];
+	uint8_t in_buf[BATCH][DHCP_REQ_MAX + 1];
+	struct mmsghdr out[BATCH];
+	struct iovec out_iov[BATCH];
+	struct sockaddr_in dst[BATCH];
+	uint8_t out_buf[BATCH][DHCP_REPLY_MAX];
+	unsigned nout;
+};
+
 struct server {
 	const struct proxy_conf *conf;
 	struct pxe_config pcfg;
@@ -66,6 +81,7 @@ struct server {
 	struct pending *head, *tail;
 	unsigned queued;
 	struct hostcache hosts;
+	struct batch batch;
 };
 
 static uint64_t now_ns(void)
@@ -338,8 +354,43 @@ static void log_reply(const struct dhcp_req *req, const struct pxe_answer *a,
 		 a->rule_line ? " by the table" : "");
 }
 
+/* Queues a reply for the batch's single sendmmsg. */
+static void batch_add(struct batch *b, const struct sockaddr_in *dst,
+		      const uint8_t *buf, size_t len)
+{
+	unsigned i = b->nout++;
+
+	memcpy(b->out_buf[i], buf, len);
+	b->dst[i] = *dst;
+	b->out_iov[i] = (struct iovec){ b->out_buf[i], len };
+	b->out[i].msg_hdr = (struct msghdr){
+		.msg_name = &b->dst[i], .msg_namelen = sizeof(b->dst[i]),
+		.msg_iov = &b->out_iov[i], .msg_iovlen = 1,
+	};
+}
+
+static void batch_flush(struct batch *b, int fd)
+{
+	unsigned done = 0;
+
+	while (done < b->nout) {
+		int n = sendmmsg(fd, b->out + done, b->nout - done, 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			log_warn("sendmmsg: %s", strerror(errno));
+			n = 1;  /* skip the one that failed */
+		}
+		done += (unsigned)n;
+	}
+	b->nout = 0;
+}
+
+/* Answers one request; the reply joins b when given, else leaves now. */
 static void handle(struct server *s, const uint8_t *buf, size_t len,
-		   enum pxe_port port, const struct sockaddr_in *src)
+		   enum pxe_port port, const struct sockaddr_in *src,
+		   struct batch *b)
 {
 	struct dhcp_req req;
 	struct pxe_query q = { &req, port, false, 0, NULL };
@@ -381,36 +432,48 @@ static void handle(struct server *s, const uint8_t *buf, size_t len,
 	log_reply(&req, &ans, host);
 	if (s->conf->reply_delay_ms)
 		enqueue(s, route, &dst, out, n);
+	else if (b && route != ROUTE_FRAME)
+		batch_add(b, &dst, out, n);
 	else
 		transmit(s, route, &dst, out, n);
 }
 
+static int batch_receive(struct batch *b, int fd)
+{
+	for (unsigned i = 0; i < BATCH; i++) {
+		b->in_iov[i] = (struct iovec){ b->in_buf[i], sizeof(b->in_buf[i]) };
+		b->in[i].msg_hdr = (struct msghdr){
+			.msg_name = &b->src[i], .msg_namelen = sizeof(b->src[i]),
+			.msg_iov = &b->in_iov[i], .msg_iovlen = 1,
+		};
+	}
+	return recvmmsg(fd, b->in, BATCH, MSG_DONTWAIT, NULL);
+}
+
 static void socket_input(struct server *s, int fd, enum pxe_port port)
 {
-	uint8_t buf[DHCP_REQ_MAX + 1];
-	uint8_t ctl[CMSG_SPACE(sizeof(struct in_pktinfo))];
+	struct batch *b = &s->batch;
 
-	for (int i = 0; i < 64; i++) {
-		struct sockaddr_in src;
-		struct iovec iov = { buf, sizeof(buf) };
-		struct msghdr m = {
-			.msg_name = &src, .msg_namelen = sizeof(src),
-			.msg_iov = &iov, .msg_iovlen = 1,
-			.msg_control = ctl, .msg_controllen = sizeof(ctl),
-		};
-		ssize_t n = recvmsg(fd, &m, MSG_DONTWAIT);
+	/* A few rounds at most, so that signals and the other socket get a turn. */
+	for (int round = 0; round < 4; round++) {
+		int n = batch_receive(b, fd);
 
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EINTR)
-				log_warn("recvmsg: %s", strerror(errno));
+				log_warn("recvmmsg: %s", strerror(errno));
 			return;
 		}
-		if (m.msg_flags & MSG_TRUNC) {
-			log_debug("dropped: datagram longer than %d bytes",
-				  DHCP_REQ_MAX);
-			continue;
+		for (int i = 0; i < n; i++) {
+			if (b->in[i].msg_hdr.msg_flags & MSG_TRUNC)
+				log_debug("dropped: datagram longer than %d bytes",
+					  DHCP_REQ_MAX);
+			else
+				handle(s, b->in_buf[i], b->in[i].msg_len, port,
+				       &b->src[i], b);
 		}
-		handle(s, buf, (size_t)n, port, &src);
+		batch_flush(b, fd);
+		if (n < BATCH)
+			return;
 	}
 }
 
@@ -426,7 +489,7 @@ static void frame_input(u_char *user, const struct pcap_pkthdr *h,
 		return;
 	src.sin_addr.s_addr = f.src_ip;
 	src.sin_port = htons(f.src_port);
-	handle(s, f.payload, f.len, PXE_PORT_DHCP, &src);
+	handle(s, f.payload, f.len, PXE_PORT_DHCP, &src, NULL);
 }
 
 /* ---- signals and the loop ----------------------------------------------- */
@@ -526,7 +589,6 @@ static int open_udp(const struct server *s, uint16_t port)
 	sin.sin_port = htons(port);
 	if (fd < 0 || set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1) < 0 ||
 	    set_int(fd, SOL_SOCKET, SO_BROADCAST, 1) < 0 ||
-	    set_int(fd, IPPROTO_IP, IP_PKTINFO, 1) < 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, iface,
 		       (socklen_t)strlen(iface)) < 0 ||
 	    bind(fd, (const struct sockaddr *)&sin, sizeof(sin)) < 0) {
