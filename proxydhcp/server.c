@@ -303,16 +303,15 @@ static enum route reply_route(const struct server *s,
 		*dst = *src;
 		return ROUTE_BINL;
 	}
-	if (req->giaddr) {
-		dst->sin_addr.s_addr = req->giaddr;
-		dst->sin_port = htons(DHCP_SERVER_PORT);
-	} else if (req->ciaddr) {
-		dst->sin_addr.s_addr = req->ciaddr;
-		dst->sin_port = htons(DHCP_CLIENT_PORT);
-	} else {
-		dst->sin_addr.s_addr = INADDR_BROADCAST;
-		dst->sin_port = htons(DHCP_CLIENT_PORT);
+	if (req->giaddr || req->ciaddr) {
+		dst->sin_addr.s_addr = req->giaddr ? req->giaddr : req->ciaddr;
+		dst->sin_port = htons(req->giaddr ? DHCP_SERVER_PORT
+						  : DHCP_CLIENT_PORT);
+		/* Without port 67, unicast leaves from the 4011 socket. */
+		return s->conf->no_bind ? ROUTE_BINL : ROUTE_DHCP;
 	}
+	dst->sin_addr.s_addr = INADDR_BROADCAST;
+	dst->sin_port = htons(DHCP_CLIENT_PORT);
 	return s->conf->no_bind ? ROUTE_FRAME : ROUTE_DHCP;
 }
 
