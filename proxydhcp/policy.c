@@ -104,10 +104,10 @@ static uint8_t reply_type(const struct pxe_config *cfg,
 static const char *simple_file(const struct pxe_config *cfg,
 			       const struct pxe_answer *ans)
 {
-	if (cfg->file[ans->arch])
-		return cfg->file[ans->arch];
 	if (ans->http || pxe_arch_is_http(ans->arch))
 		return cfg->http_url;
+	if (cfg->file[ans->arch])
+		return cfg->file[ans->arch];
 	return pxe_arch_is_efi(ans->arch) ? cfg->efi_file : NULL;
 }
 

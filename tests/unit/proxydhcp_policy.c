@@ -375,6 +375,16 @@ static void test_http(void)
 	ok(!s->has43, "no 43");
 	ok(uuid_echoed(s), "97 echoed");
 
+	pkt_header(&p);
+	pkt_type(&p, DHCP_DISCOVER);
+	pkt_str(&p, DHCP_OPT_VENDOR_CLASS, "HTTPClient:Arch:00007:UNDI:003001");
+	pkt_arch(&p, 7);
+	pkt_byte(&p, DHCP_OPT_END);
+	s = ask(&c, &p, PXE_PORT_DHCP, 0, NULL);
+	is_str(s->v.file, "http://198.18.0.1/boot.efi",
+	       "HTTPClient of type 7: the URL, not the TFTP file");
+	is_str(s->vc, "HTTPClient", "... as HTTPClient");
+
 	c.http_url = NULL;
 	is_int(ask(&c, &p, PXE_PORT_DHCP, 0, NULL)->verdict, PXE_IGNORE,
 	       "no URL: ignored");
