@@ -290,39 +290,6 @@ static bool reply_ours(const struct ini *ini, const struct reply *r)
 	return r->shelf == ini->shelf && r->slot == ini->slot;
 }
 
-/*
- * Waits up to ms for one AoE reply; returns its length, 0 on timeout.
- * Our own outgoing frames are skipped.
- */
-static size_t frame_recv(struct ini *ini, uint8_t *buf, int ms)
-{
-	struct pollfd pfd = { .fd = ini->fd, .events = POLLIN };
-	uint64_t end = now_ns() + (uint64_t)(ms > 0 ? ms : 0) * 1000000u;
-	struct sockaddr_ll from;
-	socklen_t fl;
-	ssize_t n;
-
-	for (;;) {
-		uint64_t t;
-
-		fl = sizeof(from);
-		n = recvfrom(ini->fd, buf, FRAME_MAX, MSG_DONTWAIT,
-			     (struct sockaddr *)&from, &fl);
-		if (n >= 0 && from.sll_pkttype != PACKET_OUTGOING)
-			return (size_t)n;
-		if (n >= 0)
-			continue;
-		if (errno != EAGAIN && errno != EINTR)
-			die(1, "recv: %s", strerror(errno));
-		t = now_ns();
-		if (t >= end)
-			return 0;
-		if (poll(&pfd, 1, (int)((end - t) / 1000000u) + 1) < 0 &&
-		    errno != EINTR)
-			die(1, "poll: %s", strerror(errno));
-	}
-}
-
 /* Received frames, many per system call. */
 struct rxbatch {
 	uint8_t buf[RX_BATCH][FRAME_MAX];
@@ -381,6 +348,25 @@ static unsigned frame_recv_batch(struct ini *ini, struct rxbatch *b, int ms)
 		    errno != EINTR)
 			die(1, "poll: %s", strerror(errno));
 	}
+}
+
+/*
+ * One frame at a time out of frame_recv_batch: waits up to ms, returns
+ * its length, 0 on timeout.
+ */
+static size_t frame_recv(struct ini *ini, uint8_t *buf, int ms)
+{
+	static struct rxbatch rx;
+	static unsigned have, next;
+
+	if (next == have) {
+		have = frame_recv_batch(ini, &rx, ms);
+		next = 0;
+		if (have == 0)
+			return 0;
+	}
+	memcpy(buf, rx.buf[next], rx.len[next]);
+	return rx.len[next++];
 }
 
 /* --- the request pump ------------------------------------------------- */
