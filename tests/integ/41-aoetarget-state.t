@@ -78,6 +78,7 @@ run aoe -t 1.2 --src $OTHER $QUICK config read
 is "$(cat "$T/out")" "no reply" "... nor to Query Config"
 run aoe -t 1.2 mask edit del 02:00:5e:00:00:01
 is "$(cat "$T/out")" "n=1 merror=0 aoe_error=0 macs=$IMAC" "mask list: one deleted"
+# aoetarget.8: the list holds up to 128 addresses
 MACS=$(i=1; while [ $i -le 127 ]; do printf '02:00:5e:01:%02x:%02x ' $((i / 256)) $((i % 256)); i=$((i + 1)); done)
 run aoe -t 1.2 mask edit add $MACS
 like "$(cat "$T/out")" '^n=128 merror=0 aoe_error=0 ' "mask list: 128 entries fit"

@@ -13,8 +13,13 @@
  *   read LBA COUNT            COUNT sectors to stdout (LBA48)
  *   write LBA                 stdin (a multiple of 512 bytes) at LBA
  *   flush [28]                FLUSH CACHE EXT (FLUSH CACHE with 28)
- *   ata CMD [--lba N] [--count N] [--lba28] [--dev N] [--data-file F]
- *           [--out F]         any ATA command, prints the reply's fields
+ *   ata CMD [--lba N] [--count N] [--feature N] [--lba28] [--dev N]
+ *           [--data-file F] [--out F]
+ *                             any ATA command (LBA48 unless --lba28, which
+ *                             ORs --dev, default 0xe0, into lba3; a write
+ *                             with --data-file), prints status, error,
+ *                             count, AoE error, flags and data length;
+ *                             --out saves the data
  *   config read|test|prefix|set|force [STRING]
  *   mask read | mask edit [add MAC...] [del MAC...]
  *   reserve read | reserve set MAC... | reserve force MAC...
