@@ -79,6 +79,7 @@ struct iface {
 	struct sockaddr_ll to;
 	struct pending pend[QUEUE_MAX];
 	unsigned npend;
+	bool failing;           /* the last receive failed (logged once) */
 };
 
 struct server {
@@ -296,9 +297,10 @@ static unsigned pump(struct iface *ifc)
 				      (u_char *)ifc);
 
 		flush_queue(ifc);
-		if (n < 0)
+		if (n < 0 && !ifc->failing)
 			log_err("%s: %s", ifc->name, pcap_geterr(ifc->pcap));
-		else
+		ifc->failing = n < 0;
+		if (n > 0)
 			total += (unsigned)n;
 		/* A short batch emptied the ring: back to epoll, no empty poll. */
 		if (n < (int)ifc->batch)
