@@ -36,6 +36,13 @@
  * sectors per frame (a value above what the target advertises makes it
  * refuse the request, for tests).
  *
+ * Output: discover prints "e<shelf>.<slot> mac=MAC bufcnt=N fw=N spf=N
+ * ver=N cfg='STRING'" per target (STRING escaped); config adds ccmd= and
+ * aoe_error=; mask and reserve print "n=N [merror=N] aoe_error=N
+ * macs=MAC,..."; bench prints "iops=N mbps=N lost=N p99_us=N ios=N
+ * seconds=S" (lost counts retransmissions; --flush ends the run with a
+ * FLUSH whose time counts).  No reply prints "no reply".
+ *
  * Exit status: 0 success, 1 no reply or an error reply, 2 usage error.
  */
 #include <errno.h>
