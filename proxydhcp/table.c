@@ -8,6 +8,7 @@
 
 #include "cursor.h"
 #include "dhcp.h"
+#include "log.h"
 #include "mac.h"
 #include "num.h"
 #include "table.h"
@@ -17,12 +18,16 @@
 /* One line being read: where, and the message when it goes wrong. */
 struct line_ctx {
 	const char *p, *end;
-	char msg[160];
+	char msg[256];
 };
 
+/* The message, with arg (a key or value) escaped and cut to fit. */
 static int fail(struct line_ctx *lx, const char *fmt, const char *arg)
 {
-	snprintf(lx->msg, sizeof(lx->msg), fmt, arg);
+	char shown[64];
+
+	log_escape(shown, sizeof(shown), arg, strlen(arg));
+	snprintf(lx->msg, sizeof(lx->msg), fmt, shown);
 	return -1;
 }
 
