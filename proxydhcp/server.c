@@ -301,6 +301,9 @@ static enum route reply_route(const struct server *s,
 	dst->sin_family = AF_INET;
 	if (port == PXE_PORT_BINL) {
 		*dst = *src;
+		/* A client that sent from no address hears only a broadcast. */
+		if (src->sin_addr.s_addr == INADDR_ANY)
+			dst->sin_addr.s_addr = INADDR_BROADCAST;
 		return ROUTE_BINL;
 	}
 	if (req->giaddr || req->ciaddr) {
@@ -337,15 +340,18 @@ static void log_reply(const struct dhcp_req *req, const struct pxe_answer *a,
 		      const char *host)
 {
 	char mac[MAC_STRLEN], file[LOG_ESCAPE_SIZE(64)], srv[INET_ADDRSTRLEN];
+	char name[LOG_ESCAPE_SIZE(64)];
 	struct in_addr si = { a->rep.siaddr };
 	const char *what = a->deferred ? "(ask on 4011)" : "(menu)";
+	const char *h = host[0] ? host : "-";
 
 	if (a->rep.file)
 		what = log_escape(file, sizeof(file), a->rep.file,
 				  strlen(a->rep.file));
+	log_escape(name, sizeof(name), h, strlen(h));
 	log_info("%s: host=%s arch=%s(%u) ipxe=%s%s: %s file=%s siaddr=%s%s%s%s",
-		 mac_format(req->chaddr, MAC_FMT_COLON, mac),
-		 host[0] ? host : "-", pxe_arch_name(a->arch), a->arch_type,
+		 mac_format(req->chaddr, MAC_FMT_COLON, mac), name,
+		 pxe_arch_name(a->arch), a->arch_type,
 		 a->ipxe ? "yes" : "no", a->http ? " http" : "",
 		 a->rep.msgtype == DHCP_OFFER ? "OFFER" : "ACK", what,
 		 inet_ntop(AF_INET, &si, srv, sizeof(srv)),
