@@ -11,10 +11,7 @@ HERE=$(dirname "$0")
 . "$HERE/../lib.sh"
 . "$HERE/tools/proxydhcp.sh"
 
-require_root
-require_netns
-require_cmd perl ss dnsmasq timeout od
-pd_require
+pd_require dnsmasq od
 
 pd_topology || fatal "cannot set up the namespaces"
 pd_dnsmasq dns dhcp d0 || fatal "dnsmasq does not start"

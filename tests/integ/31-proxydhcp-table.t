@@ -9,9 +9,6 @@ HERE=$(dirname "$0")
 . "$HERE/../lib.sh"
 . "$HERE/tools/proxydhcp.sh"
 
-require_root
-require_netns
-require_cmd perl ss timeout
 pd_require
 
 OTHER=52:54:00:0a:00:77

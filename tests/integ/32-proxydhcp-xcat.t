@@ -12,10 +12,7 @@ HERE=$(dirname "$0")
 . "$HERE/../lib.sh"
 . "$HERE/tools/proxydhcp.sh"
 
-require_root
-require_netns
-require_cmd perl ss timeout unshare mount
-pd_require
+pd_require unshare mount
 
 chmod 755 "$T"		# the daemon rereads the file as nobody
 CFG=$T/proxydhcp.cfg

@@ -9,10 +9,7 @@ HERE=$(dirname "$0")
 . "$HERE/../lib.sh"
 . "$HERE/tools/proxydhcp.sh"
 
-require_root
-require_netns
-require_cmd perl ss timeout od
-pd_require
+pd_require od
 
 pd_topology || fatal "cannot set up the namespaces"
 pd_start pd boot b0 --bios-file undionly.kpxe --efi-file snponly.efi \

@@ -9,10 +9,7 @@ HERE=$(dirname "$0")
 . "$HERE/../lib.sh"
 . "$HERE/tools/proxydhcp.sh"
 
-require_root
-require_netns
-require_cmd perl ss dnsmasq timeout
-pd_require
+pd_require dnsmasq
 
 pd_topology || fatal "cannot set up the namespaces"
 pd_dnsmasq dns boot b0 || fatal "dnsmasq does not start"

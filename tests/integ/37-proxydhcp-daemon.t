@@ -9,9 +9,6 @@ HERE=$(dirname "$0")
 . "$HERE/../lib.sh"
 . "$HERE/tools/proxydhcp.sh"
 
-require_root
-require_netns
-require_cmd perl ss timeout
 pd_require
 
 # --- usage errors -----------------------------------------------------------------
@@ -59,10 +56,9 @@ ok "a probe through --reply-delay 300 is answered" [ "$PROBE_RC" -eq 0 ] ||
 	probe_show
 is "$(probe_get proxy file)" undionly.kpxe "... with the BIOS file"
 
-exited() {
-	st=$(awk '{ print $3 }' "/proc/$PID/stat" 2>/dev/null)
-	[ -z "$st" ] || [ "$st" = Z ]
+pd_gone() {
+	! bg_alive pd
 }
 kill -TERM "$PID"
-ok "SIGTERM: the daemon exits" wait_for 5 exited
+ok "SIGTERM: the daemon exits" wait_for 5 pd_gone
 done_testing

@@ -24,7 +24,12 @@ PD_DHCP=$PD_NET.2		# dnsmasq
 PD_CLIENT=$PD_NET.50		# the probe's own address
 PD_MAC=52:54:00:0a:00:32	# the probe's chaddr
 
+# pd_require [CMD...]: skip_all unless root, network namespaces, the
+# commands the helpers use, CMD... and a proxydhcp with --probe are here.
 pd_require() {
+	require_root
+	require_netns
+	require_cmd perl ss timeout od awk "$@"
 	[ -x "$PROXYDHCP" ] || skip_all "no proxydhcp at $PROXYDHCP"
 	"$PROXYDHCP" --help 2>&1 | grep -q -- --probe ||
 		skip_all "$PROXYDHCP has no --probe (not built yet?)"
@@ -261,10 +266,13 @@ PD_VM_MAC=52:54:00:0a:00:10
 # pd_firmware_require: skip_all unless everything a firmware test needs is
 # here (call after sourcing tools/qemu.sh).
 pd_firmware_require() {
-	require_root
-	require_netns
-	require_cmd perl ss dnsmasq timeout
-	[ "${PD_PEER-}" = dnsmasq ] || pd_require
+	if [ "${PD_PEER-}" = dnsmasq ]; then
+		require_root
+		require_netns
+		require_cmd perl ss timeout od awk dnsmasq
+	else
+		pd_require dnsmasq
+	fi
 	[ -x "$TFTPD" ] || skip_all "no tftpd at $TFTPD"
 	qemu_require
 	[ -r /usr/lib/ipxe/undionly.kpxe ] && [ -r /usr/lib/ipxe/snponly.efi ] ||
