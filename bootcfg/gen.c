@@ -296,21 +296,64 @@ static bool ipxe_arch(const struct bc_env *e, const struct bc_host *h,
 	return ok;
 }
 
-/* How a running iPXE tells its firmware family. */
-static const char *const ipxe_dispatch[BC_ARCH_COUNT] = {
-	[BC_ARCH_BIOS] = "iseq ${platform} pcbios && goto bios ||\n",
-	[BC_ARCH_EFI_ARM64] = "iseq ${buildarch} arm64 && goto efi-arm64 ||\n",
-	[BC_ARCH_EFI_IA32] = "iseq ${buildarch} i386 && goto efi-ia32 ||\n",
-	[BC_ARCH_EFI_X64] = "goto efi-x64\n",
+/* How a running iPXE tells its firmware family; x86-64 UEFI is the rest. */
+static const char *const ipxe_test[BC_ARCH_COUNT] = {
+	[BC_ARCH_BIOS] = "iseq ${platform} pcbios",
+	[BC_ARCH_EFI_ARM64] = "iseq ${buildarch} arm64",
+	[BC_ARCH_EFI_IA32] = "iseq ${buildarch} i386",
 };
+static const int ipxe_order[BC_ARCH_COUNT] = {
+	BC_ARCH_BIOS, BC_ARCH_EFI_ARM64, BC_ARCH_EFI_IA32, BC_ARCH_EFI_X64,
+};
+
+static bool same_body(const struct sbuf *a, const struct sbuf *b)
+{
+	return a->len == b->len && memcmp(a->p, b->p, a->len) == 0;
+}
+
+/*
+ * One label per distinct body, named after the first family (in
+ * ipxe_order) that has it; families jump to their body's label.
+ */
+static void ipxe_branches(const struct sbuf body[BC_ARCH_COUNT],
+			  struct sbuf *out)
+{
+	int label[BC_ARCH_COUNT];
+	const int x64 = BC_ARCH_EFI_X64;
+
+	for (int i = 0; i < BC_ARCH_COUNT; i++) {
+		int a = ipxe_order[i];
+
+		label[a] = a;
+		for (int j = 0; j < i; j++)
+			if (same_body(&body[ipxe_order[j]], &body[a])) {
+				label[a] = label[ipxe_order[j]];
+				break;
+			}
+	}
+	for (int i = 0; i < BC_ARCH_COUNT; i++) {
+		int a = ipxe_order[i];
+
+		if (a != x64 && label[a] != label[x64])
+			sb_printf(out, "%s && goto %s ||\n", ipxe_test[a],
+				  bc_arch_name((enum bc_arch)label[a]));
+	}
+	sb_printf(out, "goto %s\n", bc_arch_name((enum bc_arch)label[x64]));
+	for (int i = 0; i < BC_ARCH_COUNT; i++) {
+		int a = ipxe_order[i];
+
+		if (label[a] != a)
+			continue;
+		sb_printf(out, "\n:%s\n", bc_arch_name((enum bc_arch)a));
+		sb_add(out, body[a].p, body[a].len);
+	}
+}
 
 bool bc_gen_ipxe(const struct bc_env *e, const struct bc_host *h, int arch,
 		 struct sbuf *out)
 {
 	struct sbuf body[BC_ARCH_COUNT] = { { 0 } };
 	bool ok = true, same = true;
-	static const int order[] = { BC_ARCH_BIOS, BC_ARCH_EFI_ARM64,
-				     BC_ARCH_EFI_IA32, BC_ARCH_EFI_X64 };
 
 	sb_puts(out, "#!ipxe\n");
 	header(h, "#", out);
@@ -318,19 +361,12 @@ bool bc_gen_ipxe(const struct bc_env *e, const struct bc_host *h, int arch,
 		return ipxe_arch(e, h, (enum bc_arch)arch, out);
 	for (int a = 0; a < BC_ARCH_COUNT; a++) {
 		ok = ipxe_arch(e, h, (enum bc_arch)a, &body[a]) && ok;
-		same = same && body[a].len == body[0].len &&
-		       memcmp(body[a].p, body[0].p, body[0].len) == 0;
+		same = same && same_body(&body[a], &body[0]);
 	}
-	if (same) {
+	if (same)
 		sb_add(out, body[0].p, body[0].len);
-	} else {
-		for (int i = 0; i < BC_ARCH_COUNT; i++)
-			sb_puts(out, ipxe_dispatch[order[i]]);
-		for (int i = 0; i < BC_ARCH_COUNT; i++) {
-			sb_printf(out, "\n:%s\n", bc_arch_name((enum bc_arch)order[i]));
-			sb_add(out, body[order[i]].p, body[order[i]].len);
-		}
-	}
+	else
+		ipxe_branches(body, out);
 	for (int a = 0; a < BC_ARCH_COUNT; a++)
 		sb_free(&body[a]);
 	return ok;

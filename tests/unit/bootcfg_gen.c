@@ -107,6 +107,8 @@ static void ipxe(void)
 	has(s, "iseq ${platform} pcbios && goto bios ||", "arch dispatch");
 	has(s, ":efi-x64\nkernel /k.efi ", "UEFI branch");
 	has(s, ":bios\nkernel /k console", "BIOS branch");
+	has(s, "iseq ${buildarch} arm64 && goto bios ||", "same body, same label");
+	hasnt(s, ":efi-arm64", "no label for a body already there");
 	has(s, "initrd /i1\ninitrd /i2\nboot\n", "one initrd line each");
 	s = host_file(ipxe_any, 1);
 	has(s, "sanboot aoe:e3.1\n", "sanboot");
