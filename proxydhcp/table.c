@@ -483,7 +483,7 @@ static bool arch_in(const struct table_rule *r, uint16_t arch)
 	return false;
 }
 
-static bool rule_matches(const struct table_rule *r, const struct pxe_client *c)
+bool table_rule_matches(const struct table_rule *r, const struct pxe_client *c)
 {
 	if ((r->match & TM_MAC) && memcmp(r->mac, c->mac, 6) != 0)
 		return false;
@@ -521,7 +521,7 @@ const struct table_rule *table_match(const struct table *t,
 			i = t->generic[g++];
 		}
 		r = &t->rules[i];
-		if (rule_matches(r, c))
+		if (table_rule_matches(r, c))
 			return r;
 		if (!c->has_ip && (r->match & (TM_IP | TM_HOST)))
 			*needs_ip = true;

@@ -88,6 +88,9 @@ const struct table_rule *table_match(const struct table *t,
 				     const struct pxe_client *c,
 				     bool *needs_ip);
 
+/* Whether c satisfies every match key of r. */
+bool table_rule_matches(const struct table_rule *r, const struct pxe_client *c);
+
 /* The menu item of a boot server type, or NULL. */
 const struct table_menu_item *table_menu_item(const struct table_rule *r,
 					      uint16_t type);

@@ -2,7 +2,9 @@
 /*
  * table_parse over arbitrary text: a refusal names "NAME:LINE: why" with a
  * line inside the input; a table holds rules in increasing line order,
- * each with an action, and every menu encodes within 255 bytes.  The same
+ * each with an action, and every menu encodes within 255 bytes.  The
+ * indexed lookup finds what a plain scan in file order finds, for a client
+ * with each rule's MAC and one with none of them.  The same
  * bytes are then read as an xCAT proxydhcp.cfg.
  */
 #include <stdint.h>
@@ -66,6 +68,30 @@ static void check_xcat(const uint8_t *data, size_t size)
 	xcat_free(x);
 }
 
+static const struct table_rule *scan(const struct table *t,
+				     const struct pxe_client *c)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (table_rule_matches(&t->rules[i], c))
+			return &t->rules[i];
+	return NULL;
+}
+
+static void check_lookup(const struct table *t)
+{
+	static const uint8_t none[6] = { 0xfe, 0, 0, 0, 0, 1 };
+	struct pxe_client c = { none, true, 0x0a0012c6u, "node1", 7, true };
+	bool needs_ip;
+
+	for (size_t i = 0; i <= t->n && i < 64; i++) {
+		c.mac = i < t->n ? t->rules[i].mac : none;
+		c.ipxe = i % 2;
+		c.arch = (uint16_t)i;
+		if (table_match(t, &c, &needs_ip) != scan(t, &c) || needs_ip)
+			abort();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char err[512];
@@ -82,6 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	} else {
 		check_table(t, lines);
+		check_lookup(t);
 		table_free(t);
 	}
 	check_xcat(data, size);
