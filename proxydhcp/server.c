@@ -94,38 +94,42 @@ static uint64_t now_ns(void)
 
 /* ---- the table and the xCAT file ---------------------------------------- */
 
-/* The whole file, read until end of file (max bytes at most). */
+/* The whole file, read until end of file; more than max is refused. */
 static int read_file(const char *path, size_t max, char **bufp, size_t *lenp)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	size_t len = 0, cap = 0;
 	char *buf = NULL;
+	ssize_t n = 1;
+	int rc = 0;
 
 	if (fd < 0)
 		return -errno;
-	for (;;) {
-		ssize_t n;
-
+	while (n > 0) {
 		if (len == cap) {
 			char *nb = cap > max ? NULL : realloc(buf, cap + 65536);
 
-			if (nb == NULL)
+			if (nb == NULL) {
+				rc = cap > max ? -EFBIG : -ENOMEM;
 				break;
+			}
 			buf = nb;
 			cap += 65536;
 		}
 		n = read(fd, buf + len, cap - len);
-		if (n <= 0) {
-			close(fd);
-			*bufp = buf;
-			*lenp = len;
-			return n < 0 ? (free(buf), -EIO) : 0;
-		}
-		len += (size_t)n;
+		if (n < 0)
+			rc = -errno;
+		else
+			len += (size_t)n;
 	}
 	close(fd);
-	free(buf);
-	return -EFBIG;
+	if (rc < 0) {
+		free(buf);
+		return rc;
+	}
+	*bufp = buf;
+	*lenp = len;
+	return 0;
 }
 
 static int take_table(struct server *s, const char *buf, size_t len,
