@@ -341,7 +341,7 @@ static unsigned expire(struct run *r, uint64_t t, bool all)
 
 		if (!s->busy)
 			continue;
-		if (all || t - s->sent_ns > wait) {
+		if (all || (t > s->sent_ns && t - s->sent_ns > wait)) {
 			s->busy = false;
 			r->st.lost++;
 		} else {
@@ -390,7 +390,8 @@ int main(int argc, char **argv)
 		send_idle(&r);
 		receive(&r, 1);
 		if (t - last_expire > 10000000u) {
-			expire(&r, t, false);
+			/* a fresh clock: slots sent since t must not look old */
+			expire(&r, now_ns(), false);
 			last_expire = t;
 		}
 	}
