@@ -41,13 +41,18 @@ start_bg DHCP in_ns i dnsmasq --no-daemon --conf-file=/dev/null --port=0 \
 	--user=root || fatal "dnsmasq does not start"
 wait_udp_port i 67 || fatal "dnsmasq does not listen"
 
+# serial_has ERE: a line of the serial console matches
+serial_has() {
+	tr -d '\r' <"$T/serial" | grep -Eaq -- "$1"
+}
+
 qemu_start VM i tp0 "$T/serial" || fatal "QEMU does not start"
 qemu_wait_serial 240 'aoe:e0\.0|e0\.0' "$T/serial"
 ok "iPXE gets the root path and names the AoE target" \
-	_qemu_serial_has 'e0\.0' "$T/serial"
+	serial_has 'e0\.0'
 qemu_wait_serial 240 "$MARKER" "$T/serial"
 ok "the boot sector read over AoE runs and prints its marker" \
-	_qemu_serial_has "$MARKER" "$T/serial"
+	serial_has "$MARKER"
 stop_bg VM
 ok "aoetarget is still running" bg_alive A
 done_testing
