@@ -157,6 +157,19 @@ done:
 	return rc;
 }
 
+/* Two aggregates in one file would each overwrite the other. */
+static void check_distinct(const struct bc_opts *o, poptContext ctx)
+{
+	const char *agg[] = { o->dhcpd, o->dnsmasq, o->proxydhcp, o->xcat };
+	const size_t n = sizeof(agg) / sizeof(agg[0]);
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			if (agg[i] && agg[j] && strcmp(agg[i], agg[j]) == 0)
+				opts_usage_error(ctx, "'%s' named for two "
+						 "outputs", agg[i]);
+}
+
 static void convert(struct bc_opts *o, struct raw_opts *r, poptContext ctx)
 {
 	memset(o, 0, sizeof(*o));
@@ -171,6 +184,7 @@ static void convert(struct bc_opts *o, struct raw_opts *r, poptContext ctx)
 	o->dnsmasq = r->dnsmasq;
 	o->proxydhcp = r->proxydhcp;
 	o->xcat = r->xcat;
+	check_distinct(o, ctx);
 	if (r->templates_out && !r->templates)
 		opts_usage_error(ctx, "--templates-out needs -T DIR");
 	if (!r->cgi && !o->out[BC_OUT_PXELINUX] && !o->out[BC_OUT_GRUB] &&

@@ -7,7 +7,7 @@ HERE=$(dirname "$0")
 . "$HERE/tools/bootcfg.sh"
 
 bootcfg_require
-plan 19
+plan 20
 
 R=$T/root
 mkdir -p "$R"
@@ -66,6 +66,8 @@ like "$(cat "$T/err")" "prof:4: profile 'x' already defined on line 1" \
 
 run "$BOOTCFG" -p "$BCDATA/profiles" "$BCDATA/hosts"
 is "$RC" 2 "no output chosen: usage error"
+run "$BOOTCFG" -p "$BCDATA/profiles" --dhcpd "$T/x" --dnsmasq "$T/x" "$BCDATA/hosts"
+is "$RC" 2 "one file for two outputs: usage error"
 run "$BOOTCFG" -p "$BCDATA/profiles" -a "$T/nonexistent"
 is "$RC" 1 "unreadable hosts file: exit 1"
 
