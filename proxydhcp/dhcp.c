@@ -85,6 +85,9 @@ static const char *take_option(struct dhcp_req *req, uint8_t code,
 			memcpy(&req->server_id, p, 4);
 		req->has_server_id = true;
 		break;
+	case DHCP_OPT_REQUESTED_IP:
+		req->has_requested_ip = true;
+		break;
 	case DHCP_OPT_PARAM_LIST:
 		req->wants_ipxe_encap |= in_list(p, len, DHCP_OPT_IPXE_ENCAP);
 		break;

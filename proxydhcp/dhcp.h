@@ -63,6 +63,7 @@ enum dhcp_opt {
 	DHCP_OPT_PAD = 0,
 	DHCP_OPT_HOSTNAME = 12,
 	DHCP_OPT_VENDOR = 43,        /* PXE sub-options, below */
+	DHCP_OPT_REQUESTED_IP = 50,  /* a client choosing an address */
 	DHCP_OPT_OVERLOAD = 52,      /* ignored: sname/file stay what they say */
 	DHCP_OPT_MSGTYPE = 53,
 	DHCP_OPT_SERVER_ID = 54,
@@ -139,6 +140,7 @@ struct dhcp_req {
 	uint8_t msgtype;               /* option 53, 0 when absent */
 	bool has_server_id;
 	uint32_t server_id;            /* option 54, network order */
+	bool has_requested_ip;         /* option 50 */
 	struct dhcp_val vendor_class;  /* 60 */
 	struct dhcp_val user_class;    /* 77 */
 	struct dhcp_val uuid;          /* 97, echoed as it came */

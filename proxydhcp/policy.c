@@ -91,9 +91,14 @@ static uint8_t reply_type(const struct pxe_config *cfg,
 	}
 	if (req->msgtype == DHCP_DISCOVER)
 		return DHCP_OFFER;
+	/*
+	 * A REQUEST asking for an address is the address server's, even when
+	 * that server shares our address (--no-bind on its host).
+	 */
 	if (req->msgtype == DHCP_REQUEST &&
 	    (req->has_boot_item ||
-	     (req->has_server_id && req->server_id == cfg->self)))
+	     (req->has_server_id && req->server_id == cfg->self &&
+	      !req->has_requested_ip)))
 		return DHCP_ACK;
 	*why = req->msgtype == DHCP_REQUEST ? "REQUEST for another server"
 					    : "not a DISCOVER or REQUEST";

@@ -280,6 +280,15 @@ static void test_request_on_67(void)
 	pkt_header(&p);
 	pkt_type(&p, DHCP_REQUEST);
 	pkt_str(&p, DHCP_OPT_VENDOR_CLASS, "PXEClient:Arch:00000:UNDI:002001");
+	pkt_opt(&p, DHCP_OPT_SERVER_ID, "\xc6\x12\x00\x01", 4);
+	pkt_opt(&p, DHCP_OPT_REQUESTED_IP, "\xc6\x12\x00\x64", 4);
+	pkt_byte(&p, DHCP_OPT_END);
+	is_int(ask(&c, &p, PXE_PORT_DHCP, 0, NULL)->verdict, PXE_IGNORE,
+	       "REQUEST naming our address but asking for an address: ignored");
+
+	pkt_header(&p);
+	pkt_type(&p, DHCP_REQUEST);
+	pkt_str(&p, DHCP_OPT_VENDOR_CLASS, "PXEClient:Arch:00000:UNDI:002001");
 	pkt_opt(&p, DHCP_OPT_VENDOR, "\x47\x04\x80\x01\x00\x00\xff", 7);
 	pkt_byte(&p, DHCP_OPT_END);
 	s = ask(&c, &p, PXE_PORT_DHCP, 0, NULL);
