@@ -80,6 +80,7 @@ struct iface {
 	struct pending pend[QUEUE_MAX];
 	unsigned npend;
 	bool failing;           /* the last receive failed (logged once) */
+	bool send_failing;      /* the last send failed (logged once) */
 };
 
 struct server {
@@ -167,12 +168,17 @@ static void flush_queue(struct iface *ifc)
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0) {
+		if (n > 0) {
+			done += (unsigned)n;
+			ifc->send_failing = false;
+			continue;
+		}
+		/* Drop the reply that failed, keep the others; log once. */
+		if (!ifc->send_failing)
 			log_warn("%s: send: %s", ifc->name,
 				 n < 0 ? strerror(errno) : "nothing sent");
-			break;
-		}
-		done += (unsigned)n;
+		ifc->send_failing = true;
+		done++;
 	}
 	ifc->nq = 0;
 }
