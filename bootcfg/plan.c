@@ -19,6 +19,11 @@ static const char *const kind_dirs[BC_OUT_KINDS] = {
 	[BC_OUT_HOSTS] = BC_DIR_HOSTS,
 };
 
+const char *bc_out_dir(enum bc_out_kind kind)
+{
+	return (unsigned)kind < BC_OUT_KINDS ? kind_dirs[kind] : "";
+}
+
 int bc_rel_kind(const char *rel, size_t len)
 {
 	const char *p = rel;

@@ -66,6 +66,9 @@ bool bc_plan(const struct bc_opts *o, const struct bc_env *e,
 	     const struct bc_templates *t, struct bc_outset *out);
 void bc_outset_free(struct bc_outset *out);
 
+/* The directory (under the TFTP root) of a per-host kind. */
+const char *bc_out_dir(enum bc_out_kind kind);
+
 /* Which per-host kind a manifest path belongs to; -1 for none (not ours). */
 int bc_rel_kind(const char *rel, size_t len);
 

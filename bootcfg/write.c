@@ -5,11 +5,13 @@
  * temporary beside it, then one syncfs() per file system makes them all
  * durable, then the renames, then one more syncfs() for the directories
  * (cheaper than an fsync() of each of thousands of them).  A crash leaves
- * each file old or new, never partial.  The manifest itself goes through
- * atomic_write().
+ * each file old or new, never partial.  A per-host directory that does not
+ * exist yet is filled under a staging name and renamed into place whole.
+ * The manifest itself goes through atomic_write().
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -35,6 +37,14 @@ struct wstate {
 	char **dirnames;
 	size_t ndirs;
 	pid_t pid;
+	/*
+	 * A kind's directory that does not exist yet is written whole under
+	 * a staging name and renamed into place at once: one rename instead
+	 * of one per file, and every file appears together.
+	 */
+	char *stage[BC_OUT_KINDS];
+	size_t staged;
+	bool verbose;
 };
 
 /* Whether path already holds exactly data. */
@@ -144,6 +154,36 @@ static int note_dir(struct wstate *w, const char *path, bool create)
 	return 0;
 }
 
+/* Straight into the staging directory: nobody sees it before the rename. */
+static int write_staged(struct wstate *w, size_t i)
+{
+	const struct bc_file *f = &w->out->v[i];
+	const char *rest = strchr(f->rel, '/');
+	struct sbuf path = { 0 };
+	int fd, rc = -1;
+
+	sb_printf(&path, "%s%s", w->stage[f->kind], rest);
+	if (note_dir(w, path.p, true) < 0)
+		goto done;
+	fd = open(path.p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		log_err("%s: %s", path.p, strerror(errno));
+		goto done;
+	}
+	rc = write_all(fd, f->data, f->len);
+	if (close(fd) < 0 && rc == 0)
+		rc = -errno;
+	if (rc < 0)
+		log_err("%s: %s", path.p, strerror(-rc));
+	else
+		w->staged++;
+	if (rc == 0 && w->verbose)
+		log_info("created %s", f->path);
+done:
+	sb_free(&path);
+	return rc < 0 ? -1 : 0;
+}
+
 static int write_tmp(struct wstate *w, size_t i)
 {
 	const struct bc_file *f = &w->out->v[i];
@@ -212,6 +252,18 @@ static int sync_all(struct wstate *w)
 	return 0;
 }
 
+static int remove_entry(const char *path, const struct stat *st, int flag,
+			struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
 static void drop_tmps(struct wstate *w)
 {
 	for (size_t i = 0; i < w->out->n; i++) {
@@ -220,6 +272,49 @@ static void drop_tmps(struct wstate *w)
 		free(w->tmp[i]);
 		w->tmp[i] = NULL;
 	}
+	for (int k = 0; k < BC_OUT_KINDS; k++)
+		if (w->stage[k])
+			nftw(w->stage[k], remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Staging names for the kinds whose directory is not there yet. */
+static void plan_stages(struct wstate *w)
+{
+	for (int k = 0; k < BC_OUT_KINDS; k++) {
+		struct sbuf d = { 0 };
+		struct stat st;
+
+		if (!w->o->out[k])
+			continue;
+		sb_printf(&d, "%s/%s", w->o->root, bc_out_dir((enum bc_out_kind)k));
+		if (lstat(d.p, &st) < 0 && errno == ENOENT) {
+			sb_printf(&d, ".bc%ld", (long)w->pid);
+			w->stage[k] = sb_steal(&d, NULL);
+		}
+		sb_free(&d);
+	}
+}
+
+static int rename_stages(struct wstate *w)
+{
+	for (int k = 0; k < BC_OUT_KINDS; k++) {
+		struct sbuf d = { 0 };
+		int rc = 0;
+
+		if (w->stage[k] == NULL || access(w->stage[k], F_OK) < 0)
+			continue;
+		sb_printf(&d, "%s/%s", w->o->root, bc_out_dir((enum bc_out_kind)k));
+		if (rename(w->stage[k], d.p) < 0) {
+			log_err("%s: %s", d.p, strerror(errno));
+			rc = -1;
+		}
+		sb_free(&d);
+		if (rc < 0)
+			return -1;
+		free(w->stage[k]);
+		w->stage[k] = NULL;
+	}
+	return 0;
 }
 
 /* --- manifest ------------------------------------------------------------- */
@@ -390,18 +485,28 @@ static void describe(const struct wstate *w, FILE *report)
 
 static int write_changed(struct wstate *w, struct bc_stats *st, bool verbose)
 {
+	char *anchor = manifest_path(w->o);
+
+	/* The root itself, so the last syncfs finds it after the renames. */
+	note_dir(w, anchor, false);
+	free(anchor);
+	plan_stages(w);
 	for (size_t i = 0; i < w->out->n; i++) {
+		const struct bc_file *f = &w->out->v[i];
+		bool stage = f->rel && w->stage[f->kind];
+
 		if (w->state[i] == F_SAME)
 			continue;
-		if (write_tmp(w, i) < 0) {
+		if ((stage ? write_staged(w, i) : write_tmp(w, i)) < 0) {
 			drop_tmps(w);
 			return -1;
 		}
 	}
-	if (sync_all(w) < 0) {
+	if (sync_all(w) < 0 || rename_stages(w) < 0) {
 		drop_tmps(w);
 		return -1;
 	}
+	st->created += (unsigned)w->staged;
 	for (size_t i = 0; i < w->out->n; i++) {
 		const struct bc_file *f = &w->out->v[i];
 
@@ -433,6 +538,8 @@ static void wstate_free(struct wstate *w)
 		free(w->dirnames[i]);
 	free(w->dirnames);
 	hindex_free(&w->dirs);
+	for (int k = 0; k < BC_OUT_KINDS; k++)
+		free(w->stage[k]);
 	free(w->tmp);
 	free(w->state);
 }
@@ -440,7 +547,8 @@ static void wstate_free(struct wstate *w)
 int bc_write(const struct bc_opts *o, const struct bc_outset *out,
 	     const struct bc_write_opts *wo, struct bc_stats *st)
 {
-	struct wstate w = { .o = o, .out = out, .pid = getpid() };
+	struct wstate w = { .o = o, .out = out, .pid = getpid(),
+			    .verbose = wo->verbose };
 	struct hindex present = { 0 };
 	struct dircache missing = { 0 };
 	struct manifest m;

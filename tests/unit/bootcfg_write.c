@@ -63,6 +63,16 @@ static ino_t inode(const char *rel)
 	return stat(path, &st) == 0 ? st.st_ino : 0;
 }
 
+/* Nothing named *.bc* (staging directories, temporaries) under root. */
+static bool no_leftovers(void)
+{
+	char cmd[300];
+
+	snprintf(cmd, sizeof(cmd),
+		 "test -z \"$(find '%s' -name '*.bc*' | head -n 1)\"", root);
+	return system(cmd) == 0;
+}
+
 static void cycle(void)
 {
 	const char two[] = "52:54:00:00:00:01 a 198.18.0.1 l\n"
@@ -80,11 +90,13 @@ static void cycle(void)
 	is_int(st.created, 7, "first run creates 7 files");
 	ok(exists("pxelinux.cfg/01-52-54-00-00-00-02"), "per-host file");
 	ok(exists(BC_MANIFEST), "manifest written");
+	ok(no_leftovers(), "no staging directory or temporary left");
 	ino = inode("pxelinux.cfg/01-52-54-00-00-00-01");
 	st = run(two, false);
 	is_int(st.created + st.changed + st.removed, 0, "second run touches nothing");
 	is_int(st.unchanged, 7, "all unchanged");
 	ok(inode("pxelinux.cfg/01-52-54-00-00-00-01") == ino, "same inode");
+	ok(no_leftovers(), "none after an unchanged run");
 	st = run(one, false);
 	is_int(st.changed, 2, "disabling changes that host's two files only");
 	ok(exists("pxelinux.cfg/01-52-54-00-00-00-02"), "disabled host keeps a file");
@@ -93,6 +105,7 @@ static void cycle(void)
 	ok(!exists("pxelinux.cfg/01-52-54-00-00-00-02"), "pruned");
 	ok(!exists("ipxe/52-54-00-00-00-02.ipxe"), "pruned too");
 	ok(exists("pxelinux.cfg/01-52-54-00-00-00-01"), "others kept");
+	ok(no_leftovers(), "none after changes either");
 }
 
 static void rel_kinds(void)
@@ -138,6 +151,28 @@ static void hostile_manifest(void)
 	ok(access(victim, F_OK) == 0, "a path leaving its directory is never pruned");
 }
 
+/* A write that fails halfway leaves nothing: no staging, no temporary. */
+static void failure(void)
+{
+	const char two[] = "52:54:00:00:00:01 a 198.18.0.1 l\n";
+	char cmd[300], path[256];
+	struct bc_stats st;
+	int fd;
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'/* '%s'/.bootcfg-manifest",
+		 root, root);
+	if (system(cmd) != 0)
+		diag("could not empty %s", root);
+	snprintf(path, sizeof(path), "%s/pxelinux.cfg", root);
+	fd = open(path, O_CREAT | O_WRONLY, 0644);   /* a file, not a directory */
+	close(fd);
+	st = run(two, false);
+	is_int(st.created, 999, "a directory that is a file: the run fails");
+	ok(!exists("ipxe"), "the other kind's new directory is gone too");
+	ok(!exists("dhcpd.conf"), "no aggregate written");
+	ok(no_leftovers(), "no staging directory or temporary left");
+}
+
 int main(void)
 {
 	char cmd[300];
@@ -147,6 +182,7 @@ int main(void)
 	cycle();
 	rel_kinds();
 	hostile_manifest();
+	failure();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
 	if (system(cmd) != 0)
 		diag("could not remove %s", root);
