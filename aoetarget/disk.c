@@ -190,6 +190,33 @@ int disk_readv(struct disk *d, struct iovec *iov, int n, uint64_t lba,
 	return 0;
 }
 
+int disk_readv_cached(struct disk *d, struct iovec *iov, int n, uint64_t lba,
+		      unsigned count)
+{
+	size_t len = (size_t)count * ATA_SECTOR;
+	ssize_t got;
+
+	if (d->direct || d->no_nowait || lba > d->sectors ||
+	    count > d->sectors - lba)
+		return -EOPNOTSUPP;
+	got = preadv2(d->fd, iov, n, (off_t)(d->base + lba * ATA_SECTOR),
+		      RWF_NOWAIT);
+	if (got < 0 && (errno == EOPNOTSUPP || errno == EINVAL)) {
+		/* tmpfs, for one: every read is from memory anyway. */
+		d->no_nowait = true;
+		return -EOPNOTSUPP;
+	}
+	return got == (ssize_t)len ? 0 : -EAGAIN;
+}
+
+void disk_prefetch(struct disk *d, uint64_t lba, unsigned count)
+{
+	if (d->direct || lba > d->sectors || count > d->sectors - lba)
+		return;
+	(void)posix_fadvise(d->fd, (off_t)(d->base + lba * ATA_SECTOR),
+			    (off_t)count * ATA_SECTOR, POSIX_FADV_WILLNEED);
+}
+
 int disk_flush(struct disk *d)
 {
 	return fdatasync(d->fd) < 0 ? -errno : 0;

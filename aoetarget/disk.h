@@ -18,6 +18,7 @@ struct disk {
 	uint64_t sectors;       /* exported size (-l, or what is left) */
 	bool direct;            /* O_DIRECT: I/O goes through bounce */
 	uint8_t *bounce;        /* 4096-aligned, 255 sectors */
+	bool no_nowait;         /* the file refuses RWF_NOWAIT reads */
 };
 
 /* How to open a disk: the vblade options. */
@@ -47,6 +48,16 @@ int disk_write(struct disk *d, const uint8_t *src, uint64_t lba,
  */
 int disk_readv(struct disk *d, struct iovec *iov, int n, uint64_t lba,
 	       unsigned count);
+/*
+ * disk_readv from the page cache only: 0 when all of it was cached,
+ * -EAGAIN when some of it would wait for the device (nothing is then
+ * promised about the buffers), -EOPNOTSUPP when the file cannot tell
+ * (O_DIRECT, or a file system without RWF_NOWAIT reads).
+ */
+int disk_readv_cached(struct disk *d, struct iovec *iov, int n, uint64_t lba,
+		      unsigned count);
+/* Starts reading sectors into the page cache without waiting for them. */
+void disk_prefetch(struct disk *d, uint64_t lba, unsigned count);
 /* fdatasync: what FLUSH CACHE promises. */
 int disk_flush(struct disk *d);
 

@@ -123,36 +123,79 @@ static unsigned read_run(const struct iface *ifc, unsigned i,
 	return j - i;
 }
 
+/* A run of pending reads that continue each other. */
+struct run {
+	unsigned i, n;          /* pend[i] to pend[i + n - 1] */
+	unsigned sectors;
+	bool done;
+	bool miss;              /* not in the page cache */
+};
+
+static void run_iov(const struct iface *ifc, const struct run *r,
+		    struct iovec *iov)
+{
+	for (unsigned k = 0; k < r->n; k++) {
+		const struct pending *p = &ifc->pend[r->i + k];
+
+		iov[k].iov_base = ifc->bufs + p->q * ifc->slot + AOE_ATA_DATA;
+		iov[k].iov_len = (size_t)p->count * ATA_SECTOR;
+	}
+}
+
+static void run_wait(struct iface *ifc, const struct run *r)
+{
+	const struct pending *p = &ifc->pend[r->i];
+	struct iovec iov[QUEUE_MAX];
+	int rc;
+
+	run_iov(ifc, r, iov);
+	rc = disk_readv(&p->tg->disk, iov, (int)r->n, p->lba, r->sectors);
+	if (rc == 0) {
+		p->tg->cnt.rbytes += (uint64_t)r->sectors * ATA_SECTOR;
+		return;
+	}
+	log_err("e%u.%u: read at sector %llu: %s", p->tg->t.shelf,
+		p->tg->t.slot, (unsigned long long)p->lba, strerror(-rc));
+	for (unsigned k = 0; k < r->n; k++)
+		fail_read(ifc, &p[k]);
+}
+
 /*
  * Does the batch's pending reads, one preadv for each run of requests
- * that continue each other (the frames of one initiator request).
+ * that continue each other (the frames of one initiator request).  Runs
+ * in the page cache are read at once without blocking; if more than one
+ * must wait for the device, all of them are started first, so that the
+ * device works on them together rather than one after the other.
  */
 static void run_reads(struct iface *ifc)
 {
+	struct run runs[QUEUE_MAX];
 	struct iovec iov[QUEUE_MAX];
+	unsigned nr = 0, misses = 0;
 
-	for (unsigned i = 0, n; i < ifc->npend; i += n) {
+	for (unsigned i = 0; i < ifc->npend; i += runs[nr++].n) {
+		struct run *r = &runs[nr];
 		const struct pending *p = &ifc->pend[i];
-		unsigned sectors;
 		int rc;
 
-		n = read_run(ifc, i, &sectors);
-		for (unsigned k = 0; k < n; k++) {
-			iov[k].iov_base = ifc->bufs + p[k].q * ifc->slot +
-					  AOE_ATA_DATA;
-			iov[k].iov_len = (size_t)p[k].count * ATA_SECTOR;
-		}
-		rc = disk_readv(&p->tg->disk, iov, (int)n, p->lba, sectors);
-		if (rc == 0) {
-			p->tg->cnt.rbytes += (uint64_t)sectors * ATA_SECTOR;
-			continue;
-		}
-		log_err("e%u.%u: read at sector %llu: %s", p->tg->t.shelf,
-			p->tg->t.slot, (unsigned long long)p->lba,
-			strerror(-rc));
-		for (unsigned k = 0; k < n; k++)
-			fail_read(ifc, &p[k]);
+		r->i = i;
+		r->n = read_run(ifc, i, &r->sectors);
+		run_iov(ifc, r, iov);
+		rc = disk_readv_cached(&p->tg->disk, iov, (int)r->n, p->lba,
+				       r->sectors);
+		r->done = rc == 0;
+		r->miss = rc == -EAGAIN;
+		if (r->done)
+			p->tg->cnt.rbytes += (uint64_t)r->sectors * ATA_SECTOR;
+		misses += r->miss;
 	}
+	for (unsigned k = 0; misses > 1 && k < nr; k++)
+		if (runs[k].miss)
+			disk_prefetch(&ifc->pend[runs[k].i].tg->disk,
+				      ifc->pend[runs[k].i].lba, runs[k].sectors);
+	for (unsigned k = 0; k < nr; k++)
+		if (!runs[k].done)
+			run_wait(ifc, &runs[k]);
 	ifc->npend = 0;
 }
 

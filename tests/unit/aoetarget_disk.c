@@ -82,6 +82,7 @@ static void test_io(int direct)
 	struct disk d;
 	const char *why;
 	const char *mode = direct ? "O_DIRECT" : "buffered";
+	int rc;
 
 	if (disk_open(&d, path, &o, &why) != 0) {
 		ok(direct, "%s: open (%s)", mode, why);
@@ -95,6 +96,18 @@ static void test_io(int direct)
 	is_int(disk_readv(&d, iov, 2, 10, 3), 0, "readv over two buffers");
 	ok(filled(a, 512, 14) && filled(b, 512, 15) && filled(b + 512, 512, 16),
 	   "%s: readv fills each buffer in order", mode);
+	memset(a, 0, sizeof(a));
+	memset(b, 0, sizeof(b));
+	rc = disk_readv_cached(&d, iov, 2, 10, 3);
+	ok(direct ? rc == -EOPNOTSUPP : rc == 0 || rc == -EOPNOTSUPP,
+	   direct ? "O_DIRECT: never from the page cache"
+		  : "cached sectors: read without waiting");
+	ok(rc != 0 || (filled(a, 512, 14) && filled(b + 512, 512, 16)),
+	   "%s: and in order", mode);
+	ok(disk_readv_cached(&d, iov, 2, FILE_SECTORS - 6, 3) < 0,
+	   "a cached read across the end is refused");
+	disk_prefetch(&d, 0, 8);
+	disk_prefetch(&d, FILE_SECTORS, 8);
 	is_int(disk_read(&d, buf, FILE_SECTORS - 5, 2), -EINVAL,
 	       "a read across the end is refused");
 	is_int(disk_read(&d, buf, (uint64_t)1 << 47, 1), -EINVAL,
