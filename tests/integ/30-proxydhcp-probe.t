@@ -118,6 +118,22 @@ offer_from_us "iPXE by option 175 alone" - boot.ipxe \
 offer_from_us "iPXE by asking for 175 in option 55" - boot.ipxe \
     "$(opt_s 60 "$PXE_VCI")$(opt 93 0000)$(opt 55 01032b3caf)"
 
+# no option 97 in the request: none in the reply
+dsend 255.255.255.255 67 "$HDR$COOKIE$(opt 53 01)$(opt_s 60 "$PXE_VCI")$(opt 93 0000)ff"
+is "$(replies_from "$PD_SERVER")" 1 "a DISCOVER without 97: an offer"
+nok "... without 97" sent_opt "$PD_SERVER" 97
+
+# a REQUEST on port 67: answered when option 54 names us, else not ours
+req67() {		# SERVER-ID
+	dsend 255.255.255.255 67 "$(bootp_header $MAC2 0a0b0c11)$COOKIE$(opt 53 03)$(opt 54 "$(ip_hex "$1")")$(opt_s 60 "$PXE_VCI")$(opt 93 0000)$(opt 97 "$UUID")ff"
+}
+req67 "$PD_SERVER"
+is "$(replies_from "$PD_SERVER")" 1 "REQUEST on 67 naming us: one reply"
+is "$(sent_opt "$PD_SERVER" 53)" 05 "... an ACK"
+is "$(sent_opt "$PD_SERVER" yiaddr)" 0.0.0.0 "... with no address"
+req67 "$PD_DHCP"
+is "$(replies_from "$PD_SERVER")" 0 "REQUEST on 67 naming dnsmasq: none from us"
+
 # through a relay: giaddr set, the reply goes to giaddr port 67
 SEND_PORT=67 dsend "$PD_SERVER" 67 "$(bootp_header $MAC2 0a0b0c10 0.0.0.0 "$PD_CLIENT")$COOKIE$(opt 53 01)$(opt_s 60 "$PXE_VCI")$(opt 93 0000)ff"
 is "$(replies_from "$PD_SERVER")" 1 "relayed DISCOVER: the offer comes to giaddr port 67"

@@ -37,7 +37,8 @@ like "$(cat "$T/err")" 'missing\.table' "... naming the file"
 chmod 755 "$T"
 ok "without -f: returns at once, status 0" \
     in_ns boot timeout 10 "$PROXYDHCP" -i b0 -P "$T/pd.pid" \
-    --bios-file undionly.kpxe --reply-delay 300
+    --bios-file undionly.kpxe --reply-delay 300 --tftp-server 198.18.10.7 \
+    --ipxe-script http://198.18.10.7/boot.ipxe
 ok "the pidfile appears" wait_for 5 test -s "$T/pd.pid"
 PID=$(cat "$T/pd.pid")
 track_pid pd "$PID"
@@ -55,6 +56,10 @@ probe --arch 0
 ok "a probe through --reply-delay 300 is answered" [ "$PROBE_RC" -eq 0 ] ||
 	probe_show
 is "$(probe_get proxy file)" undionly.kpxe "... with the BIOS file"
+is "$(probe_get proxy siaddr)" 198.18.10.7 "... siaddr from --tftp-server"
+is "$(probe_get proxy server)" "$PD_SERVER" "... option 54 still our address"
+probe --arch 0 --ipxe
+is "$(probe_get proxy file)" http://198.18.10.7/boot.ipxe "iPXE gets the script URL"
 
 pd_gone() {
 	! bg_alive pd
