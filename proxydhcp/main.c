@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* proxydhcp: PXE ProxyDHCP responder for BIOS, UEFI, HTTP boot and iPXE clients. */
 #include <arpa/inet.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dhcp.h"
@@ -129,6 +130,23 @@ static void convert_probe(struct probe_conf *c, const struct raw_opts *r,
 	}
 }
 
+/* popt hands out copies of string arguments: ours to free. */
+static void free_raw(struct raw_opts *r)
+{
+	char **strings[] = {
+		&r->iface, &r->tftp_server, &r->bios, &r->efi, &r->efi_x64,
+		&r->efi_ia32, &r->efi_arm64, &r->efi_arm32, &r->http_url,
+		&r->ipxe_script, &r->table, &r->xcat, &r->reply_delay,
+		&r->user, &r->pidfile, &r->timeout, &r->arch, &r->mac,
+		&r->uuid,
+	};
+
+	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
+		free(*strings[i]);
+		*strings[i] = NULL;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct raw_opts r;
@@ -188,5 +206,6 @@ int main(int argc, char **argv)
 		rc = proxydhcp_main(&conf);
 	}
 	poptFreeContext(ctx);
+	free_raw(&r);
 	return rc;
 }
