@@ -81,6 +81,8 @@ for t in 1 3; do
 	case_ "$port: option 93 of odd length" $t \
 	    "$(pkt $t "$(opt 53 0$t)$(opt_s 60 "$PXE_VCI")$(opt 93 000000)$(opt 97 "$UUID")ff")"
 	case_ "$port: 10,000 pad bytes" $t "$(pkt $t "${good}$(hexrep 00 10000)ff")"
+	case_ "$port: a BOOTREPLY (op 2)" $t "02${full#01}"
+	case_ "$port: hlen 17" $t "010111${full#010106}"
 done
 
 ok "proxydhcp is still running" bg_alive pd
