@@ -93,6 +93,25 @@ kill -USR1 "$(bg_pid pd)"
 ok "SIGUSR1, node gone: the command line file is given" \
     wait_for 10 ack_file undionly.kpxe
 nok "... without option 252" probe_has ack option_252
-
 ok "proxydhcp is still running" bg_alive pd
+stop_bg pd
+
+# with a table too: its rule for the host wins, what it leaves out (the
+# BCD path) comes from the xCAT record; a client it does not match gets
+# the record alone
+write_cfg node50 xcat/node50/
+printf 'host=node50 arch=efi-x64 file=table/uefi.efi\n' >"$T/nodes.table"
+chmod 644 "$T/nodes.table"
+start_bg pd unshare -m sh -c 'mount --bind "$0" /etc/hosts && exec "$@"' \
+    "$T/hosts" ip netns exec "$(ns_name boot)" "$PROXYDHCP" -f -v -i b0 \
+    --table "$T/nodes.table" --xcat-cfg "$CFG" --bios-file undionly.kpxe ||
+	fatal "cannot start proxydhcp"
+wait_udp_port boot 4011 || fatal "proxydhcp does not listen"
+probe --arch 7 --request
+is "$(probe_get ack file)" table/uefi.efi "table and xCAT: the table's host rule wins"
+is "$(text "$(probe_get ack option_252)")" xcat/node50/Boot/BCD \
+    "... the BCD path still comes from the record"
+probe --arch 0 --request
+is "$(probe_get ack file)" xcat/node50/Boot/pxeboot.0 \
+    "... a BIOS client (not matched by the rule) gets the record's file"
 done_testing
