@@ -37,12 +37,18 @@ printf '127.0.0.1 localhost\n%s node50.lab.test node50\n%s boot\n' \
 chmod 644 "$T/hosts"
 write_cfg other winboot/other/ node50 xcat/node50/
 
+# pd_private_hosts ARG...: proxydhcp "pd" on boot:b0 with ARG..., in a
+# mount namespace of its own where $T/hosts is /etc/hosts
+pd_private_hosts() {
+	start_bg pd unshare -m sh -c \
+	    'mount --bind "$0" /etc/hosts && exec "$@"' "$T/hosts" \
+	    ip netns exec "$(ns_name boot)" "$PROXYDHCP" -f -v -i b0 "$@" &&
+	wait_udp_port boot 4011
+}
+
 pd_topology || fatal "cannot set up the namespaces"
-start_bg pd unshare -m sh -c 'mount --bind "$0" /etc/hosts && exec "$@"' \
-    "$T/hosts" ip netns exec "$(ns_name boot)" "$PROXYDHCP" -f -v -i b0 \
-    --xcat-cfg "$CFG" --bios-file undionly.kpxe --efi-file snponly.efi ||
-	fatal "cannot start proxydhcp"
-wait_udp_port boot 4011 || fatal "proxydhcp does not listen"
+pd_private_hosts --xcat-cfg "$CFG" --bios-file undionly.kpxe \
+    --efi-file snponly.efi || fatal "cannot start proxydhcp"
 pass "proxydhcp starts with the xCAT file"
 ok "our private hosts file stays private" \
     sh -c "! grep -q node50 /etc/hosts"
@@ -102,11 +108,8 @@ stop_bg pd
 write_cfg node50 xcat/node50/
 printf 'host=node50 arch=efi-x64 file=table/uefi.efi\n' >"$T/nodes.table"
 chmod 644 "$T/nodes.table"
-start_bg pd unshare -m sh -c 'mount --bind "$0" /etc/hosts && exec "$@"' \
-    "$T/hosts" ip netns exec "$(ns_name boot)" "$PROXYDHCP" -f -v -i b0 \
-    --table "$T/nodes.table" --xcat-cfg "$CFG" --bios-file undionly.kpxe ||
-	fatal "cannot start proxydhcp"
-wait_udp_port boot 4011 || fatal "proxydhcp does not listen"
+pd_private_hosts --table "$T/nodes.table" --xcat-cfg "$CFG" \
+    --bios-file undionly.kpxe || fatal "cannot start proxydhcp"
 probe --arch 7 --request
 is "$(probe_get ack file)" table/uefi.efi "table and xCAT: the table's host rule wins"
 is "$(text "$(probe_get ack option_252)")" xcat/node50/Boot/BCD \
