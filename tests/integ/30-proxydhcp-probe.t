@@ -36,6 +36,9 @@ is "$(probe_get proxy siaddr)" "$PD_SERVER" "... siaddr is the TFTP server"
 is "$(probe_get proxy file)" undionly.kpxe "... file is the BIOS file"
 like "$(probe_get proxy option_43)" '^060108' "... 43 {6: 0x08}"
 like "$(probe_get proxy option_97)" '^00[0-9a-f]{32}$' "... 97 echoed (17 bytes)"
+probe --arch 0 --uuid 01234567-89ab-cdef-0123-456789abcdef
+is "$(probe_get proxy option_97)" 000123456789abcdef0123456789abcdef \
+    "--uuid: the UUID the probe sent comes back in 97"
 ok "the log names the client" wait_log pd "$(echo "$PD_MAC" | sed 's/:/[:-]?/g')"
 
 # --- UEFI: no 43 in the offer, the file in the 4011 ACK -----------------------
