@@ -42,16 +42,16 @@ static uint64_t now_ms(void)
 /* ---- output ------------------------------------------------------------- */
 
 /* Single-quoted for sh: ' becomes '\''. */
-static void put_quoted(const uint8_t *p, size_t n)
+static void put_quoted(FILE *out, const uint8_t *p, size_t n)
 {
-	putchar('\'');
+	fputc('\'', out);
 	for (size_t i = 0; i < n; i++) {
 		if (p[i] == '\'')
-			fputs("'\\''", stdout);
+			fputs("'\\''", out);
 		else
-			putchar(p[i]);
+			fputc(p[i], out);
 	}
-	putchar('\'');
+	fputc('\'', out);
 }
 
 static bool printable(const uint8_t *p, size_t n)
@@ -62,66 +62,65 @@ static bool printable(const uint8_t *p, size_t n)
 	return n > 0;
 }
 
-static void put_value(const uint8_t *p, size_t n)
+static void put_value(FILE *out, const uint8_t *p, size_t n)
 {
 	char hex[2 * 255 + 1];
 
 	if (printable(p, n)) {
-		put_quoted(p, n);
+		put_quoted(out, p, n);
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
 		snprintf(hex + 2 * i, 3, "%02x", p[i]);
 	hex[2 * n] = '\0';
-	put_quoted((const uint8_t *)hex, 2 * n);
+	put_quoted(out, (const uint8_t *)hex, 2 * n);
 }
 
-static void put_addr(const char *name, uint32_t a)
+static void put_addr(FILE *out, const char *name, uint32_t a)
 {
 	char txt[INET_ADDRSTRLEN];
 	struct in_addr in = { a };
 
 	inet_ntop(AF_INET, &in, txt, sizeof(txt));
-	printf("%s='%s'\n", name, txt);
+	fprintf(out, "%s='%s'\n", name, txt);
 }
 
-static void print_reply(struct probe *pr, const struct dhcp_view *v,
-			uint16_t port)
+void probe_print(FILE *out, unsigned n, const struct dhcp_view *v,
+		 uint16_t port)
 {
 	uint8_t len = 0;
 	const uint8_t *p;
+	uint32_t sid = 0;
 
-	printf("dhcp_reply=%u\ndhcp_port=%u\ndhcp_msgtype=%u\n",
-	       ++pr->nreplies, port, v->msgtype);
+	fprintf(out, "dhcp_reply=%u\ndhcp_port=%u\ndhcp_msgtype=%u\n", n, port,
+		v->msgtype);
 	p = dhcp_view_opt(v, DHCP_OPT_SERVER_ID, &len);
 	if (p && len == 4) {
-		uint32_t a;
-
-		memcpy(&a, p, 4);
-		put_addr("dhcp_server", a);
+		memcpy(&sid, p, 4);
+		put_addr(out, "dhcp_server", sid);
 	} else {
-		printf("dhcp_server=''\n");
+		fputs("dhcp_server=''\n", out);
 	}
-	put_addr("dhcp_yiaddr", v->yiaddr);
-	put_addr("dhcp_siaddr", v->siaddr);
-	fputs("dhcp_file=", stdout);
-	put_quoted((const uint8_t *)v->file, strlen(v->file));
-	fputs("\ndhcp_vendor_class=", stdout);
+	put_addr(out, "dhcp_yiaddr", v->yiaddr);
+	put_addr(out, "dhcp_siaddr", v->siaddr);
+	fputs("dhcp_file=", out);
+	put_quoted(out, (const uint8_t *)v->file, strlen(v->file));
+	fputs("\ndhcp_vendor_class=", out);
 	p = dhcp_view_opt(v, DHCP_OPT_VENDOR_CLASS, &len);
-	put_quoted(p, p ? len : 0);
-	putchar('\n');
+	put_quoted(out, p, p ? len : 0);
+	fputc('\n', out);
 	for (unsigned i = 0; i < v->nopt; i++) {
 		uint8_t code = v->opt[i].code;
 
 		if (code == DHCP_OPT_MSGTYPE || code == DHCP_OPT_SERVER_ID ||
 		    code == DHCP_OPT_VENDOR_CLASS)
 			continue;
-		printf("dhcp_option_%u=", code);
-		put_value(v->opt[i].p, v->opt[i].len);
-		putchar('\n');
+		fprintf(out, "dhcp_option_%u=", code);
+		put_value(out, v->opt[i].p, v->opt[i].len);
+		fputc('\n', out);
 	}
-	putchar('\n');
-	fflush(stdout);
+	fputc('\n', out);
+	fflush(out);
 }
 
 /* A ProxyDHCP answer: no address, vendor class PXEClient or HTTPClient. */
@@ -241,7 +240,7 @@ static void collect(struct probe *pr, bool want_ack)
 		    v.xid != pr->xid)
 			continue;
 		port = ntohs(src.sin_port);
-		print_reply(pr, &v, port);
+		probe_print(stdout, ++pr->nreplies, &v, port);
 		if (is_proxy(&v) && !want_ack && !pr->got_proxy) {
 			uint8_t len = 0;
 			const uint8_t *sid = dhcp_view_opt(&v, DHCP_OPT_SERVER_ID, &len);

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "pxe.h"
 
@@ -42,5 +43,13 @@ int proxydhcp_main(const struct proxy_conf *conf);
 
 /* Client mode; returns 0 when a ProxyDHCP answer came (and the ACK). */
 int probe_main(const struct probe_conf *conf);
+
+struct dhcp_view;
+/*
+ * Prints reply number n, from port, as the block of shell assignments
+ * proxydhcp(8) describes.
+ */
+void probe_print(FILE *out, unsigned n, const struct dhcp_view *v,
+		 uint16_t port);
 
 #endif
