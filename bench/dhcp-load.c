@@ -401,7 +401,8 @@ int main(int argc, char **argv)
 		receive(&r, 1);
 	expire(&r, now_ns(), true);
 	secs = (double)(end - start) / 1e9;
-	qsort(r.st.lat_us, r.st.lat_len, sizeof(*r.st.lat_us), cmp_u32);
+	if (r.st.lat_len)
+		qsort(r.st.lat_us, r.st.lat_len, sizeof(*r.st.lat_us), cmp_u32);
 	printf("sent=%" PRIu64 " replies=%" PRIu64 " lost=%" PRIu64
 	       " stray=%" PRIu64 " seconds=%.2f rps=%.0f p50_us=%" PRIu32
 	       " p99_us=%" PRIu32 " max_us=%" PRIu32 "\n",
