@@ -5,13 +5,15 @@
  * it must build, parse back as a reply, keep yiaddr 0, carry 53, 54 and
  * 60, echo 97 exactly, keep option 43 within 255 bytes, and never give an
  * iPXE client an iPXE binary.  The same bytes also go through the
- * client-side reply parser.
+ * client-side reply parser and the probe's printer.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../proxydhcp/policy.h"
+#include "../../proxydhcp/server.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -24,6 +26,7 @@ static const char table_text[] =
 
 static struct table *table;
 static struct xcat_cfg *xcat;
+static FILE *devnull;
 
 static void setup(void)
 {
@@ -31,10 +34,11 @@ static void setup(void)
 	char err[256];
 
 	memcpy(rec + XCAT_NAME_LEN, "winpe/", 6);
+	devnull = fopen("/dev/null", "w");
 	table = table_parse(table_text, sizeof(table_text) - 1, "t", err,
 			    sizeof(err));
 	xcat = xcat_parse(rec, sizeof(rec), "x", err, sizeof(err));
-	if (table == NULL || xcat == NULL)
+	if (table == NULL || xcat == NULL || devnull == NULL)
 		abort();
 }
 
@@ -95,7 +99,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (table == NULL)
 		setup();
-	dhcp_parse_reply(data, size, &v);
+	if (dhcp_parse_reply(data, size, &v) == 0)
+		probe_print(devnull, 1, &v, 67);
 	if (dhcp_parse(data, size, &req, &why) < 0) {
 		if (why == NULL)
 			abort();
