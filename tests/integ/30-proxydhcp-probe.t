@@ -11,7 +11,7 @@ HERE=$(dirname "$0")
 . "$HERE/../lib.sh"
 . "$HERE/tools/proxydhcp.sh"
 
-pd_require dnsmasq od
+pd_require dnsmasq
 
 pd_topology || fatal "cannot set up the namespaces"
 pd_dnsmasq dns dhcp d0 || fatal "dnsmasq does not start"
@@ -146,4 +146,11 @@ is "$(replies_from "$PD_SERVER")" 1 "relayed DISCOVER: the offer comes to giaddr
 is "$(sent_opt "$PD_SERVER" file)" undionly.kpxe "... naming the BIOS file"
 
 ok "proxydhcp is still running" bg_alive pd
+
+# the probe's verdict: without a proxy, dnsmasq's offer alone is no success
+stop_bg pd
+PROBE_SECS=2
+probe --arch 0
+is "$PROBE_RC" 1 "proxy stopped: the probe exits 1"
+is "$(probe_get addr server)" "$PD_DHCP" "... though it printed dnsmasq's offer"
 done_testing

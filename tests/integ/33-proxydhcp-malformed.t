@@ -9,7 +9,7 @@ HERE=$(dirname "$0")
 . "$HERE/../lib.sh"
 . "$HERE/tools/proxydhcp.sh"
 
-pd_require od
+pd_require
 
 pd_topology || fatal "cannot set up the namespaces"
 pd_start pd boot b0 --bios-file undionly.kpxe --efi-file snponly.efi \
