@@ -141,9 +141,13 @@ req67 "$PD_DHCP"
 is "$(replies_from "$PD_SERVER")" 0 "REQUEST on 67 naming dnsmasq: none from us"
 
 # through a relay: giaddr set, the reply goes to giaddr port 67
-SEND_PORT=67 dsend "$PD_SERVER" 67 "$(bootp_header $MAC2 0a0b0c10 0.0.0.0 "$PD_CLIENT")$COOKIE$(opt 53 01)$(opt_s 60 "$PXE_VCI")$(opt 93 0000)ff"
+SEND_ADDR=$PD_CLIENT SEND_PORT=67 dsend "$PD_SERVER" 67 "$(bootp_header $MAC2 0a0b0c10 0.0.0.0 "$PD_CLIENT")$COOKIE$(opt 53 01)$(opt_s 60 "$PXE_VCI")$(opt 93 0000)ff"
 is "$(replies_from "$PD_SERVER")" 1 "relayed DISCOVER: the offer comes to giaddr port 67"
 is "$(sent_opt "$PD_SERVER" file)" undionly.kpxe "... naming the BIOS file"
+
+# a client that has an address: the offer comes to ciaddr port 68
+SEND_ADDR=$PD_CLIENT dsend 255.255.255.255 67 "$(bootp_header $MAC2 0a0b0c12 "$PD_CLIENT")$COOKIE$(opt 53 01)$(opt_s 60 "$PXE_VCI")$(opt 93 0000)ff"
+is "$(replies_from "$PD_SERVER")" 1 "DISCOVER with ciaddr: one offer from us"
 
 ok "proxydhcp is still running" bg_alive pd
 

@@ -48,6 +48,16 @@ is "$(probe_get ack file)" snponly.efi "UEFI: the 4011 ACK names snponly.efi"
 probe --arch 0 --ipxe
 is "$(probe_get proxy file)" boot.ipxe "iPXE: the script"
 
+# replies that are not broadcast leave from a socket, not through libnet
+MAC2=52:54:00:0a:00:35
+SEND_ADDR=$PD_CLIENT SEND_PORT=67 dsend "$PD_SERVER" 67 "$(bootp_header $MAC2 0a0b0c20 0.0.0.0 "$PD_CLIENT")$COOKIE$(opt 53 01)$(opt_s 60 "$PXE_VCI")$(opt 93 0000)ff"
+keep_proxy_replies
+is "$(replies_from "$PD_SERVER")" 1 "relayed DISCOVER: our offer comes to giaddr port 67"
+is "$(sent_opt "$PD_SERVER" file)" undionly.kpxe "... naming the BIOS file"
+SEND_ADDR=$PD_CLIENT dsend 255.255.255.255 67 "$(bootp_header $MAC2 0a0b0c21 "$PD_CLIENT")$COOKIE$(opt 53 01)$(opt_s 60 "$PXE_VCI")$(opt 93 0000)ff"
+keep_proxy_replies
+is "$(replies_from "$PD_SERVER")" 1 "DISCOVER with ciaddr: our offer comes to ciaddr port 68"
+
 ok "dnsmasq still runs" bg_alive dns
 ok "proxydhcp still runs" bg_alive pd
 done_testing

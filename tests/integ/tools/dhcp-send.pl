@@ -3,12 +3,13 @@
 # dhcp-send.pl - send hand-made DHCP datagrams from a client's port and
 # show every datagram that comes back, broadcast replies included.
 #
-# usage: dhcp-send.pl [-i IFACE] [-l PORT] [-w SECS] [-n COUNT] HOST PORT
-#                     HEX...
+# usage: dhcp-send.pl [-i IFACE] [-b ADDR] [-l PORT] [-w SECS] [-n COUNT]
+#                     HOST PORT HEX...
 #
-# The socket is bound to 0.0.0.0:PORT (-l, default 68, the BOOTP client
-# port), to the interface IFACE (-i, SO_BINDTODEVICE) and may broadcast, so
-# HOST may be 255.255.255.255.  Each HEX argument is one datagram in hex
+# The socket is bound to ADDR:PORT (-b, default 0.0.0.0; -l, default 68,
+# the BOOTP client port), to the interface IFACE (-i, SO_BINDTODEVICE) and
+# may broadcast, so HOST may be 255.255.255.255.  Bound to a unicast ADDR
+# it receives no broadcasts: what comes was sent to ADDR.  Each HEX argument is one datagram in hex
 # digits (blanks ignored); they go out in order to HOST:PORT.  Every reply
 # that arrives within SECS (-w, default 1) of the last sending is printed
 # on a line of its own:  ADDRESS PORT HEX.  -n COUNT stops after COUNT
@@ -28,11 +29,11 @@ use constant SO_BINDTODEVICE => 25;	# Linux
 $| = 1;
 my %o;
 sub usage {
-	print STDERR "usage: dhcp-send.pl [-i IFACE] [-l PORT] [-w SECS] ",
-	    "[-n COUNT] HOST PORT HEX...\n";
+	print STDERR "usage: dhcp-send.pl [-i IFACE] [-b ADDR] [-l PORT] ",
+	    "[-w SECS] [-n COUNT] HOST PORT HEX...\n";
 	exit 2;
 }
-getopts('i:l:w:n:', \%o) or usage();
+getopts('i:b:l:w:n:', \%o) or usage();
 @ARGV >= 3 or usage();
 my ($host, $port, @hex) = @ARGV;
 my $wait = $o{w} // 1;
@@ -47,8 +48,8 @@ for my $h (@hex) {
 	push @packets, pack('H*', $digits);
 }
 
-my $sock = IO::Socket::INET->new(Proto => 'udp', LocalAddr => '0.0.0.0',
-    LocalPort => $lport, ReuseAddr => 1)
+my $sock = IO::Socket::INET->new(Proto => 'udp',
+    LocalAddr => $o{b} // '0.0.0.0', LocalPort => $lport, ReuseAddr => 1)
     or die "dhcp-send.pl: bind port $lport: $@\n";
 setsockopt($sock, SOL_SOCKET, SO_BROADCAST, 1)
     or die "dhcp-send.pl: SO_BROADCAST: $!\n";

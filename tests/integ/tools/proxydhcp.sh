@@ -214,10 +214,12 @@ replies_from() {
 }
 
 # dsend HOST PORT HEX...: dhcp-send.pl from cli:c0 port 68 (SEND_PORT),
-# output in $T/send.out.
+# bound to SEND_ADDR (default 0.0.0.0: broadcasts too), output in
+# $T/send.out.
 dsend() {
-	in_ns cli $DHCPSEND -i c0 -l "${SEND_PORT:-68}" -w "${SEND_SECS:-1}" \
-	    "$@" >"$T/send.out" 2>"$T/send.err"
+	in_ns cli $DHCPSEND -i c0 -b "${SEND_ADDR:-0.0.0.0}" \
+	    -l "${SEND_PORT:-68}" -w "${SEND_SECS:-1}" "$@" >"$T/send.out" \
+	    2>"$T/send.err"
 	return 0
 }
 
@@ -333,4 +335,11 @@ pd_wait_script() {
 
 _pd_script_or_loop() {	# SERIAL BINARY
 	_qemu_serial_has "$PD_MARK" "$1" || [ "$(tftp_sent "$2")" -ge 2 ]
+}
+
+# keep_proxy_replies: keep in $T/send.out only the replies with yiaddr 0
+# (a DHCP server on the same address answers with an address).
+keep_proxy_replies() {
+	awk 'substr($3, 33, 8) == "00000000"' "$T/send.out" >"$T/send.keep" &&
+	    mv "$T/send.keep" "$T/send.out"
 }
