@@ -14,6 +14,7 @@ pd_require
 OTHER=52:54:00:0a:00:77
 QUIET=52:54:00:0a:00:99
 MENU=52:54:00:0a:00:55
+WIN=52:54:00:0a:00:66
 TABLE=$T/nodes.table
 chmod 755 "$T"		# the daemon rereads the table as nobody
 
@@ -25,6 +26,7 @@ write_table() {		# LINE...: the new table, written atomically
 write_table "# per-node rules first" \
     "mac=$PD_MAC file=special.kpxe" \
     "mac=$QUIET ignore" \
+    "mac=$WIN file=winpe/pxeboot.n12 bcd=\"\\\\Boot\\\\BCD\" tftp-server=198.18.10.9" \
     "mac=$MENU arch=bios ipxe=no prompt=\"5,Press F8\" menu=\"1,undionly.kpxe,iPXE\" menu=\"2,memtest.0,Memory test\"" \
     "arch=bios ipxe=no file=undionly.kpxe" \
     "arch=efi-x64 ipxe=no file=snponly.efi" \
@@ -50,6 +52,10 @@ is "$(file_for "$OTHER")" undionly.kpxe "another BIOS client gets the arch rule"
 is "$(file_for "$OTHER" --ipxe)" boot.ipxe "an iPXE client gets the script"
 probe_mac "$OTHER" --arch 7 --request
 is "$(probe_get ack file)" snponly.efi "a UEFI client gets its file in the ACK"
+probe_mac "$WIN"
+is "$(probe_get proxy file)" winpe/pxeboot.n12 "a Windows rule: its file"
+is "$(probe_text proxy option_252)" '\Boot\BCD' "... option 252, backslashes kept"
+is "$(probe_get proxy siaddr)" 198.18.10.9 "... its TFTP server in siaddr"
 probe_mac "$QUIET"
 is "$PROBE_RC" 1 "an ignored client: the probe finds no proxy"
 is "$(probe_count all)" 0 "... and no reply at all"

@@ -54,28 +54,20 @@ ok "our private hosts file stays private" \
     sh -c "! grep -q node50 /etc/hosts"
 PROBE_SECS=1
 
-# text VALUE: a probe value as text (the probe prints hex when a value is
-# not printable, e.g. with a trailing NUL)
-text() {
-	case $1 in
-	*[!0-9a-f]*|'') printf '%s' "$1" ;;
-	*) printf '%s' "$1" | perl -ne 'print pack("H*", $_) =~ s/\0+$//r' ;;
-	esac
-}
 
 probe --arch 0 --request
 ok "BIOS: exit 0" [ "$PROBE_RC" -eq 0 ] || probe_show
 is "$(probe_get proxy file)" "" "BIOS: the offer (no address yet) names no file"
 nok "BIOS: ... and carries no option 43" probe_has proxy option_43
 is "$(probe_get ack file)" xcat/node50/Boot/pxeboot.0 "BIOS: the ACK gives pxeboot.0"
-is "$(text "$(probe_get ack option_252)")" xcat/node50/Boot/BCD \
+is "$(probe_text ack option_252)" xcat/node50/Boot/BCD \
     "BIOS: option 252 is the BCD path"
 is "$(probe_get ack siaddr)" "$PD_SERVER" "BIOS: with siaddr"
 
 probe --arch 7 --request
 ok "UEFI: exit 0" [ "$PROBE_RC" -eq 0 ] || probe_show
 is "$(probe_get ack file)" xcat/node50/Boot/bootmgfw.efi "UEFI: the ACK gives bootmgfw.efi"
-is "$(text "$(probe_get ack option_252)")" xcat/node50/Boot/BCD \
+is "$(probe_text ack option_252)" xcat/node50/Boot/BCD \
     "UEFI: option 252 is the BCD path"
 
 ack_file() {		# WANT: a BIOS probe's ACK names WANT
@@ -112,7 +104,7 @@ pd_private_hosts --table "$T/nodes.table" --xcat-cfg "$CFG" \
     --bios-file undionly.kpxe || fatal "cannot start proxydhcp"
 probe --arch 7 --request
 is "$(probe_get ack file)" table/uefi.efi "table and xCAT: the table's host rule wins"
-is "$(text "$(probe_get ack option_252)")" xcat/node50/Boot/BCD \
+is "$(probe_text ack option_252)" xcat/node50/Boot/BCD \
     "... the BCD path still comes from the record"
 probe --arch 0 --request
 is "$(probe_get ack file)" xcat/node50/Boot/pxeboot.0 \

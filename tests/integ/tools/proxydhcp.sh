@@ -130,6 +130,16 @@ probe_get() {
 	)
 }
 
+# probe_text SEL FIELD: the same as text: the probe prints hex for a
+# value that is not printable, e.g. a path with a trailing NUL.
+probe_text() {
+	_pt_v=$(probe_get "$1" "$2")
+	case $_pt_v in
+	*[!0-9a-f]*|'') printf '%s' "$_pt_v" ;;
+	*) printf '%s' "$_pt_v" | perl -ne 'print pack("H*", $_) =~ s/\0+$//r' ;;
+	esac
+}
+
 # probe_has SEL FIELD: that reply carries dhcp_FIELD.
 probe_has() {
 	probe_block "$1" | grep -q "^dhcp_$2="
