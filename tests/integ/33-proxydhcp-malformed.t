@@ -64,26 +64,46 @@ case_() {
 		probe_show
 }
 
-for t in 1 3; do
-	port=67
-	[ $t = 3 ] && port=4011
-	good=$(good_opts $t)
-	full=$(pkt $t "${good}ff")
-	case_ "$port: truncated header (100 bytes)" $t "$(printf '%s' "$full" | cut -c1-200)"
-	case_ "$port: header and cookie, nothing else" $t "$(pkt $t '')"
-	case_ "$port: bad magic cookie" $t "$(pkt $t "${good}ff" 63825364)"
-	case_ "$port: option length past the end" $t "$(pkt $t "${good}2b400601")"
-	case_ "$port: no end option" $t "$(pkt $t "$good")"
-	case_ "$port: no option 60" $t \
-	    "$(pkt $t "$(opt 53 0$t)$(opt 93 0000)$(opt 97 "$UUID")ff")"
-	case_ "$port: option 43 of 255 bytes" $t \
-	    "$(pkt $t "${good}2bff47fd$(hexrep 00 253)ff")"
-	case_ "$port: option 93 of odd length" $t \
-	    "$(pkt $t "$(opt 53 0$t)$(opt_s 60 "$PXE_VCI")$(opt 93 000000)$(opt 97 "$UUID")ff")"
-	case_ "$port: 10,000 pad bytes" $t "$(pkt $t "${good}$(hexrep 00 10000)ff")"
-	case_ "$port: a BOOTREPLY (op 2)" $t "02${full#01}"
-	case_ "$port: hlen 17" $t "010111${full#010106}"
-done
+# cases MODE TYPE...: every malformed packet of each TYPE
+cases() {
+	_c_mode=$1
+	shift
+	for t in "$@"; do
+		port="$_c_mode 67"
+		[ $t = 3 ] && port="$_c_mode 4011"
+		good=$(good_opts $t)
+		full=$(pkt $t "${good}ff")
+		case_ "$port: truncated header (100 bytes)" $t "$(printf '%s' "$full" | cut -c1-200)"
+		case_ "$port: header and cookie, nothing else" $t "$(pkt $t '')"
+		case_ "$port: bad magic cookie" $t "$(pkt $t "${good}ff" 63825364)"
+		case_ "$port: option length past the end" $t "$(pkt $t "${good}2b400601")"
+		case_ "$port: no end option" $t "$(pkt $t "$good")"
+		case_ "$port: no option 60" $t \
+		    "$(pkt $t "$(opt 53 0$t)$(opt 93 0000)$(opt 97 "$UUID")ff")"
+		case_ "$port: option 43 of 255 bytes" $t \
+		    "$(pkt $t "${good}2bff47fd$(hexrep 00 253)ff")"
+		case_ "$port: option 93 of odd length" $t \
+		    "$(pkt $t "$(opt 53 0$t)$(opt_s 60 "$PXE_VCI")$(opt 93 000000)$(opt 97 "$UUID")ff")"
+		case_ "$port: 10,000 pad bytes" $t "$(pkt $t "${good}$(hexrep 00 10000)ff")"
+		case_ "$port: a BOOTREPLY (op 2)" $t "02${full#01}"
+		case_ "$port: hlen 17" $t "010111${full#010106}"
+	done
+}
+cases bound 1 3
+ok "proxydhcp is still running" bg_alive pd
+stop_bg pd
+
+# --no-bind: port 67 through libpcap, which sees raw frames (the 10,000
+# pad bytes arrive as IP fragments)
+pd_start pd boot b0 --no-bind --bios-file undionly.kpxe \
+    --efi-file snponly.efi --ipxe-script boot.ipxe ||
+	fatal "proxydhcp --no-bind does not start"
+answered() {
+	probe --arch 0
+	[ "$PROBE_RC" -eq 0 ]
+}
+ok "--no-bind: a good probe is answered" wait_for 15 answered
+cases no-bind 1
 
 ok "proxydhcp is still running" bg_alive pd
 done_testing
