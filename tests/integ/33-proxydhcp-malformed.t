@@ -89,7 +89,37 @@ cases() {
 		case_ "$port: hlen 17" $t "010111${full#010106}"
 	done
 }
+# mutants MODE: 300 copies of good packets with random bytes changed,
+# cut short or grown (a fixed seed: the same packets every run) to 67 and
+# 4011; some may be answered, none may hurt
+mutants() {
+	for t in 1 3; do
+		perl -e 'srand(4011 + $ARGV[1]); my $p = pack("H*", $ARGV[0]);
+		for (1 .. 150) {
+			my $m = $p;
+			for (1 .. 1 + int(rand(8))) {
+				substr($m, 236 + int(rand(length($m) - 236)), 1) =
+				    chr(int(rand(256)));
+			}
+			$m = substr($m, 0, int(rand(length($m)))) if rand() < 0.2;
+			$m .= join("", map { chr(int(rand(256))) } 1 .. int(rand(64)))
+			    if rand() < 0.2;
+			print unpack("H*", $m), "\n";
+		}' "$(pkt $t "$(good_opts $t)ff")" "$t" >"$T/mutants"
+		# shellcheck disable=SC2046
+		if [ $t = 1 ]; then
+			dsend 255.255.255.255 67 $(cat "$T/mutants")
+		else
+			dsend "$PD_SERVER" 4011 $(cat "$T/mutants")
+		fi
+	done
+	ok "$1: after 300 mutated packets the daemon runs" bg_alive pd
+	probe --arch 0
+	ok "$1: ... and answers a good probe" [ "$PROBE_RC" -eq 0 ]
+}
+
 cases bound 1 3
+mutants bound
 ok "proxydhcp is still running" bg_alive pd
 stop_bg pd
 
@@ -104,6 +134,7 @@ answered() {
 }
 ok "--no-bind: a good probe is answered" wait_for 15 answered
 cases no-bind 1
+mutants no-bind
 
 ok "proxydhcp is still running" bg_alive pd
 done_testing
