@@ -337,14 +337,14 @@ tftp_mark() {
 # waiting longer would only see it again); succeed on the marker only.
 pd_wait_script() {
 	wait_for "$1" _pd_script_or_loop "$2" "$3"
-	_qemu_serial_has "$PD_MARK" "$2" && return 0
+	qemu_serial_has "$PD_MARK" "$2" && return 0
 	diag "tftpd sent $3 $(tftp_sent "$3") times; no marker on the console"
 	qemu_wait_serial 0 "$PD_MARK" "$2"
 	return 1
 }
 
 _pd_script_or_loop() {	# SERIAL BINARY
-	_qemu_serial_has "$PD_MARK" "$1" || [ "$(tftp_sent "$2")" -ge 2 ]
+	qemu_serial_has "$PD_MARK" "$1" || [ "$(tftp_sent "$2")" -ge 2 ]
 }
 
 # keep_proxy_replies: keep in $T/send.out only the replies with yiaddr 0

@@ -19,6 +19,8 @@
 #       does the first boot.  Stop it with stop_bg NAME.
 #   qemu_wait_serial SECS ERE SERIAL
 #       poll SERIAL until a line matches ERE; on timeout show its tail.
+#   qemu_serial_has ERE SERIAL
+#       a line of SERIAL (carriage returns removed) matches ERE now.
 #
 # Environment: QEMU (qemu-system-x86_64), QEMU_ROM_DIR (/usr/lib/ipxe/qemu),
 # QEMU_OVMF_DIR (/usr/share/OVMF), QEMU_MAX_SECS (300: the longest life of
@@ -101,7 +103,7 @@ qemu_start() {
 
 # The serial log holds escape sequences and CRs: a match is on bytes, and
 # the tail shown is made printable.
-_qemu_serial_has() {	# ERE SERIAL
+qemu_serial_has() {	# ERE SERIAL
 	tr -d '\r' <"$2" | grep -Eaq -- "$1"
 }
 
@@ -110,7 +112,7 @@ qemu_wait_serial() {
 		diag "usage: qemu_wait_serial SECS ERE SERIAL"
 		return 2
 	fi
-	wait_for "$1" _qemu_serial_has "$2" "$3" && return 0
+	wait_for "$1" qemu_serial_has "$2" "$3" && return 0
 	diag "no /$2/ on the serial console; its last lines:"
 	tr -d '\r' <"$3" | sed 's/\x1b\[[0-9;=?]*[A-Za-z]//g; s/\x1bc//g' |
 	    tr -cd '\n\t -~' | grep -v '^[[:space:]]*$' | tail -n 15 |
