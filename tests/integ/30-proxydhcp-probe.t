@@ -18,7 +18,7 @@ pd_dnsmasq dns dhcp d0 || fatal "dnsmasq does not start"
 pd_start pd boot b0 --bios-file undionly.kpxe \
     --efi-x64-file ipxe-x64.efi --efi-ia32-file ipxe-ia32.efi \
     --efi-arm64-file ipxe-arm64.efi --efi-arm32-file ipxe-arm32.efi \
-    --http-url http://$PD_SERVER/boot/x64.efi --ipxe-script boot.ipxe ||
+    --http-url "http://$PD_SERVER/boot/x64.efi" --ipxe-script boot.ipxe ||
 	fatal "proxydhcp does not start"
 pass "proxydhcp listens on 67 and 4011"
 

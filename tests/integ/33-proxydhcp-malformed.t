@@ -24,7 +24,7 @@ UUID=00$(hexrep 42 16)
 # the packet of type T (1 DISCOVER for 67, 3 REQUEST for 4011) whose
 # options after the cookie are OPTS (no end option added)
 pkt() {			# T OPTS [COOKIE]
-	printf '%s%s%s' "$(bootp_header $MAC2 5eed000$1 "$PD_CLIENT")" \
+	printf '%s%s%s' "$(bootp_header $MAC2 "5eed000$1" "$PD_CLIENT")" \
 	    "${3:-$COOKIE}" "$2"
 }
 
@@ -70,8 +70,8 @@ cases() {
 	shift
 	for t in "$@"; do
 		port="$_c_mode 67"
-		[ $t = 3 ] && port="$_c_mode 4011"
-		good=$(good_opts $t)
+		[ "$t" = 3 ] && port="$_c_mode 4011"
+		good=$(good_opts "$t")
 		full=$(pkt $t "${good}ff")
 		case_ "$port: truncated header (100 bytes)" $t "$(printf '%s' "$full" | cut -c1-200)"
 		case_ "$port: header and cookie, nothing else" $t "$(pkt $t '')"

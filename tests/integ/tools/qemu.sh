@@ -63,7 +63,7 @@ qemu_start() {
 	fi
 	_qs_name=$1 _qs_ns=$2 _qs_tap=$3 _qs_serial=$4
 	shift 4
-	_qs_uefi= _qs_mac=52:54:00:12:34:56 _qs_rom=
+	_qs_uefi='' _qs_mac=52:54:00:12:34:56 _qs_rom=''
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--uefi)	_qs_uefi=1 ;;
