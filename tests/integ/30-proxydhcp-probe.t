@@ -71,10 +71,14 @@ for arch in 7 9; do
 done
 
 # --- HTTP boot ------------------------------------------------------------------
-probe --http --arch 16
-ok "HTTP client: exit 0" [ "$PROBE_RC" -eq 0 ] || probe_show
-is "$(probe_get proxy vendor_class)" HTTPClient "HTTP client: option 60 HTTPClient"
-is "$(probe_get proxy file)" "http://$PD_SERVER/boot/x64.efi" "HTTP client: the URL"
+for arch in 16 15 19; do
+	probe --http --arch "$arch"
+	ok "HTTP client arch $arch: exit 0" [ "$PROBE_RC" -eq 0 ] || probe_show
+	is "$(probe_get proxy vendor_class)" HTTPClient \
+	    "HTTP client arch $arch: option 60 HTTPClient"
+	is "$(probe_get proxy file)" "http://$PD_SERVER/boot/x64.efi" \
+	    "HTTP client arch $arch: the URL"
+done
 
 # --- hand-made packets ------------------------------------------------------------
 MAC2=52:54:00:0a:00:33
