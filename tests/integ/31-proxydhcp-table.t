@@ -30,7 +30,8 @@ write_table "# per-node rules first" \
     "mac=$MENU arch=bios ipxe=no prompt=\"5,Press F8\" menu=\"1,undionly.kpxe,iPXE\" menu=\"2,memtest.0,Memory test\"" \
     "arch=bios ipxe=no file=undionly.kpxe" \
     "arch=efi-x64 ipxe=no file=snponly.efi" \
-    "ipxe=yes script=boot.ipxe"
+    "ipxe=yes script=boot.ipxe" \
+    "ip=$PD_NET.48/29 arch=efi-ia32 file=lab-ia32.efi"
 
 pd_topology || fatal "cannot set up the namespaces"
 pd_start pd boot b0 --table "$TABLE" || fatal "proxydhcp does not start"
@@ -52,6 +53,9 @@ is "$(file_for "$OTHER")" undionly.kpxe "another BIOS client gets the arch rule"
 is "$(file_for "$OTHER" --ipxe)" boot.ipxe "an iPXE client gets the script"
 probe_mac "$OTHER" --arch 7 --request
 is "$(probe_get ack file)" snponly.efi "a UEFI client gets its file in the ACK"
+probe_mac "$OTHER" --arch 6 --request
+is "$(probe_get proxy file)" "" "only an ip= rule fits: the offer (no address yet) names no file"
+is "$(probe_get ack file)" lab-ia32.efi "... the 4011 ACK, from $PD_CLIENT, the rule's file"
 probe_mac "$WIN"
 is "$(probe_get proxy file)" winpe/pxeboot.n12 "a Windows rule: its file"
 is "$(probe_text proxy option_252)" '\Boot\BCD' "... option 252, backslashes kept"
