@@ -122,13 +122,15 @@ static const char *firmware_file(const struct pxe_config *cfg,
 				 const struct xcat_node *xn,
 				 struct pxe_answer *ans)
 {
+	bool from_xcat = xn && !ans->http &&
+			 xcat_boot_paths(xn, pxe_arch_is_efi(ans->arch),
+					 ans->file, sizeof(ans->file), ans->bcd,
+					 sizeof(ans->bcd)) == 0;
+
+	/* A rule's file wins; the record still gives the BCD path. */
 	if (rule && rule->file)
 		return rule->file;
-	if (xn && !ans->http &&
-	    xcat_boot_paths(xn, pxe_arch_is_efi(ans->arch), ans->file,
-			    sizeof(ans->file), ans->bcd, sizeof(ans->bcd)) == 0)
-		return ans->file;
-	return simple_file(cfg, ans);
+	return from_xcat ? ans->file : simple_file(cfg, ans);
 }
 
 /* iPXE gets a script, never an iPXE binary again. */

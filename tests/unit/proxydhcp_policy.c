@@ -563,6 +563,16 @@ static void test_xcat(void)
 	is_str(s->v.file, "winpe/Boot/bootmgfw.efi", "UEFI: bootmgfw.efi");
 	s = ask(&c, &p, PXE_PORT_BINL, CLIENT, "other");
 	is_str(s->v.file, "snponly.efi", "unknown node: command line");
+	struct table *t = mktable("arch=bios file=table.0\n");
+
+	c.table = t;
+	pkt_pxe(&p, DHCP_REQUEST, 0, false);
+	s = ask(&c, &p, PXE_PORT_BINL, CLIENT, "win01");
+	is_str(s->v.file, "table.0", "a rule's file wins over the record");
+	o = dhcp_view_opt(&s->v, DHCP_OPT_BCD_PATH, &len);
+	ok(o && len == 14 && memcmp(o, "winpe/Boot/BCD", 14) == 0,
+	   "the record still gives 252");
+	table_free(t);
 	xcat_free(x);
 }
 
