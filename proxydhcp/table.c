@@ -483,13 +483,20 @@ static bool arch_in(const struct table_rule *r, uint16_t arch)
 	return false;
 }
 
-bool table_rule_matches(const struct table_rule *r, const struct pxe_client *c)
+/* The criteria a client without an address can be judged by. */
+static bool matches_without_ip(const struct table_rule *r,
+			       const struct pxe_client *c)
 {
 	if ((r->match & TM_MAC) && memcmp(r->mac, c->mac, 6) != 0)
 		return false;
 	if ((r->match & TM_ARCH) && !arch_in(r, c->arch))
 		return false;
-	if ((r->match & TM_IPXE) && r->ipxe != c->ipxe)
+	return !(r->match & TM_IPXE) || r->ipxe == c->ipxe;
+}
+
+bool table_rule_matches(const struct table_rule *r, const struct pxe_client *c)
+{
+	if (!matches_without_ip(r, c))
 		return false;
 	if ((r->match & TM_IP) &&
 	    (!c->has_ip || (ntohl(c->ip) & r->mask) != r->ip))
@@ -523,7 +530,10 @@ const struct table_rule *table_match(const struct table *t,
 		r = &t->rules[i];
 		if (table_rule_matches(r, c))
 			return r;
-		if (!c->has_ip && (r->match & (TM_IP | TM_HOST)))
+		/* Only a rule that could still match once the address is
+		 * known puts the decision off to port 4011. */
+		if (!c->has_ip && (r->match & (TM_IP | TM_HOST)) &&
+		    matches_without_ip(r, c))
 			*needs_ip = true;
 	}
 	return NULL;

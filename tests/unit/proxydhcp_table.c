@@ -185,6 +185,16 @@ static void test_match(void)
 	r = table_match(t, &c, &needs_ip);
 	ok(r && r->line == 4, "not iPXE: default");
 	ok(table_match(NULL, &c, &needs_ip) == NULL, "no table");
+	table_free(t);
+	t = parse("arch=efi-x64 ip=198.18.1.0/24 file=net.efi\n"
+		  "file=default.0\n", err, sizeof(err));
+	c = (struct pxe_client){ mac, false, 0, NULL, 0, false };
+	r = table_match(t, &c, &needs_ip);
+	ok(r && r->line == 2 && !needs_ip,
+	   "an address rule for another arch does not put BIOS off");
+	c.arch = 7;
+	r = table_match(t, &c, &needs_ip);
+	ok(r && r->line == 2 && needs_ip, "nor is it skipped for its own arch");
 	ok(pxe_host_matches("a.b", "A.B") && !pxe_host_matches("a", "ab.c") &&
 	   !pxe_host_matches("", "a") && !pxe_host_matches("a", NULL),
 	   "host name matching");
