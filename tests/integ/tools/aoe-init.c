@@ -26,7 +26,7 @@
  *   raw HEX                   send HEX (the AoE part onward, not padded to
  *                             the Ethernet minimum), print the reply
  *   bench --pattern randread|seqread|seqwrite --bs BYTES --qd N
- *         --seconds S [--size-sectors N] [--flush]
+ *         --seconds S [--size-sectors N] [--flush] [--window FRAMES]
  *
  * Requests are retransmitted after --timeout ms, --retries times; replies
  * are matched by tag, and replies whose tag has bit 31 set, requests (R
@@ -41,7 +41,9 @@
  * aoe_error=; mask and reserve print "n=N [merror=N] aoe_error=N
  * macs=MAC,..."; bench prints "iops=N mbps=N lost=N p99_us=N ios=N
  * seconds=S" (lost counts retransmissions; --flush ends the run with a
- * FLUSH whose time counts).  No reply prints "no reply".
+ * FLUSH whose time counts).  Frames in flight are capped at the target's
+ * buffer count, at most 64, as the Linux aoe driver does, unless --window
+ * sets the cap.  No reply prints "no reply".
  *
  * Exit status: 0 success, 1 no reply or an error reply, 2 usage error.
  */
@@ -1411,7 +1413,7 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 static void bench_args(int argc, char **argv, struct bench *b, double *secs,
-		       unsigned *bs, bool *flush)
+		       unsigned *bs, bool *flush, unsigned *win)
 {
 	static const struct option lo[] = {
 		{ "pattern", required_argument, NULL, 'p' },
@@ -1420,6 +1422,7 @@ static void bench_args(int argc, char **argv, struct bench *b, double *secs,
 		{ "seconds", required_argument, NULL, 's' },
 		{ "size-sectors", required_argument, NULL, 'z' },
 		{ "flush", no_argument, NULL, 'f' },
+		{ "window", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -1442,6 +1445,7 @@ static void bench_args(int argc, char **argv, struct bench *b, double *secs,
 		case 's': *secs = (double)arg_num("--seconds", optarg, 1, 3600); break;
 		case 'z': b->size = arg_num("--size-sectors", optarg, 1, 1ull << 48); break;
 		case 'f': *flush = true; break;
+		case 'w': *win = (unsigned)arg_num("--window", optarg, 1, TAG_SLOTS); break;
 		default: usage("bench: bad option");
 		}
 	}
@@ -1452,7 +1456,7 @@ static void bench_args(int argc, char **argv, struct bench *b, double *secs,
 static int cmd_bench(struct ini *ini, int argc, char **argv)
 {
 	struct bench b = { .qd = 1, .rnd = 0x9e3779b97f4a7c15ull };
-	unsigned bs = 4096, nslots;
+	unsigned bs = 4096, nslots, win = window(ini);
 	double secs = 5, el;
 	bool flush = false;
 	uint8_t id[SECTOR];
@@ -1460,7 +1464,7 @@ static int cmd_bench(struct ini *ini, int argc, char **argv)
 	struct slot *slots;
 	int rc;
 
-	bench_args(argc, argv, &b, &secs, &bs, &flush);
+	bench_args(argc, argv, &b, &secs, &bs, &flush, &win);
 	b.bs_sect = bs / SECTOR;
 	if (b.size == 0) {
 		if (identify(ini, id) < 0)
@@ -1472,6 +1476,8 @@ static int cmd_bench(struct ini *ini, int argc, char **argv)
 	nslots = b.qd * ((b.bs_sect + ini->spf - 1) / ini->spf);
 	if (nslots > TAG_SLOTS)
 		usage("--qd times frames per block above %u", TAG_SLOTS);
+	if (nslots > win)
+		nslots = win;
 	slots = calloc(nslots, sizeof(*slots));
 	b.ios = calloc(b.qd, sizeof(*b.ios));
 	b.wbuf = calloc(ini->spf, SECTOR);
