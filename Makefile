@@ -144,8 +144,9 @@ lint:
 	    --enable=warning,portability,performance -Ilib -D_GNU_SOURCE \
 	    lib $(TOOLS) tests/unit tests/fuzz tests/integ/tools bench
 
+# The demo runs from the source tree (it is not installed).
 demo: deps all
-	sh scripts/netboot-demo
+	sh scripts/netboot-demo $(ARGS)
 
 bench: deps deps-bench all $(BENCH_BINS)
 	@set -e; n=0; for b in bench/*; do \
@@ -169,6 +170,7 @@ install: all
 	install -m 0755 $(BIN_TOOLS:%=$(B)/%) $(DESTDIR)$(BINDIR)
 	@for s in scripts/netboot-* scripts/mkaoeinitrd; do \
 	    [ -f "$$s" ] || continue; \
+	    case $$s in */netboot-demo) continue ;; esac; \
 	    echo "install $$s"; install -m 0755 "$$s" $(DESTDIR)$(BINDIR); \
 	done
 	@for m in $(MANPAGES); do \
