@@ -768,14 +768,8 @@ int aoe_serve(const struct srv_conf *c)
 	for (unsigned i = 0; i < s.ntgts; i++)
 		log_start(&s.tgts[i]);
 	/* Fork first: a signalfd polled before a fork wakes only the parent. */
-	if (!c->foreground && daemon_start(LOG_DAEMON) < 0) {
-		log_err("daemon: %s", strerror(errno));
+	if (daemon_setup(!c->foreground, c->pidfile, LOG_DAEMON) < 0)
 		goto done;
-	}
-	if (c->pidfile && pidfile_write(c->pidfile) < 0) {
-		log_err("%s: cannot write the pid", c->pidfile);
-		goto done;
-	}
 	if (start_loop(&s) < 0) {
 		log_err("event loop: %s", strerror(errno));
 		goto done;

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "atomic.h"
@@ -50,4 +51,19 @@ int pidfile_write(const char *path)
 	int n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
 
 	return atomic_write(path, buf, (size_t)n, 0644);
+}
+
+int daemon_setup(int background, const char *pidfile, int facility)
+{
+	int rc;
+
+	if (background && (rc = daemon_start(facility)) < 0) {
+		log_err("cannot become a daemon: %s", strerror(-rc));
+		return -1;
+	}
+	if (pidfile && (rc = pidfile_write(pidfile)) < 0) {
+		log_err("%s: %s", pidfile, strerror(-rc));
+		return -1;
+	}
+	return 0;
 }

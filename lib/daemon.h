@@ -14,4 +14,11 @@ int daemon_start(int facility);
 /* Writes the current pid to path atomically.  Returns 0 or -errno. */
 int pidfile_write(const char *path);
 
+/*
+ * What every daemon does once its sockets are open: daemon_start() when
+ * background is set, then pidfile_write() when pidfile is not NULL.
+ * Logs what failed; returns 0 or -1.
+ */
+int daemon_setup(int background, const char *pidfile, int facility);
+
 #endif

@@ -660,22 +660,6 @@ static int open_io(struct server *s)
 	return s->binl_fd < 0 ? -1 : 0;
 }
 
-static int go_background(const struct server *s)
-{
-	const struct proxy_conf *c = s->conf;
-	int rc;
-
-	if (!c->foreground && (rc = daemon_start(LOG_DAEMON)) < 0) {
-		log_err("cannot become a daemon: %s", strerror(-rc));
-		return -1;
-	}
-	if (c->pidfile && (rc = pidfile_write(c->pidfile)) < 0) {
-		log_err("%s: %s", c->pidfile, strerror(-rc));
-		return -1;
-	}
-	return 0;
-}
-
 static int drop_privileges(const struct server *s)
 {
 	const char *why = "", *user = s->conf->user;
@@ -714,7 +698,7 @@ static int setup(struct server *s)
 	if ((c->table && load_table(s) < 0) || (c->xcat && load_xcat(s) < 0))
 		return -1;
 	/* Fork first: a signalfd polled before a fork wakes only the parent. */
-	if (go_background(s) < 0)
+	if (daemon_setup(!c->foreground, c->pidfile, LOG_DAEMON) < 0)
 		return -1;
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
 	s->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);

@@ -918,22 +918,10 @@ static int open_root(struct server *s)
 static int go_background(const struct server *s)
 {
 	const struct tftpd_conf *c = s->conf;
-	int rc;
 
 	if (s->inetd)
 		log_open(log_ident(), LOG_TO_SYSLOG, LOG_DAEMON);
-	if (c->daemonize) {
-		rc = daemon_start(LOG_DAEMON);
-		if (rc < 0) {
-			log_err("cannot become a daemon: %s", strerror(-rc));
-			return -1;
-		}
-	}
-	if (c->pidfile && (rc = pidfile_write(c->pidfile)) < 0) {
-		log_err("%s: %s", c->pidfile, strerror(-rc));
-		return -1;
-	}
-	return 0;
+	return daemon_setup(c->daemonize, c->pidfile, LOG_DAEMON);
 }
 
 static int drop_privileges(const struct server *s)

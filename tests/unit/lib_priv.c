@@ -6,6 +6,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "daemon.h"
@@ -91,6 +92,13 @@ static void test_pidfile(void)
 	snprintf(want, sizeof(want), "%ld\n", (long)getpid());
 	is_str(buf, want, "pidfile holds our pid");
 	unlink(path);
+	is_int(daemon_setup(0, path, LOG_DAEMON), 0,
+	       "daemon_setup in the foreground writes the pidfile");
+	ok(access(path, F_OK) == 0, "the pidfile is there");
+	unlink(path);
+	is_int(daemon_setup(0, "/nonexistent-dir/pid", LOG_DAEMON), -1,
+	       "daemon_setup reports a pidfile it cannot write");
+	is_int(daemon_setup(0, NULL, LOG_DAEMON), 0, "no pidfile asked: 0");
 }
 
 int main(void)
