@@ -26,14 +26,8 @@
 # QEMU_OVMF_DIR (/usr/share/OVMF), QEMU_MAX_SECS (300: the longest life of
 # one VM, a backstop should a test forget to stop it).
 #
-# Facts this rests on (QEMU 7.2, SeaBIOS 1.16, iPXE 2019 in Debian 12):
-# - Debian's pxe-virtio.rom declares PCI id 1af4:1041 (modern virtio), so
-#   the NIC is made modern-only (disable-legacy=on): as a transitional
-#   device (1af4:1000) SeaBIOS would not run the ROM.
-# - SeaBIOS copies the text console to the serial port only with
-#   -nographic; iPXE under SeaBIOS prints through the BIOS, so its banner,
-#   its DHCP progress and a script's `echo` reach SERIAL that way.  OVMF
-#   writes its console to the serial port on its own.
+# The QEMU command line, and the facts about SeaBIOS, OVMF and Debian's ROMs
+# it rests on, are scripts/netboot-vm's (netboot-demo runs it too).  Also:
 # - Under OVMF, efi-virtio.rom's iPXE drives the NIC and is the first boot
 #   option: the first DHCP DISCOVER then already comes from iPXE (77
 #   "iPXE").  With --rom none the first DISCOVER comes from the firmware's
@@ -82,23 +76,12 @@ qemu_start() {
 		fi
 	fi
 	[ "$_qs_rom" = none ] && _qs_rom=
-	# the firmware: SeaBIOS is QEMU's default; OVMF as two pflash chips,
-	# the variable store private to this VM
-	_qs_fw=
-	if [ -n "$_qs_uefi" ]; then
-		cp "$QEMU_OVMF_DIR/OVMF_VARS.fd" "$T/$_qs_name.vars.fd" || return 1
-		_qs_fw="-drive if=pflash,format=raw,readonly=on,file=$QEMU_OVMF_DIR/OVMF_CODE.fd"
-		_qs_fw="$_qs_fw -drive if=pflash,format=raw,file=$T/$_qs_name.vars.fd"
-	fi
 	: >"$_qs_serial" || return 1
-	# $_qs_fw holds no blanks within its words: split on purpose
-	# shellcheck disable=SC2086
 	start_bg "$_qs_name" in_ns "$_qs_ns" timeout -s KILL "$QEMU_MAX_SECS" \
-	    "$QEMU" -accel tcg -nographic -m 256 -no-reboot \
-	    -monitor none -serial "file:$_qs_serial" $_qs_fw \
-	    -netdev "tap,id=n0,ifname=$_qs_tap,script=no,downscript=no" \
-	    -device "virtio-net-pci,netdev=n0,mac=$_qs_mac,disable-legacy=on,romfile=$_qs_rom,bootindex=1" \
-	    "$@"
+	    env QEMU="$QEMU" QEMU_OVMF_DIR="$QEMU_OVMF_DIR" \
+	    sh "$NB_SRC/scripts/netboot-vm" \
+	    ${_qs_uefi:+--uefi "$T/$_qs_name.vars.fd"} \
+	    "$_qs_tap" "$_qs_mac" "$_qs_rom" "$_qs_serial" "$@"
 }
 
 # The serial log holds escape sequences and CRs: a match is on bytes, and
