@@ -30,7 +30,7 @@ aoetarget_LIBS := -lpcap
 proxydhcp_LIBS := -lpcap -lnet
 tftpd_LIBS     :=
 bootcfg_LIBS   :=
-mkimz_LIBS     := -lzstd
+mkimz_LIBS     := -lzstd -lpthread
 POPT_LIBS      := -lpopt
 
 LIB_SRCS := $(wildcard lib/*.c)
