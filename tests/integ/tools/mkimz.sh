@@ -120,47 +120,56 @@ fat_set_dirty() {
 	_fat_put "$1" "$_fd_flag" "$_fd_v"
 	[ "$_fd_t" = 32 ] && _fat_put "$1" $(( $(fat_u16 "$1" 50) * \
 	    $(fat_u16 "$1" 11) + _fd_flag )) "$_fd_v"
-	[ "$_fd_t" = 12 ] && return 0
-	_fd_bps=$(fat_u16 "$1" 11)
-	_fd_res=$(fat_u16 "$1" 14)
-	_fd_fsz=$(fat_u16 "$1" 22)
-	[ "$_fd_fsz" -eq 0 ] && _fd_fsz=$(fat_u32 "$1" 36)
-	_fd_i=0
-	while [ "$_fd_i" -lt "$(fat_u8 "$1" 16)" ]; do
-		_fd_off=$(( (_fd_res + _fd_i * _fd_fsz) * _fd_bps ))
-		if [ "$_fd_t" = 16 ]; then
-			_fd_off=$((_fd_off + 2))
-			_fat_put "$1" "$_fd_off" "$(_fat_le $(( \
-			    $(fat_u16 "$1" "$_fd_off") & 0x7fff )) 2)"
+	case $_fd_t in
+	16)	_fat_entry_and "$1" 1 0x7fff ;;
+	32)	_fat_entry_and "$1" 1 0xf7ffffff ;;
+	esac
+}
+
+# _fat_offsets IMG: the byte offset of each FAT copy, one a line.
+_fat_offsets() {
+	_fo_fsz=$(fat_u16 "$1" 22)
+	[ "$_fo_fsz" -eq 0 ] && _fo_fsz=$(fat_u32 "$1" 36)
+	_fo_i=0
+	while [ "$_fo_i" -lt "$(fat_u8 "$1" 16)" ]; do
+		echo $(( ($(fat_u16 "$1" 14) + _fo_i * _fo_fsz) * \
+		    $(fat_u16 "$1" 11) ))
+		_fo_i=$((_fo_i + 1))
+	done
+}
+
+# _fat_entry_and IMG N MASK / _fat_entry_set IMG N VALUE: change FAT16/32
+# entry N in every FAT.
+_fat_entry_and() {
+	_fe_w=2
+	[ "$(fat_type "$1")" = 32 ] && _fe_w=4
+	for _fe_off in $(_fat_offsets "$1"); do
+		_fe_off=$((_fe_off + $2 * _fe_w))
+		if [ "$_fe_w" = 2 ]; then
+			_fe_v=$(fat_u16 "$1" "$_fe_off")
 		else
-			_fd_off=$((_fd_off + 4))
-			_fat_put "$1" "$_fd_off" "$(_fat_le $(( \
-			    $(fat_u32 "$1" "$_fd_off") & 0xf7ffffff )) 4)"
+			_fe_v=$(fat_u32 "$1" "$_fe_off")
 		fi
-		_fd_i=$((_fd_i + 1))
+		_fat_put "$1" "$_fe_off" "$(_fat_le $((_fe_v & $3)) "$_fe_w")"
+	done
+}
+
+_fat_entry_set() {
+	_fe_w=2
+	[ "$(fat_type "$1")" = 32 ] && _fe_w=4
+	for _fe_off in $(_fat_offsets "$1"); do
+		_fat_put "$1" $((_fe_off + $2 * _fe_w)) "$(_fat_le "$3" "$_fe_w")"
 	done
 }
 
 # fat_crosslink IMG PATH_A PATH_B: point the first FAT entry of A at the
 # first cluster of B, in every FAT, so both chains share B's clusters.
 fat_crosslink() {
-	_fc_t=$(fat_type "$1")
+	[ "$(fat_type "$1")" = 12 ] && return 1
 	_fc_a=$(fat_first_cluster "$1" "$2")
 	_fc_b=$(fat_first_cluster "$1" "$3")
 	[ -n "$_fc_a" ] && [ -n "$_fc_b" ] || return 1
-	_fc_w=2
-	[ "$_fc_t" = 32 ] && _fc_w=4
-	[ "$_fc_t" = 12 ] && return 1
-	_fc_bps=$(fat_u16 "$1" 11)
-	_fc_res=$(fat_u16 "$1" 14)
-	_fc_fsz=$(fat_u16 "$1" 22)
-	[ "$_fc_fsz" -eq 0 ] && _fc_fsz=$(fat_u32 "$1" 36)
-	_fc_i=0
-	while [ "$_fc_i" -lt "$(fat_u8 "$1" 16)" ]; do
-		_fat_put "$1" $(( (_fc_res + _fc_i * _fc_fsz) * _fc_bps + \
-		    _fc_a * _fc_w )) "$(_fat_le "$_fc_b" "$_fc_w")"
-		_fc_i=$((_fc_i + 1))
-	done
+	_fat_entry_set "$1" "$_fc_a" "$_fc_b"
 }
 
 # fill_bytes FILE BYTES BYTE: BYTES bytes of the octal BYTE (e.g. 125).
