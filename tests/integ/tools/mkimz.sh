@@ -332,3 +332,43 @@ chk_serial() {
 		fat_u32 "$1" 39
 	fi
 }
+
+# --- the .imz file, for the corruption tests --------------------------------
+
+# imz_magics: "KIND HEX" lines, one per part kind (reserved fat root map
+# chunk trailer), HEX the part magic's bytes as they appear in the file
+# (u32, little endian).  IMZ_MAGICS (same form, ";" between lines) wins;
+# else they are taken from the format header, mkimz/imz.h.
+imz_magics() {
+	if [ -n "${IMZ_MAGICS:-}" ]; then
+		printf '%s\n' "$IMZ_MAGICS" | tr ';' '\n'
+		return
+	fi
+	[ -r "$NB_SRC/mkimz/imz.h" ] || return 1
+	grep -E '0[xX][0-9A-Fa-f]{8}' "$NB_SRC/mkimz/imz.h" | awk '{
+		u = toupper($0); k = "";
+		if (u ~ /TRAILER|_END/) k = "trailer";
+		else if (u ~ /CHUNK|DATA/) k = "chunk";
+		else if (u ~ /MAP/) k = "map";
+		else if (u ~ /ROOT/) k = "root";
+		else if (u ~ /RESERVED|RSV|BOOT/) k = "reserved";
+		else if (u ~ /FAT/) k = "fat";
+		if (k == "" || seen[k]++) next;
+		match($0, /0[xX][0-9A-Fa-f]+/);
+		h = tolower(substr($0, RSTART + 2, 8));
+		print k, substr(h, 7, 2) substr(h, 5, 2) substr(h, 3, 2) \
+		    substr(h, 1, 2);
+	}'
+}
+
+# imz_offsets IMAGE HEX: every byte offset where the 4 bytes HEX occur.
+imz_offsets() {
+	LC_ALL=C grep -obUaP "$(printf '%s' "$2" | sed 's/../\\x&/g')" "$1" |
+	    cut -d: -f1
+}
+
+# flip_bit FILE OFF: invert the low bit of the byte at OFF.
+flip_bit() {
+	_fb_v=$(fat_u8 "$1" "$2")
+	_fat_put "$1" "$2" "$(_fat_le $((_fb_v ^ 1)) 1)"
+}
