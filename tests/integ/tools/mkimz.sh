@@ -324,9 +324,12 @@ imz_info() {
 	"$MKIMZ" info --porcelain "$1" 2>/dev/null | sed -n "s/^$2=//p"
 }
 
-# chk_serial CHKFILE: the volume serial a .chk carries, as a decimal.
+# chk_serial CHKFILE: the volume serial a .chk carries, as a decimal;
+# -1 when CHKFILE is not 512 bytes.
 chk_serial() {
-	if [ "$(fat_u16 "$1" 22)" -eq 0 ]; then
+	if [ "$(stat -c %s "$1" 2>/dev/null)" != 512 ]; then
+		echo -1
+	elif [ "$(fat_u16 "$1" 22)" -eq 0 ]; then
 		fat_u32 "$1" 67
 	else
 		fat_u32 "$1" 39
