@@ -1,0 +1,150 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# netboot-capture -> our tftpd -> netboot-restore, on disk images: a FAT16
+# and a FAT32 partition are captured into a TFTP root served in a private
+# namespace, and restored from another namespace onto empty disks of
+# another size.  A second restore finds its cache current and fetches only
+# the .chk; a new capture (counter 2) is downloaded; a corrupted cache is
+# noticed and replaced; -l lays out an empty disk first.
+
+HERE=$(dirname "$0")
+. "$HERE/../lib.sh"
+. "$HERE/tools/tftpd.sh"
+. "$HERE/tools/glue.sh"
+
+require_root
+require_netns
+require_cmd busybox
+tftpd_require
+glue_require
+
+SRV=198.18.61.1
+chmod 755 "$T"
+TR=$T/tftp
+mkdir -p "$TR"
+netns_add srv && netns_add cli &&
+	veth_pair srv s0 "$SRV/24" cli c0 198.18.61.2/24 ||
+	fatal "cannot set up the namespaces"
+tftpd_start tftpd srv "$SRV:69" -v "$TR" || fatal "tftpd does not start"
+
+capture() { run env MKIMZ="$MKIMZ" sh "$SCRIPTS/netboot-capture" "$@"; }
+restore() {
+	run in_ns cli env MKIMZ="$MKIMZ" sh "$SCRIPTS/netboot-restore" \
+		-s "$SRV" "$@"
+}
+# fetched NAME: how often tftpd sent NAME since the last mark
+MARK=0
+mark() { MARK=$(wc -l <"$T/tftpd.log"); }
+fetched() {
+	tail -n "+$((MARK + 1))" "$T/tftpd.log" | grep -Ec "RRQ /?$1: ok,"
+}
+# same DISK N TREE WHAT: partition N passes fsck.fat -n and holds TREE
+same() {
+	ok "$4: fsck.fat -n passes" glue_fsck "$1" "$2" ||
+		diag "$(cat "$T/fsck.out")"
+	glue_get "$1" "$2" "$T/got"
+	ok "$4: files match" diff -r "$3" "$T/got"
+}
+
+# --- FAT16, cache at the end of the disk ----------------------------------
+glue_disk "$T/src16.img" 48 'start=2048, size=65536, type=6, bootable'
+glue_mkfs "$T/src16.img" 1 16 SRC16
+glue_tree "$T/tree" "first capture"
+glue_put "$T/src16.img" 1 "$T/tree"
+
+capture -q bogus
+is "$RC" 2 "capture: missing NAME is a usage error"
+capture "$T/src16.img" ../x "$TR"
+is "$RC" 2 "capture: NAME with a / is refused"
+capture "$T/src16.img" .hidden "$TR"
+is "$RC" 2 "capture: NAME with a leading dot is refused"
+
+capture -p 1 "$T/src16.img" f16 "$TR"
+is "$RC" 0 "capture FAT16" || diag "$(cat "$T/err")"
+like "$(cat "$T/out")" 'counter: +1$' "first capture: counter 1"
+like "$(cat "$T/out")" 'checksum: +[0-9a-f]{4}' "summary gives the checksum"
+ok "f16.imz and f16.chk in the TFTP root" test -s "$TR/f16.imz" -a -s "$TR/f16.chk"
+
+# the target: bigger, its FAT partition empty and of another size
+glue_disk "$T/dst.img" 80 'start=2048, size=90112, type=e'
+restore -d "$T/dst.img" f16
+is "$RC" 0 "first restore" || diag "$(cat "$T/err")"
+like "$(cat "$T/out")" "downloaded $(stat -c %s "$TR/f16.imz") bytes" \
+	"first restore downloads the image"
+like "$(cat "$T/out")" 'fetch [0-9.]+ s, verify [0-9.]+ s, unpack [0-9.]+ s' \
+	"timings reported"
+same "$T/dst.img" 1 "$T/tree" "first restore"
+
+mark
+restore -d "$T/dst.img" f16
+is "$RC" 0 "second restore" || diag "$(cat "$T/err")"
+like "$(cat "$T/out")" 'cache current: no download' "second restore: no download"
+is "$(fetched 'f16\.chk')" 1 "tftpd sent the .chk"
+is "$(fetched 'f16\.imz')" 0 "tftpd did not send the .imz"
+same "$T/dst.img" 1 "$T/tree" "restore from the cache"
+
+# a change on the source: counter 2, downloaded again
+echo "second capture" >"$T/tree/HELLO.TXT"
+glue_put "$T/src16.img" 1 "$T/tree"
+capture -p 1 "$T/src16.img" f16 "$TR"
+is "$RC" 0 "capture again"
+like "$(cat "$T/out")" 'counter: +2$' "second capture: counter 2"
+mark
+restore -d "$T/dst.img" f16
+is "$RC" 0 "restore after the change"
+like "$(cat "$T/out")" 'downloaded [0-9]+ bytes' "the new image is downloaded"
+is "$(fetched 'f16\.imz')" 1 "tftpd sent the .imz"
+same "$T/dst.img" 1 "$T/tree" "restore of the new capture"
+
+# the cached image corrupted: verification fails, downloaded again
+start=$(glue_cache_field "$T/dst.img" start)
+bytes=$(glue_cache_field "$T/dst.img" bytes)
+ok "the descriptor names the cached image" test -n "$start" -a -n "$bytes"
+head -c 256 /dev/urandom | dd of="$T/dst.img" bs=1 \
+	seek=$((start + bytes / 2)) conv=notrunc status=none
+mark
+restore -d "$T/dst.img" f16
+is "$RC" 0 "restore over a corrupted cache"
+like "$(cat "$T/out")" 'fails verification' "the corruption is noticed"
+like "$(cat "$T/out")" 'downloaded [0-9]+ bytes' "and the image downloaded"
+is "$(fetched 'f16\.imz')" 1 "tftpd sent the .imz"
+same "$T/dst.img" 1 "$T/tree" "restore after corruption"
+
+# a cache that would overlap a partition is refused
+glue_disk "$T/full.img" 40 'start=2048, type=6'
+restore -d "$T/full.img" f16
+is "$RC" 1 "no room for the cache before the partition end: exit 1"
+like "$(cat "$T/err")" 'does not fit|no room' "and says why"
+
+# --- FAT32, cache in its own partition -------------------------------------
+glue_disk "$T/src32.img" 80 'start=2048, size=139264, type=c'
+glue_mkfs "$T/src32.img" 1 32 SRC32
+glue_tree "$T/tree32" "fat32"
+glue_put "$T/src32.img" 1 "$T/tree32"
+capture -p 1 "$T/src32.img" f32 "$TR"
+is "$RC" 0 "capture FAT32" || diag "$(cat "$T/err")"
+like "$(cat "$T/out")" 'counter: +1$' "FAT32 capture: counter 1"
+glue_disk "$T/dst32.img" 100 'start=2048, size=151552, type=b'
+truncate -s 80M "$T/cache32.img"
+restore -d "$T/dst32.img" -c "$T/cache32.img" f32
+is "$RC" 0 "FAT32 restore with a cache file" || diag "$(cat "$T/err")"
+same "$T/dst32.img" 1 "$T/tree32" "FAT32 restore"
+restore -d "$T/dst32.img" -c "$T/cache32.img" f32
+like "$(cat "$T/out")" 'cache current: no download' "FAT32: cache current"
+
+# --- -l TABFILE on an empty disk -------------------------------------------
+cat >"$T/layout.tab" <<'EOF'
+# the restored volume first, the rest of the disk left for the cache
++40 Mb $0E Y
+0
+0
+0
+EOF
+truncate -s 96M "$T/empty.img"
+restore -d "$T/empty.img" -l "$T/layout.tab" f16
+is "$RC" 0 "restore with -l onto an empty disk" || diag "$(cat "$T/err")"
+like "$(sfdisk -d "$T/empty.img" 2>&1)" 'type=e, bootable' "the layout is written"
+same "$T/empty.img" 1 "$T/tree" "restore after layout"
+
+stop_bg tftpd
+done_testing
