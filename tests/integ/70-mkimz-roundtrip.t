@@ -14,6 +14,7 @@ HERE=$(dirname "$0")
 . "$HERE/tools/mkimz.sh"
 
 mkimz_require
+cd "$T" || fatal "cd $T"	# stray output lands in $T
 
 size_of() {
 	stat -c %s "$1"

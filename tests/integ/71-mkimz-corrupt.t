@@ -13,6 +13,7 @@ HERE=$(dirname "$0")
 . "$HERE/tools/mkimz.sh"
 
 mkimz_require
+cd "$T" || fatal "cd $T"	# stray output lands in $T
 require_cmd grep cut sort
 
 SRC=$T/src.img

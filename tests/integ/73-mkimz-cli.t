@@ -12,6 +12,7 @@ HERE=$(dirname "$0")
 . "$HERE/tools/mkimz.sh"
 
 mkimz_require
+cd "$T" || fatal "cd $T"	# stray output lands in $T
 require_cmd sfdisk
 
 # --- help and usage ---------------------------------------------------------
