@@ -43,8 +43,8 @@ kernel_fetch() {
 	_kf_pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
 		sed -n 's/^ *Depends: \(linux-image-[^ ]*\)$/\1/p' | head -n 1)
 	if [ -z "$_kf_pkg" ]; then
-		# the newest tree a previous run left
-		for _kf_d in $(ls -dt "$KERNEL_CACHE"/linux-image-*/ 2>/dev/null); do
+		# a tree a previous run left
+		for _kf_d in "$KERNEL_CACHE"/linux-image-*/; do
 			_kernel_take "${_kf_d%/}" && return 0
 		done
 		KERNEL_WHY="apt-cache does not name the package linux-image-amd64 depends on"
