@@ -160,7 +160,7 @@ ok "... with aoe.ko, virtio_pci, virtio_net and ext4" sh -c '
 
 # --- the boot ----------------------------------------------------------------
 
-BOOTS=7
+BOOTS=8
 why=
 if [ "$(id -u)" != 0 ]; then why="needs root"
 elif ! command -v "$QEMU" >/dev/null 2>&1; then why="no $QEMU"
@@ -190,7 +190,7 @@ EOF
 cat >"$R/sbin/aoe-test-init" <<EOF
 #!/bin/sh
 mount -t proc proc /proc
-echo "$MARKER \$0 root=\$(awk '\$2 == "/" { print \$1 }' /proc/mounts)"
+echo "$MARKER \$0 \$(awk '\$2 == "/" { print "root=" \$1, "opts=" \$4 }' /proc/mounts)"
 poweroff -f
 EOF
 chmod 0755 "$R/sbin/init" "$R/sbin/aoe-test-init"
@@ -227,12 +227,20 @@ t1=$(now_cs)
 ok "init= on root=/dev/etherd/e0.0p1 runs and prints its marker" \
 	qemu_serial_has "$MARKER /sbin/aoe-test-init" "$T/serial"
 diag "boot to the marker: $(((t1 - t0) / 100)).$(((t1 - t0) % 100 / 10)) s (TCG)"
-ok "... with / mounted from /dev/etherd/e0.0p1" \
-	qemu_serial_has "$MARKER .* root=/dev/etherd/e0\\.0p1" "$T/serial"
+ok "... with / mounted read-only from /dev/etherd/e0.0p1" \
+	qemu_serial_has "$MARKER .* root=/dev/etherd/e0\\.0p1 opts=ro" "$T/serial"
 nok "... and the default /sbin/init did not run" \
 	qemu_serial_has WRONG-INIT-RAN "$T/serial"
 ok "the machine powers off" wait_for 60 gone VM
 stop_bg VM
+
+boot LABEL "$T/serial.label" "root=LABEL=aoeroot rw init=/sbin/aoe-test-init panic=-1" ||
+	fatal "QEMU does not start"
+qemu_wait_serial 180 "$MARKER" "$T/serial.label"
+ok "root=LABEL= finds the partition on the AoE target, rw mounts it read-write" \
+	qemu_serial_has "$MARKER .* root=/dev/etherd/e0\\.0p1 opts=rw" "$T/serial.label"
+wait_for 60 gone LABEL
+stop_bg LABEL
 
 boot BAD "$T/serial.bad" "root=/dev/etherd/e0.9p1 rootdelay=3 panic=-1" ||
 	fatal "QEMU does not start"
