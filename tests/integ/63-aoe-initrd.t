@@ -144,7 +144,7 @@ ok "... and the md modules" has "$T/md.img" 'drivers/md/raid1\.ko$'
 
 if ! kernel_fetch; then
 	diag "no kernel to boot: $KERNEL_WHY"
-	skip "no kernel: $KERNEL_WHY" 9
+	skip "no kernel: $KERNEL_WHY" 11
 	done_testing
 fi
 diag "kernel $KERNEL_KVER from $KERNEL_VMLINUZ"
@@ -160,7 +160,7 @@ ok "... with aoe.ko, virtio_pci, virtio_net and ext4" sh -c '
 
 # --- the boot ----------------------------------------------------------------
 
-BOOTS=8
+BOOTS=9
 why=
 if [ "$(id -u)" != 0 ]; then why="needs root"
 elif ! command -v "$QEMU" >/dev/null 2>&1; then why="no $QEMU"
