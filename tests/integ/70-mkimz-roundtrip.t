@@ -6,7 +6,8 @@
 # verified and unpacked onto a target of the same size, a larger one, the
 # smallest one info says holds the last used cluster, and a new file.  Each
 # result must pass fsck.fat -n and hold every file of the source with the
-# same content but the excluded ones.  One sector less than the smallest
+# same content but the excluded ones.  A FAT12 volume unpacked onto far
+# more space than FAT12 can address warns of what is left.  One sector less than the smallest
 # target is refused with "too small" and leaves the target as it was.
 
 HERE=$(dirname "$0")
@@ -90,6 +91,16 @@ for t in 12 16 32; do
 	ok "FAT$t fixture passes fsck.fat -n" fat_fsck "$T/fat$t.img"
 	roundtrip "$T/fat$t.img" "FAT$t"
 done
+
+# FAT12 with 2 KiB clusters ends at 4084 clusters, about 8 MiB: on 64 MiB
+# the rest is left unused, with a warning.
+rm -f "$T/huge"
+truncate -s 64M "$T/huge"
+"$MKIMZ" pack -q "$T/fat12.img" "$T/f12" 2>/dev/null
+run "$MKIMZ" unpack -q "$T/f12.imz" "$T/huge"
+is "$RC" 0 "FAT12 onto 64 MiB: unpack exits 0"
+like "$(cat "$T/err")" "[0-9]+ MiB left unused" "FAT12 onto 64 MiB: warns"
+restored "$T/huge" "$T/fat12.img" "FAT12 onto 64 MiB"
 
 for t in 12 16; do
 	case $t in
