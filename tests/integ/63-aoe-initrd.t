@@ -125,6 +125,14 @@ else
 	skip "busybox is static"
 fi
 
+# Installed alone, under another shell: nothing comes from the source tree.
+mkdir -p "$T/inst" && cp "$MK" "$T/inst/mkaoeinitrd"
+run env PATH="$T/inst:$PATH" busybox sh -c 'cd / && mkaoeinitrd -m "$1" -b "$2" -M e1000 -o "$3"' \
+	- "$FK" "$BB" "$T/alone.img"
+is "$RC" 0 "a copy outside the tree, run by busybox sh, builds"
+ok "... a whole image" sh -c '[ "$(gzip -dc "$1" | busybox cpio -t 2>/dev/null | grep -c .)" -gt 20 ]' \
+	- "$T/alone.img"
+
 # A failed build leaves the previous image and no temporary file.
 cp "$IMG" "$T/fake.prev"
 run sh "$MK" -m "$FK" -b "$BB" -M virtio_net,no_such_nic -o "$IMG"
@@ -144,7 +152,7 @@ ok "... and the md modules" has "$T/md.img" 'drivers/md/raid1\.ko$'
 
 if ! kernel_fetch; then
 	diag "no kernel to boot: $KERNEL_WHY"
-	skip "no kernel: $KERNEL_WHY" 11
+	skip "no kernel: $KERNEL_WHY" 13
 	done_testing
 fi
 diag "kernel $KERNEL_KVER from $KERNEL_VMLINUZ"
@@ -160,7 +168,7 @@ ok "... with aoe.ko, virtio_pci, virtio_net and ext4" sh -c '
 
 # --- the boot ----------------------------------------------------------------
 
-BOOTS=9
+BOOTS=11
 why=
 if [ "$(id -u)" != 0 ]; then why="needs root"
 elif ! command -v "$QEMU" >/dev/null 2>&1; then why="no $QEMU"
@@ -251,5 +259,14 @@ ok "a target that is not there: a clear message" \
 ok "... and, with panic=-1, a reboot (QEMU exits)" \
 	wait_for 60 gone BAD
 stop_bg BAD
+# Without panic=: a shell on the console, which waits there.
+boot SHELL "$T/serial.shell" "root=/dev/etherd/e0.9p1 rootdelay=2" ||
+	fatal "QEMU does not start"
+qemu_wait_serial 180 'starting a shell' "$T/serial.shell"
+ok "without panic=, a failure starts a shell" \
+	qemu_wait_serial 30 '^/ # ' "$T/serial.shell"
+is "$(tr -d '\r' <"$T/serial.shell" | grep -c 'waiting up to')" 1 \
+	"... that waits for input: /init does not run again on its own"
+stop_bg SHELL
 ok "aoetarget is still running" bg_alive A
 done_testing
