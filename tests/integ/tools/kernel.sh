@@ -52,22 +52,27 @@ kernel_fetch() {
 	fi
 	_kf_dir=$KERNEL_CACHE/$_kf_pkg
 	[ -f "$_kf_dir/.complete" ] && _kernel_take "$_kf_dir" && return 0
-	rm -rf "$_kf_dir" "$KERNEL_CACHE/dl"
-	mkdir -p "$KERNEL_CACHE/dl" || return 1
-	if ! (cd "$KERNEL_CACHE/dl" && timeout 600 apt-get download -q "$_kf_pkg") \
-	    >"$KERNEL_CACHE/dl.log" 2>&1; then
-		KERNEL_WHY="apt-get download $_kf_pkg failed: $(tail -n 1 "$KERNEL_CACHE/dl.log")"
-		rm -rf "$KERNEL_CACHE/dl"
+	# private download and unpack directories, then one rename: parallel
+	# or interrupted runs never see half a tree
+	_kf_dl=$KERNEL_CACHE/dl.$$
+	rm -rf "$_kf_dl" "$_kf_dir.$$"
+	mkdir -p "$_kf_dl" || return 1
+	if ! (cd "$_kf_dl" && timeout 600 apt-get download -q "$_kf_pkg") \
+	    >"$_kf_dl.log" 2>&1; then
+		KERNEL_WHY="apt-get download $_kf_pkg failed: $(tail -n 1 "$_kf_dl.log")"
+		rm -rf "$_kf_dl" "$_kf_dl.log"
 		return 1
 	fi
-	# unpack beside, then rename: an interrupted run leaves no half tree
-	if ! dpkg-deb -x "$KERNEL_CACHE"/dl/*.deb "$_kf_dir.tmp"; then
+	rm -f "$_kf_dl.log"
+	if ! dpkg-deb -x "$_kf_dl"/*.deb "$_kf_dir.$$"; then
 		KERNEL_WHY="dpkg-deb -x of $_kf_pkg failed"
-		rm -rf "$KERNEL_CACHE/dl" "$_kf_dir.tmp"
+		rm -rf "$_kf_dl" "$_kf_dir.$$"
 		return 1
 	fi
-	rm -rf "$KERNEL_CACHE/dl"
-	: >"$_kf_dir.tmp/.complete" && mv "$_kf_dir.tmp" "$_kf_dir" || return 1
+	rm -rf "$_kf_dl"
+	: >"$_kf_dir.$$/.complete" || return 1
+	[ -f "$_kf_dir/.complete" ] || rm -rf "$_kf_dir"
+	mv -T "$_kf_dir.$$" "$_kf_dir" 2>/dev/null || rm -rf "$_kf_dir.$$"
 	_kernel_take "$_kf_dir" && return 0
 	KERNEL_WHY="$_kf_pkg holds no boot/vmlinuz-* with its modules"
 	return 1
