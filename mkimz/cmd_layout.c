@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * mkimz layout DISK TABFILE: writes the MBR a TABFILE describes and
+ * quick-formats its labelled partitions as FAT16.  Everything is checked
+ * before the first byte of DISK is written.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "format.h"
+#include "layout.h"
+#include "log.h"
+#include "opts.h"
+
+struct layout_job {
+	const char *disk, *tab;
+	int fd, quiet;
+	struct layout_geom g;
+	struct layout_spec spec;
+	struct layout_extent ext[LAYOUT_PARTS];
+	struct fmt16_plan plan[LAYOUT_PARTS];
+	uint8_t mbr[MBR_SECTOR];
+};
+
+static int read_tab(const char *path, char *buf, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+	size_t got = 0;
+
+	if (fd < 0) {
+		log_err("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while ((n = read(fd, buf + got, LAYOUT_MAX_BYTES + 1 - got)) > 0 &&
+	       got + (size_t)n <= LAYOUT_MAX_BYTES)
+		got += (size_t)n;
+	close(fd);
+	if (n < 0) {
+		log_err("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (n > 0) {
+		log_err("%s: longer than %d bytes", path, LAYOUT_MAX_BYTES);
+		return -1;
+	}
+	*len = got;
+	return 0;
+}
+
+static int disk_size(struct layout_job *j)
+{
+	struct stat st;
+	uint64_t bytes;
+
+	if (fstat(j->fd, &st) != 0) {
+		log_err("%s: %s", j->disk, strerror(errno));
+		return -1;
+	}
+	if (S_ISBLK(st.st_mode)) {
+		if (ioctl(j->fd, BLKGETSIZE64, &bytes) != 0) {
+			log_err("%s: size: %s", j->disk, strerror(errno));
+			return -1;
+		}
+	} else if (S_ISREG(st.st_mode)) {
+		bytes = (uint64_t)st.st_size;
+	} else {
+		log_err("%s: not a disk image file or block device", j->disk);
+		return -1;
+	}
+	j->g.disk_sectors = bytes / MBR_SECTOR;
+	if (j->g.disk_sectors < 2) {
+		log_err("%s: too small for a partition table", j->disk);
+		return -1;
+	}
+	return 0;
+}
+
+/* The old MBR keeps its boot code and disk signature; without 0x55AA a
+ * fresh one gets a new signature. */
+static int load_mbr(struct layout_job *j)
+{
+	uint32_t sig = 0;
+	ssize_t n = pread(j->fd, j->mbr, MBR_SECTOR, 0);
+
+	if (n != MBR_SECTOR) {
+		log_err("%s: reading sector 0: %s", j->disk,
+			n < 0 ? strerror(errno) : "short read");
+		return -1;
+	}
+	if (j->mbr[MBR_SIGNATURE] == 0x55 && j->mbr[MBR_SIGNATURE + 1] == 0xaa)
+		return 0;
+	memset(j->mbr, 0, sizeof(j->mbr));
+	while (sig == 0)
+		if (getrandom(&sig, sizeof(sig), 0) != sizeof(sig))
+			sig = (uint32_t)getpid() * 2654435761u;
+	memcpy(j->mbr + MBR_DISKSIG, &sig, sizeof(sig));
+	return 0;
+}
+
+static int plan_formats(struct layout_job *j)
+{
+	char err[160];
+
+	for (unsigned i = 0; i < LAYOUT_PARTS; i++) {
+		const struct layout_part *pt = &j->spec.part[i];
+
+		if (j->ext[i].count == 0 || pt->label[0] == '\0')
+			continue;
+		if (fmt16_plan(j->ext[i].count, &j->plan[i], err, sizeof(err))) {
+			log_err("%s:%u: partition %u: %s", j->tab, pt->line,
+				i + 1, err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int write_all(struct layout_job *j, const void *buf, size_t len,
+		     uint64_t off)
+{
+	const uint8_t *p = buf;
+
+	while (len > 0) {
+		ssize_t n = pwrite(j->fd, p, len, (off_t)off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			log_err("%s: writing at %llu: %s", j->disk,
+				(unsigned long long)off,
+				n < 0 ? strerror(errno) : "no space");
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+		off += (uint64_t)n;
+	}
+	return 0;
+}
+
+static int format_one(struct layout_job *j, unsigned i)
+{
+	const struct fmt16_plan *p = &j->plan[i];
+	struct fmt16_id id = {
+		.hidden = (uint32_t)j->ext[i].start,
+		.heads = (uint16_t)j->g.heads,
+		.sectors_per_track = (uint16_t)j->g.sectors,
+		.label = j->spec.part[i].label,
+	};
+	size_t len = (size_t)p->meta_sectors * FMT16_SECTOR;
+	uint8_t *buf = malloc(len);
+	int rc;
+
+	if (buf == NULL) {
+		log_err("%s: out of memory", j->disk);
+		return -1;
+	}
+	if (getrandom(&id.serial, sizeof(id.serial), 0) != sizeof(id.serial))
+		id.serial = (uint32_t)j->ext[i].start ^ (uint32_t)getpid();
+	fmt16_build(p, &id, buf);
+	rc = write_all(j, buf, len, j->ext[i].start * MBR_SECTOR);
+	free(buf);
+	return rc;
+}
+
+static void report(const struct layout_job *j)
+{
+	for (unsigned i = 0; i < LAYOUT_PARTS; i++) {
+		const struct layout_part *pt = &j->spec.part[i];
+
+		if (j->ext[i].count == 0)
+			continue;
+		printf("%u: start %llu, %llu sectors, type %02x%s%s%s\n", i + 1,
+		       (unsigned long long)j->ext[i].start,
+		       (unsigned long long)j->ext[i].count, pt->type,
+		       pt->boot ? ", boot" : "",
+		       pt->label[0] ? ", FAT16 " : "", pt->label);
+	}
+	if (j->spec.next_boot[0] != '\0')
+		printf("next boot: %s\n", j->spec.next_boot);
+}
+
+static int write_disk(struct layout_job *j)
+{
+	int skipped;
+
+	layout_mbr(&j->spec, &j->g, j->ext, j->mbr, &skipped);
+	if (skipped)
+		log_warn("%s:%u: %s: bytes 0x1a0..0x1b7 hold boot code: next boot image not stored",
+			 j->tab, j->spec.next_boot_line, j->disk);
+	for (unsigned i = 0; i < LAYOUT_PARTS; i++)
+		if (j->plan[i].meta_sectors != 0 && format_one(j, i))
+			return -1;
+	if (write_all(j, j->mbr, MBR_SECTOR, 0))
+		return -1;
+	if (fdatasync(j->fd) != 0) {
+		log_err("%s: fdatasync: %s", j->disk, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int run(struct layout_job *j)
+{
+	char buf[LAYOUT_MAX_BYTES + 1], err[160];
+	size_t len;
+	unsigned line;
+
+	if (read_tab(j->tab, buf, &len))
+		return EXIT_FAIL;
+	if (layout_parse(buf, len, &j->spec, &line, err, sizeof(err))) {
+		log_err("%s:%u: %s", j->tab, line, err);
+		return EXIT_FAIL;
+	}
+	j->fd = open(j->disk, O_RDWR | O_CLOEXEC);
+	if (j->fd < 0) {
+		log_err("%s: %s", j->disk, strerror(errno));
+		return EXIT_FAIL;
+	}
+	if (disk_size(j) || load_mbr(j))
+		return EXIT_FAIL;
+	if (layout_compute(&j->spec, &j->g, j->ext, &line, err, sizeof(err))) {
+		log_err("%s:%u: %s", j->tab, line, err);
+		return EXIT_FAIL;
+	}
+	if (plan_formats(j) || write_disk(j))
+		return EXIT_FAIL;
+	if (!j->quiet)
+		report(j);
+	return EXIT_OK;
+}
+
+int cmd_layout(int argc, char **argv)
+{
+	struct layout_job j = { .fd = -1, .g = { .heads = 255, .sectors = 63 } };
+	char *heads = NULL, *sectors = NULL;
+	struct poptOption table[] = {
+		{ "quiet", 'q', POPT_ARG_NONE, &j.quiet, 0,
+		  "print nothing on success", NULL },
+		{ "heads", 'H', POPT_ARG_STRING, &heads, 0,
+		  "heads per cylinder (1-255, default 255)", "HEADS" },
+		{ "sectors", 'S', POPT_ARG_STRING, &sectors, 0,
+		  "sectors per track (1-63, default 63)", "SECTORS" },
+		OPTS_COMMON_TABLE,
+		POPT_AUTOHELP POPT_TABLEEND
+	};
+	poptContext ctx = opts_parse("mkimz layout", argc, argv, table,
+				     "DISK TABFILE");
+	const char **args;
+	int nargs, rc;
+
+	if (heads)
+		j.g.heads = (uint32_t)opts_num(ctx, "--heads", heads, 1, 255);
+	if (sectors)
+		j.g.sectors = (uint32_t)opts_num(ctx, "--sectors", sectors, 1, 63);
+	args = opts_args(ctx, &nargs);
+	if (nargs != 2)
+		opts_usage_error(ctx, "need DISK and TABFILE");
+	j.disk = args[0];
+	j.tab = args[1];
+	rc = run(&j);
+	if (j.fd >= 0 && close(j.fd) != 0 && rc == EXIT_OK) {
+		log_err("%s: %s", j.disk, strerror(errno));
+		rc = EXIT_FAIL;
+	}
+	poptFreeContext(ctx);
+	return rc;
+}
