@@ -10,6 +10,7 @@
 HERE=$(dirname "$0")
 . "$HERE/../lib.sh"
 . "$HERE/tools/tftpd.sh"
+. "$HERE/tools/mkimz.sh"
 . "$HERE/tools/glue.sh"
 
 require_root
@@ -38,19 +39,21 @@ mark() { MARK=$(wc -l <"$T/tftpd.log"); }
 fetched() {
 	tail -n "+$((MARK + 1))" "$T/tftpd.log" | grep -Ec "RRQ /?$1: ok,"
 }
-# same DISK N TREE WHAT: partition N passes fsck.fat -n and holds TREE
+# same DISK N VOLUME WHAT: partition N passes fsck.fat -n and holds
+# VOLUME's files but the default excludes
 same() {
-	ok "$4: fsck.fat -n passes" glue_fsck "$1" "$2" ||
+	glue_get "$1" "$2" "$T/got.img"
+	ok "$4: fsck.fat -n passes" fat_fsck "$T/got.img" ||
 		diag "$(cat "$T/fsck.out")"
-	glue_get "$1" "$2" "$T/got"
-	ok "$4: files match" diff -r "$3" "$T/got"
+	ok "$4: files match" fat_same_files "$3" "$T/got.img"
 }
 
 # --- FAT16, cache at the end of the disk ----------------------------------
-glue_disk "$T/src16.img" 48 'start=2048, size=65536, type=6, bootable'
-glue_mkfs "$T/src16.img" 1 16 SRC16
-glue_tree "$T/tree" "first capture"
-glue_put "$T/src16.img" 1 "$T/tree"
+fat_new "$T/vol16.img" 16 32768
+fat_populate "$T/vol16.img" || fatal "cannot make the FAT16 volume"
+glue_disk "$T/src16.img" 48 'start=2048, size=65536, type=6, bootable' &&
+	glue_put "$T/src16.img" 1 "$T/vol16.img" ||
+	fatal "cannot make the source disk"
 
 run sh "$SCRIPTS/netboot-restore" -s "$SRV"
 is "$RC" 2 "restore: missing NAME is a usage error"
@@ -80,7 +83,7 @@ like "$(cat "$T/out")" "downloaded $(stat -c %s "$TR/f16.imz") bytes" \
 	"first restore downloads the image"
 like "$(cat "$T/out")" 'fetch [0-9.]+ s, verify [0-9.]+ s, unpack [0-9.]+ s' \
 	"timings reported"
-same "$T/dst.img" 1 "$T/tree" "first restore"
+same "$T/dst.img" 1 "$T/vol16.img" "first restore"
 
 mark
 restore -d "$T/dst.img" f16
@@ -88,11 +91,12 @@ is "$RC" 0 "second restore" || diag "$(cat "$T/err")"
 like "$(cat "$T/out")" 'cache current: no download' "second restore: no download"
 is "$(fetched 'f16\.chk')" 1 "tftpd sent the .chk"
 is "$(fetched 'f16\.imz')" 0 "tftpd did not send the .imz"
-same "$T/dst.img" 1 "$T/tree" "restore from the cache"
+same "$T/dst.img" 1 "$T/vol16.img" "restore from the cache"
 
 # a change on the source: counter 2, downloaded again
-echo "second capture" >"$T/tree/HELLO.TXT"
-glue_put "$T/src16.img" 1 "$T/tree"
+echo "second capture" >"$T/hello"
+mcopy -o -i "$T/vol16.img" "$T/hello" ::/HELLO.TXT &&
+	glue_put "$T/src16.img" 1 "$T/vol16.img" || fail "cannot change the source"
 capture -p 1 "$T/src16.img" f16 "$TR"
 is "$RC" 0 "capture again"
 like "$(cat "$T/out")" 'counter: +2$' "second capture: counter 2"
@@ -101,7 +105,7 @@ restore -d "$T/dst.img" f16
 is "$RC" 0 "restore after the change"
 like "$(cat "$T/out")" 'downloaded [0-9]+ bytes' "the new image is downloaded"
 is "$(fetched 'f16\.imz')" 1 "tftpd sent the .imz"
-same "$T/dst.img" 1 "$T/tree" "restore of the new capture"
+same "$T/dst.img" 1 "$T/vol16.img" "restore of the new capture"
 
 # the cached image corrupted: verification fails, downloaded again
 start=$(glue_cache_field "$T/dst.img" start)
@@ -115,7 +119,7 @@ is "$RC" 0 "restore over a corrupted cache"
 like "$(cat "$T/out")" 'fails verification' "the corruption is noticed"
 like "$(cat "$T/out")" 'downloaded [0-9]+ bytes' "and the image downloaded"
 is "$(fetched 'f16\.imz')" 1 "tftpd sent the .imz"
-same "$T/dst.img" 1 "$T/tree" "restore after corruption"
+same "$T/dst.img" 1 "$T/vol16.img" "restore after corruption"
 
 # an interrupted download leaves the descriptor zeroed: fetched again
 dd if=/dev/zero of="$T/dst.img" bs=512 count=1 conv=notrunc status=none \
@@ -132,18 +136,16 @@ is "$RC" 1 "no room for the cache before the partition end: exit 1"
 like "$(cat "$T/err")" 'does not fit|no room' "and says why"
 
 # --- FAT32, cache in its own partition -------------------------------------
-glue_disk "$T/src32.img" 80 'start=2048, size=139264, type=c'
-glue_mkfs "$T/src32.img" 1 32 SRC32
-glue_tree "$T/tree32" "fat32"
-glue_put "$T/src32.img" 1 "$T/tree32"
-capture -p 1 "$T/src32.img" f32 "$TR"
-is "$RC" 0 "capture FAT32" || diag "$(cat "$T/err")"
+fat_new "$T/vol32.img" 32 69632
+fat_populate "$T/vol32.img" || fatal "cannot make the FAT32 volume"
+capture "$T/vol32.img" f32 "$TR"
+is "$RC" 0 "capture a FAT32 volume image" || diag "$(cat "$T/err")"
 like "$(cat "$T/out")" 'counter: +1$' "FAT32 capture: counter 1"
 glue_disk "$T/dst32.img" 100 'start=2048, size=151552, type=b'
 truncate -s 80M "$T/cache32.img"
 restore -d "$T/dst32.img" -c "$T/cache32.img" f32
 is "$RC" 0 "FAT32 restore with a cache file" || diag "$(cat "$T/err")"
-same "$T/dst32.img" 1 "$T/tree32" "FAT32 restore"
+same "$T/dst32.img" 1 "$T/vol32.img" "FAT32 restore"
 restore -d "$T/dst32.img" -c "$T/cache32.img" f32
 like "$(cat "$T/out")" 'cache current: no download' "FAT32: cache current"
 
@@ -161,7 +163,7 @@ is "$RC" 0 "restore with -l onto an empty disk" || diag "$(cat "$T/err")"
 if [ "$RC" = 0 ]; then
 	like "$(sfdisk -d "$T/empty.img" 2>&1)" 'type=e, bootable' \
 		"the layout is written"
-	same "$T/empty.img" 1 "$T/tree" "restore after layout"
+	same "$T/empty.img" 1 "$T/vol16.img" "restore after layout"
 else
 	skip "no layout written" 3
 fi
