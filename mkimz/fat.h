@@ -230,6 +230,12 @@ int fat_relayout(const struct fat_meta *src, const struct fat_geom *dst_geom,
 		 size_t errlen);
 void fat_meta_free(struct fat_meta *m);
 
+/*
+ * The smallest partition (in sectors) the volume of g fits on with its
+ * cluster last_used kept and the type's minimum cluster count met.
+ */
+uint64_t fat_min_sectors(const struct fat_geom *g, uint32_t last_used);
+
 /* Sizes of the three metadata regions in bytes. */
 size_t fat_reserved_bytes(const struct fat_geom *g);
 size_t fat_fat_bytes(const struct fat_geom *g);
