@@ -349,7 +349,7 @@ imz_magics() {
 	fi
 	[ -r "$NB_SRC/mkimz/imz.h" ] || return 1
 	grep -E '0[xX][0-9A-Fa-f]{8}' "$NB_SRC/mkimz/imz.h" | awk '{
-		u = toupper($0); k = "";
+		u = toupper($1 == "#define" ? $2 : $1); k = "";
 		if (u ~ /TRAILER|_END/) k = "trailer";
 		else if (u ~ /CHUNK|DATA/) k = "chunk";
 		else if (u ~ /MAP/) k = "map";
