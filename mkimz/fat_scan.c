@@ -455,7 +455,7 @@ static int do_dir(struct scan_st *st, struct dent *d, char *path,
 	st->out->dirs++;
 	if (depth > MAX_DEPTH || !start) {
 		if (problem(st, depth > MAX_DEPTH
-				? "%s: directories nested deeper than 256"
+				? "directories nested deeper than 256: %s"
 				: "%s: directory without a cluster",
 			    path) < 0)
 			return free(path), -1;
