@@ -107,12 +107,15 @@ static int relayout(struct unpack *u, uint64_t create)
 		return -1;
 	}
 	have = u->v.size / h->sector_size;
-	if (have < h->min_sectors ||
-	    fat_relayout_geom(&u->src.g, have, h->last_used, &dg, &u->lost,
-			      err, sizeof(err))) {
+	if (have < h->min_sectors) {
 		log_err("%s: too small: needs at least %llu sectors, has %llu",
 			u->target, (unsigned long long)h->min_sectors,
 			(unsigned long long)have);
+		return -1;
+	}
+	if (fat_relayout_geom(&u->src.g, have, h->last_used, &dg, &u->lost,
+			      err, sizeof(err))) {
+		log_err("%s: %s", u->target, err);
 		return -1;
 	}
 	if (fat_relayout(&u->src, &dg, u->partition ? u->v.start_lba
