@@ -776,7 +776,8 @@ static int finish_dirs(struct scan_st *st)
 	struct dirc *dc = st->dirs.p;
 	size_t n = st->dirs.n;
 
-	qsort(dc, n, sizeof(*dc), cmp_dirc);
+	if (n)
+		qsort(dc, n, sizeof(*dc), cmp_dirc);
 	o->dir_cluster = malloc((n ? n : 1) * sizeof(uint32_t));
 	o->dir_data = malloc((n ? n : 1) * sizeof(uint8_t *));
 	if (!o->dir_cluster || !o->dir_data)
