@@ -15,6 +15,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_IMAGE (4u << 20)
+#define MAX_TARGET (256ull << 20)
 
 struct img {
 	const uint8_t *p;
@@ -74,6 +75,8 @@ static void relayout(const struct fat_meta *m, const struct fat_scan *s,
 	uint64_t lost;
 	char err[200];
 
+	if (target * m->g.bytes_per_sector > MAX_TARGET)
+		return;		/* keeps the new FAT small */
 	if (fat_relayout_geom(&m->g, target, s->last_used, &g2, &lost, err,
 			      sizeof(err)) < 0)
 		return;
