@@ -345,6 +345,14 @@ static uint64_t clusters_with(const struct fat_geom *g, uint64_t target,
 	return target > meta ? (target - meta) / g->sectors_per_cluster : 0;
 }
 
+static uint64_t capped(const struct fat_geom *g, uint64_t target,
+		       uint64_t fs)
+{
+	uint64_t n = clusters_with(g, target, fs);
+
+	return n > type_max(g->type) ? type_max(g->type) : n;
+}
+
 int fat_relayout_geom(const struct fat_geom *src, uint64_t target_sectors,
 		      uint32_t last_used, struct fat_geom *dst,
 		      uint64_t *lost_sectors, char *err, size_t errlen)
@@ -358,14 +366,13 @@ int fat_relayout_geom(const struct fat_geom *src, uint64_t target_sectors,
 				"too small: needs at least %llu sectors, has %llu",
 				(unsigned long long)need,
 				(unsigned long long)target_sectors), -1;
-	for (;;) {
-		n = clusters_with(src, target_sectors, fs);
-		if (n > type_max(src->type))
-			n = type_max(src->type);
-		if (fat_sectors_for(src, n) <= fs)
-			break;
-		fs = fat_sectors_for(src, n);
-	}
+	while (fat_sectors_for(src, capped(src, target_sectors, fs)) > fs)
+		fs = fat_sectors_for(src, capped(src, target_sectors, fs));
+	/* the iteration may overshoot by a sector: take the smallest FAT */
+	while (fs > 1 &&
+	       fat_sectors_for(src, capped(src, target_sectors, fs - 1)) <= fs - 1)
+		fs--;
+	n = capped(src, target_sectors, fs);
 	dst->fat_sectors = (uint32_t)fs;
 	dst->cluster_count = (uint32_t)n;
 	dst->first_data_sector = (uint64_t)src->reserved_sectors +

@@ -723,7 +723,19 @@ static void test_geom(void)
 	geom_case(16, 90000, 4, 65536, 16343, 64);
 	geom_case(16, 40000, 4, 131072, 32695, 128);
 	geom_case(12, 3000, 4, 4096, 1014, 3);
-	geom_case(32, 600000, 8, 539973, 67360, 528);
+	/* mkfs.fat gives 528 FAT sectors there; 67362 entries need 527 */
+	geom_case(32, 600000, 8, 539973, 67360, 527);
+	for (int t = 12; t <= 32; t += t == 12 ? 4 : 16) {
+		make_boot(b, t, t == 12 ? 4096 : t == 16 ? 65536 : 539973,
+			  t == 32 ? 8 : 4);
+		fat_parse_boot(b, 512, &g, err, sizeof(err));
+		ok(fat_relayout_geom(&g, fat_min_sectors(&g, 900), 900, &d,
+				     &lost, err, sizeof(err)) == 0 &&
+			   fat_relayout_geom(&g, fat_min_sectors(&g, 900) - 1,
+					     900, &d, &lost, err,
+					     sizeof(err)) < 0,
+		   "FAT%d: fat_min_sectors fits, one less does not", t);
+	}
 
 	make_boot(b, 12, 4096, 4);
 	fat_parse_boot(b, 512, &g, err, sizeof(err));
