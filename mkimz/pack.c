@@ -25,7 +25,7 @@
 struct pack_opts {
 	int quiet, force, no_defaults, level;
 	unsigned threads, partition;
-	const char **excl;
+	char **excl;
 	const char *chk, *src, *out;
 };
 
@@ -585,7 +585,7 @@ int cmd_pack(int argc, char **argv)
 	o.src = args[0];
 	o.out = args[1];
 	o.chk = chk;
-	o.excl = (const char **)excl;
+	o.excl = excl;
 	rc = pack_run(&o);
 	if (excl)
 		for (char **x = excl; *x; x++)
