@@ -11,32 +11,28 @@
 #include "hash.h"
 #include "imz.h"
 #include "opts.h"
+#include "pack.h"
 #include "progress.h"
 #include "unpack.h"
 
-static int verify_run(const char *image, int quiet)
+static int verify_run(const char *image, int quiet, unsigned threads)
 {
 	struct imz_reader r;
 	struct progress pr;
-	char err[200];
-	uint8_t *raw = NULL;
+	char err[300];
 	int fd, rc = EXIT_FAIL;
 
 	if (imz_open_image(image, &fd))
 		return EXIT_FAIL;
 	if (imz_open(&r, imz_fd_read, &fd, err, sizeof(err)))
 		goto bad;
-	raw = malloc(IMZ_CHUNK_RAW);
-	if (!raw) {
-		snprintf(err, sizeof(err), "out of memory");
-		goto bad;
-	}
 	progress_init(&pr, (uint64_t)r.h.used_clusters * r.h.cluster_bytes,
 		      quiet);
-	while (r.next_chunk < r.h.nchunks) {
-		if (imz_read_chunk(&r, raw, err, sizeof(err)))
-			goto bad;
-		progress_add(&pr, imz_chunk_bytes(&r.h, r.next_chunk - 1));
+	if (imz_read_chunks(&r, image, threads, NULL, NULL, &pr, err,
+			    sizeof(err))) {
+		progress_end(&pr);
+		log_err("%s", err);
+		goto out;
 	}
 	progress_end(&pr);
 	if (imz_finish(&r, err, sizeof(err)))
@@ -48,7 +44,6 @@ static int verify_run(const char *image, int quiet)
 bad:
 	log_err("%s: %s", image, err);
 out:
-	free(raw);
 	imz_close(&r);
 	if (fd > STDIN_FILENO)
 		close(fd);
@@ -59,6 +54,7 @@ int cmd_verify(int argc, char **argv)
 {
 	int quiet = 0, nargs, rc;
 	char *threads = NULL;
+	unsigned nt = imz_default_threads();
 	struct poptOption table[] = {
 		{ "quiet", 'q', POPT_ARG_NONE, &quiet, 0,
 		  "print nothing on success", NULL },
@@ -72,11 +68,11 @@ int cmd_verify(int argc, char **argv)
 	const char **args;
 
 	if (threads)
-		opts_num(ctx, "--threads", threads, 1, 64);
+		nt = (unsigned)opts_num(ctx, "--threads", threads, 1, 64);
 	args = opts_args(ctx, &nargs);
 	if (nargs != 1)
 		opts_usage_error(ctx, "need one IMAGE");
-	rc = verify_run(args[0], quiet);
+	rc = verify_run(args[0], quiet, nt);
 	free(threads);
 	poptFreeContext(ctx);
 	return rc;

@@ -4,16 +4,25 @@
  * target's size, then zero the boot sector, write the FATs and the root
  * directory, each verified chunk's clusters in place, and after the
  * trailer checks out the reserved area with sector 0 last.
+ *
+ * Chunks: this thread reads part headers and frames (a pipe will do) into
+ * 2 * T slots, slot i % nslots for chunk i; T workers decompress, check and
+ * hand the clusters to a sink (pwrite to disjoint places, any order); this
+ * thread feeds the whole-data hash with finished chunks in index order and
+ * only then reuses their slot.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zstd.h>
 
 #include "cmd.h"
 #include "fat.h"
+#include "hash.h"
 #include "imz.h"
 #include "opts.h"
 #include "pack.h"
@@ -24,11 +33,11 @@
 struct unpack {
 	const char *image, *target;
 	int quiet, partition;
+	unsigned threads;
 	struct imz_reader r;
 	struct fat_meta src, dst;
 	struct vol v;
 	uint64_t lost;
-	uint8_t *raw;
 	struct progress pr;
 };
 
@@ -65,6 +74,289 @@ int imz_open_image(const char *path, int *fd)
 	posix_fadvise(*fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	return 0;
 }
+
+/* ---- chunk pipeline ---- */
+
+enum { SLOT_FREE, SLOT_READ, SLOT_DONE };
+
+struct slot {
+	uint8_t *cbuf, *raw;
+	size_t cbuf_len;
+	uint64_t comp_len, raw_len, raw_hash;
+	uint32_t index, first;
+	int state;			/* under pool.mu */
+};
+
+struct pool {
+	struct imz_reader *r;
+	const char *image;
+	imz_sink_fn sink;
+	void *ctx;
+	struct slot *s;
+	unsigned nslots;
+	size_t raw_max;
+	uint32_t cursor;		/* next cluster to look at (reader) */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	/* Under mu: */
+	uint32_t queued, taken;		/* chunks read / taken by workers */
+	int eof;			/* the reader reads no more */
+	uint32_t err_index;		/* earliest failed chunk or UINT32_MAX */
+	char err[256];
+};
+
+/* Keeps the error of the earliest chunk; wakes everyone. */
+static void pool_fail(struct pool *pl, uint32_t index, const char *msg)
+{
+	pthread_mutex_lock(&pl->mu);
+	if (index < pl->err_index) {
+		pl->err_index = index;
+		snprintf(pl->err, sizeof(pl->err), "%s", msg);
+	}
+	pthread_cond_broadcast(&pl->cv);
+	pthread_mutex_unlock(&pl->mu);
+}
+
+static uint32_t next_used(const struct imz_reader *r, uint32_t c)
+{
+	while (c <= r->h.last_used && !fat_bit(r->map, c))
+		c++;
+	return c;
+}
+
+/* Decompress, check, sink: 0 or -1 (msg). */
+static int chunk_work(struct pool *pl, ZSTD_DCtx *dc, const struct slot *s,
+		      char *msg, size_t len)
+{
+	size_t got;
+
+	if (!dc) {
+		snprintf(msg, len, "%s: data chunk %u: out of memory",
+			 pl->image, s->index);
+		return -1;
+	}
+	got = ZSTD_decompressDCtx(dc, s->raw, s->raw_len, s->cbuf,
+				  s->comp_len);
+	if (ZSTD_isError(got) || got != s->raw_len) {
+		snprintf(msg, len, "%s: data chunk %u: corrupt compressed data",
+			 pl->image, s->index);
+		return -1;
+	}
+	if (xxh64(s->raw, s->raw_len, 0) != s->raw_hash) {
+		snprintf(msg, len, "%s: data chunk %u: checksum mismatch",
+			 pl->image, s->index);
+		return -1;
+	}
+	return pl->sink ? pl->sink(pl->ctx, s->index, s->first, s->raw,
+				   s->raw_len, msg, len)
+			: 0;
+}
+
+static void *worker(void *arg)
+{
+	struct pool *pl = arg;
+	ZSTD_DCtx *dc = ZSTD_createDCtx();
+	char msg[256];
+
+	pthread_mutex_lock(&pl->mu);
+	for (;;) {
+		uint32_t i;
+		struct slot *s;
+		int rc;
+
+		while (!(pl->taken < pl->queued && pl->taken < pl->err_index) &&
+		       !pl->eof)
+			pthread_cond_wait(&pl->cv, &pl->mu);
+		if (!(pl->taken < pl->queued && pl->taken < pl->err_index))
+			break;
+		i = pl->taken++;
+		s = &pl->s[i % pl->nslots];
+		pthread_mutex_unlock(&pl->mu);
+		rc = chunk_work(pl, dc, s, msg, sizeof(msg));
+		if (rc)
+			pool_fail(pl, i, msg);
+		pthread_mutex_lock(&pl->mu);
+		if (!rc)
+			s->state = SLOT_DONE;
+		pthread_cond_broadcast(&pl->cv);
+	}
+	pthread_mutex_unlock(&pl->mu);
+	ZSTD_freeDCtx(dc);
+	return NULL;
+}
+
+/* Exactly len bytes of chunk i: 0, or -1 (msg). */
+static int rd_exact(struct pool *pl, void *buf, size_t len, uint32_t i,
+		    char *msg, size_t mlen)
+{
+	long n = pl->r->read(pl->r->ctx, buf, len);
+
+	if (n >= 0)
+		pl->r->pos += (uint64_t)n;
+	if (n < 0 || (size_t)n != len) {
+		snprintf(msg, mlen, "%s: data chunk %u: %s", pl->image, i,
+			 n < 0 ? "read error" : "truncated");
+		return -1;
+	}
+	return 0;
+}
+
+static int slot_alloc(struct pool *pl, struct slot *s, uint64_t comp,
+		      uint32_t i, char *msg, size_t mlen)
+{
+	if (!s->raw)
+		s->raw = malloc(pl->raw_max);
+	if (s->raw && comp > s->cbuf_len) {
+		free(s->cbuf);
+		s->cbuf = malloc(comp);
+		s->cbuf_len = s->cbuf ? comp : 0;
+	}
+	if (!s->raw || comp > s->cbuf_len) {
+		snprintf(msg, mlen, "%s: data chunk %u: out of memory",
+			 pl->image, i);
+		return -1;
+	}
+	return 0;
+}
+
+/* Part header and frame of chunk i into its slot (this thread only). */
+static int read_one(struct pool *pl, struct slot *s, uint32_t i, char *msg,
+		    size_t mlen)
+{
+	const struct imz_header *h = &pl->r->h;
+	uint64_t want = imz_chunk_bytes(h, i);
+	uint8_t ph[IMZ_PART_LEN];
+	struct imz_part p;
+	char why[96];
+	uint32_t c;
+
+	if (rd_exact(pl, ph, sizeof(ph), i, msg, mlen))
+		return -1;
+	if (imz_part_decode(ph, sizeof(ph), IMZ_CHUNK, i, want, &p, why,
+			    sizeof(why))) {
+		snprintf(msg, mlen, "%s: data chunk %u: %s", pl->image, i,
+			 why);
+		return -1;
+	}
+	if (slot_alloc(pl, s, p.comp_len, i, msg, mlen) ||
+	    rd_exact(pl, s->cbuf, p.comp_len, i, msg, mlen))
+		return -1;
+	s->comp_len = p.comp_len;
+	s->raw_len = want;
+	s->raw_hash = p.raw_hash;
+	s->index = i;
+	s->first = c = next_used(pl->r, pl->cursor);
+	for (uint64_t k = want / h->cluster_bytes; k; k--)
+		c = next_used(pl->r, c) + 1;
+	pl->cursor = c;
+	return 0;
+}
+
+/* Waits for chunk i, feeds the whole hash, frees its slot: 0 or -1. */
+static int collect(struct pool *pl, uint32_t i, struct progress *pr)
+{
+	struct slot *s = &pl->s[i % pl->nslots];
+	struct imz_reader *r = pl->r;
+	int done;
+
+	pthread_mutex_lock(&pl->mu);
+	while (s->state != SLOT_DONE && pl->err_index == UINT32_MAX)
+		pthread_cond_wait(&pl->cv, &pl->mu);
+	done = s->state == SLOT_DONE;
+	pthread_mutex_unlock(&pl->mu);
+	if (!done)
+		return -1;
+	xxh64_update((struct xxh64 *)(void *)&r->whole_state, s->raw,
+		     s->raw_len);
+	r->stored += s->raw_len;
+	if (pr)
+		progress_add(pr, s->raw_len);
+	s->state = SLOT_FREE;
+	return 0;
+}
+
+/* The reader's side: 0 when every chunk was read and hashed. */
+static int pool_feed(struct pool *pl, struct progress *pr)
+{
+	uint32_t n = pl->r->h.nchunks, i, hashed = 0;
+	char msg[256];
+
+	for (i = 0; i < n; i++) {
+		struct slot *s = &pl->s[i % pl->nslots];
+
+		if (i >= pl->nslots && collect(pl, hashed++, pr))
+			return -1;
+		if (read_one(pl, s, i, msg, sizeof(msg))) {
+			pool_fail(pl, i, msg);
+			return -1;
+		}
+		pthread_mutex_lock(&pl->mu);
+		s->state = SLOT_READ;
+		pl->queued++;
+		pthread_cond_signal(&pl->cv);
+		pthread_mutex_unlock(&pl->mu);
+	}
+	while (hashed < n)
+		if (collect(pl, hashed++, pr))
+			return -1;
+	return 0;
+}
+
+static void pool_free(struct pool *pl)
+{
+	for (unsigned k = 0; k < pl->nslots; k++) {
+		free(pl->s[k].raw);
+		free(pl->s[k].cbuf);
+	}
+	free(pl->s);
+	pthread_cond_destroy(&pl->cv);
+	pthread_mutex_destroy(&pl->mu);
+}
+
+int imz_read_chunks(struct imz_reader *r, const char *image,
+		    unsigned nthreads, imz_sink_fn sink, void *ctx,
+		    struct progress *pr, char *err, size_t errlen)
+{
+	struct pool pl = { .r = r, .image = image, .sink = sink, .ctx = ctx,
+			   .nslots = 2 * nthreads, .cursor = 2,
+			   .err_index = UINT32_MAX };
+	pthread_t tid[64];
+	unsigned nt = 0;
+	int rc;
+
+	if (r->next_chunk || !r->h.nchunks)
+		return 0;
+	pl.raw_max = imz_chunk_bytes(&r->h, 0);
+	pl.s = calloc(pl.nslots, sizeof(*pl.s));
+	if (!pl.s) {
+		snprintf(err, errlen, "%s: data chunk 0: out of memory", image);
+		return -1;
+	}
+	pthread_mutex_init(&pl.mu, NULL);
+	pthread_cond_init(&pl.cv, NULL);
+	while (nt < nthreads && nt < 64 &&
+	       !pthread_create(&tid[nt], NULL, worker, &pl))
+		nt++;
+	rc = nt ? pool_feed(&pl, pr) : -1;
+	pthread_mutex_lock(&pl.mu);
+	pl.eof = 1;
+	pthread_cond_broadcast(&pl.cv);
+	pthread_mutex_unlock(&pl.mu);
+	while (nt)
+		pthread_join(tid[--nt], NULL);
+	if (pl.err_index != UINT32_MAX)
+		snprintf(err, errlen, "%s", pl.err);
+	else if (rc)
+		snprintf(err, errlen, "%s: data chunk 0: cannot start threads",
+			 image);
+	else
+		r->next_chunk = r->h.nchunks;
+	rc = rc || pl.err_index != UINT32_MAX ? -1 : 0;
+	pool_free(&pl);
+	return rc;
+}
+
+/* ---- unpack ---- */
 
 /* The stored boot sector must describe the volume the header does. */
 static int source_meta(struct unpack *u)
@@ -158,46 +450,53 @@ static int write_meta(struct unpack *u)
 	return 0;
 }
 
-/* Chunk clusters to their places, contiguous runs in one write. */
-static int write_chunk(struct unpack *u, uint32_t *c, size_t len)
+/* imz_sink_fn: chunk clusters to their places, contiguous runs in one
+ * pwrite (runs from different chunks never overlap). */
+static int write_chunk(void *ctx, uint32_t index, uint32_t c,
+		       const uint8_t *raw, size_t len, char *err,
+		       size_t errlen)
 {
+	const struct unpack *u = ctx;
 	const struct imz_header *h = &u->r.h;
 	uint32_t n = (uint32_t)(len / h->cluster_bytes), last = h->last_used;
-	uint32_t run[1];
+	uint64_t from = fat_cluster_offset(&u->dst.g, c);
 
-	for (uint32_t j = 0, k; j < n; j = k) {
-		while (*c <= last && !fat_bit(u->r.map, *c))
-			(*c)++;
-		run[0] = *c;
-		for (k = j + 1, (*c)++; k < n && *c <= last &&
-					fat_bit(u->r.map, *c); k++, (*c)++)
+	(void)index;
+	for (uint32_t j = 0, k, run; j < n; j = k) {
+		while (c <= last && !fat_bit(u->r.map, c))
+			c++;
+		run = c;
+		for (k = j + 1, c++; k < n && c <= last && fat_bit(u->r.map, c);
+		     k++, c++)
 			;
-		if (wr(u, fat_cluster_offset(&u->dst.g, run[0]),
-		       u->raw + (size_t)j * h->cluster_bytes,
-		       (size_t)(k - j) * h->cluster_bytes))
+		if (vol_write(&u->v, fat_cluster_offset(&u->dst.g, run),
+			      raw + (size_t)j * h->cluster_bytes,
+			      (size_t)(k - j) * h->cluster_bytes)) {
+			snprintf(err, errlen, "%s: write error: %s", u->target,
+				 strerror(errno));
 			return -1;
+		}
 	}
+	/* Start writeback now so the final fdatasync finds little left;
+	 * errors surface there. */
+	sync_file_range(u->v.fd, (off64_t)(u->v.off + from),
+			(off64_t)(fat_cluster_offset(&u->dst.g, c) - from),
+			SYNC_FILE_RANGE_WRITE);
 	return 0;
 }
 
 static int write_data(struct unpack *u)
 {
 	const struct imz_header *h = &u->r.h;
-	char err[200];
-	uint32_t c = 2;
+	char err[300];
 
 	progress_init(&u->pr, (uint64_t)h->used_clusters * h->cluster_bytes,
 		      u->quiet);
-	while (u->r.next_chunk < h->nchunks) {
-		size_t len = imz_chunk_bytes(h, u->r.next_chunk);
-
-		if (imz_read_chunk(&u->r, u->raw, err, sizeof(err))) {
-			log_err("%s: %s", u->image, err);
-			return -1;
-		}
-		if (write_chunk(u, &c, len))
-			return -1;
-		progress_add(&u->pr, len);
+	if (imz_read_chunks(&u->r, u->image, u->threads, write_chunk, u,
+			    &u->pr, err, sizeof(err))) {
+		progress_end(&u->pr);
+		log_err("%s", err);
+		return -1;
 	}
 	progress_end(&u->pr);
 	if (imz_finish(&u->r, err, sizeof(err))) {
@@ -233,8 +532,7 @@ static int unpack_run(struct unpack *u)
 		log_err("%s: %s", u->image, err);
 		goto out;
 	}
-	u->raw = malloc(IMZ_CHUNK_RAW);
-	if (!u->raw || source_meta(u) ||
+	if (source_meta(u) ||
 	    relayout(u, u->r.h.total_sectors * u->r.h.sector_size))
 		goto out;
 	if (!write_meta(u) && !write_data(u) && !write_boot(u))
@@ -244,7 +542,6 @@ out:
 		close(fd);
 	fat_meta_free(&u->dst);
 	vol_close(&u->v);
-	free(u->raw);
 	imz_close(&u->r);
 	return rc;
 }
@@ -273,8 +570,10 @@ int cmd_unpack(int argc, char **argv)
 
 	if (part)
 		u.partition = (int)opts_num(ctx, "--partition", part, 1, 4);
+	u.threads = imz_default_threads();
 	if (threads)
-		opts_num(ctx, "--threads", threads, 1, 64);
+		u.threads = (unsigned)opts_num(ctx, "--threads", threads, 1,
+					       64);
 	args = opts_args(ctx, &nargs);
 	if (nargs != 2)
 		opts_usage_error(ctx, "need IMAGE and TARGET");
