@@ -112,19 +112,3 @@ const char **opts_args(poptContext ctx, int *argc)
 		*argc = n;
 	return args;
 }
-
-int opts_stub_main(const char *prog, const char *synopsis, int argc,
-		   char **argv)
-{
-	static const struct poptOption table[] = {
-		OPTS_COMMON_TABLE,
-		POPT_AUTOHELP
-		POPT_TABLEEND
-	};
-	poptContext ctx;
-
-	log_open(prog, LOG_TO_STDERR, LOG_DAEMON);
-	ctx = opts_parse(prog, argc, argv, table, synopsis);
-	poptFreeContext(ctx);
-	die(EXIT_USAGE, "not implemented yet");
-}

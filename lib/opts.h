@@ -60,11 +60,4 @@ const char **opts_args(poptContext ctx, int *argc);
 /* The binary's name for messages: argv[0] without directories. */
 const char *opts_progname(const char *argv0);
 
-/*
- * The whole main of a tool that is not written yet: answers --help and
- * --version, and otherwise exits 2 saying so.
- */
-int opts_stub_main(const char *prog, const char *synopsis, int argc,
-		   char **argv) NB_NORETURN;
-
 #endif
