@@ -46,13 +46,15 @@ TTOOL_BINS := $(TTOOL_SRCS:tests/integ/tools/%.c=$(B)/tests/tools/%)
 # Load generators bench/ scripts run: bench/NAME.c -> $(B)/bench/NAME.
 BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_BINS := $(BENCH_SRCS:%.c=$(B)/%)
+# The demo disk's boot code: scripts/demo/NAME.s -> $(B)/demo/NAME.bin.
+DEMO_BOOT := $(patsubst scripts/demo/%.s,$(B)/demo/%.bin,$(wildcard scripts/demo/*.s))
 INTEG     := $(sort $(wildcard tests/integ/*.t))
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 MANPAGES  := $(wildcard man/*.[1-8])
 
 .PHONY: all check test demo deps deps-bench install asan fuzz lint bench clean
 
-all: $(TOOLS:%=$(B)/%) $(UNIT_BINS) $(TTOOL_BINS)
+all: $(TOOLS:%=$(B)/%) $(UNIT_BINS) $(TTOOL_BINS) $(DEMO_BOOT)
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -62,6 +64,14 @@ $(LIBNB): $(LIB_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@
 	$(AR) rcs $@ $^
+
+# 16-bit boot sectors, linked where they run: the MBR moves itself to 0x600.
+$(B)/demo/mbr.bin: BOOT_ORG := 0x600
+$(B)/demo/%.bin: BOOT_ORG ?= 0x7c00
+$(B)/demo/%.bin: scripts/demo/%.s
+	@mkdir -p $(@D)
+	$(AS) --32 -o $(@:.bin=.o) $<
+	$(LD) -m elf_i386 -Ttext=$(BOOT_ORG) --oformat=binary -o $@ $(@:.bin=.o)
 
 # Per tool: its objects, the same without main.o (for unit tests and fuzz
 # harnesses), and the binary.

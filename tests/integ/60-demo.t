@@ -1,8 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# `make demo`: scripts/netboot-demo boots a QEMU machine (TCG) through the
-# whole suite, SeaBIOS + iPXE ROM, then OVMF's PXE with --uefi; each run
-# says so, exits 0 and leaves no namespace or process behind.
+# `make demo`: scripts/netboot-demo captures a FAT16 volume with mkimz,
+# restores it onto a larger partition with netboot-restore over our tftpd
+# and boots a QEMU machine (TCG) from it through the whole suite, SeaBIOS +
+# iPXE ROM, then OVMF's PXE with --uefi; each run says so, exits 0 and
+# leaves no namespace or process behind.
 
 HERE=$(dirname "$0")
 . "$HERE/../lib.sh"
@@ -13,7 +15,7 @@ require_cmd dnsmasq
 require_cmd ss
 qemu_require
 [ -r /usr/lib/ipxe/snponly.efi ] || skip_all "missing /usr/lib/ipxe/snponly.efi (ipxe)"
-plan 8
+plan 10
 
 SUCCESS='^netboot-demo: the VM booted from e0\.0 in [0-9]+ s$'
 
@@ -39,7 +41,12 @@ demo() {
 }
 
 demo BIOS '^\[vm\] .*NBDEMO-HELLO-FROM-AOE-e0\.0' \
-    "the boot sector's greeting is on the console"
+    "GREETING.TXT's last line is on the console"
+ok "BIOS: netboot-restore put the captured volume on the disk" \
+    grep -Eq '^\[restore\] netboot-restore: demo: restored onto .* partition 1$' \
+    "$T/BIOS.out"
+ok "BIOS: the volume's boot sector found GREETING.TXT through the new BPB" \
+    grep -Eq '^\[vm\] vbr: volume NBDEMO +, GREETING\.TXT:$' "$T/BIOS.out"
 demo UEFI '^\[tftpd\] .*RRQ snponly\.efi: ok' "tftpd sent snponly.efi" --uefi
 
 done_testing
