@@ -336,34 +336,43 @@ static int rd_full(struct imz_reader *r, void *buf, size_t len, char *err,
 	return 0;
 }
 
-/* One part: header, frame, decompress into raw (want bytes), check. */
-static int rd_part(struct imz_reader *r, uint32_t magic, uint32_t index,
-		   uint8_t *raw, uint64_t want, const char *part, char *err,
-		   size_t errlen)
+int imz_read_frame(struct imz_reader *r, uint32_t magic, uint32_t index,
+		   uint64_t want, const char *part, struct imz_part *p,
+		   uint8_t **cbuf, size_t *cbuf_len, char *err, size_t errlen)
 {
 	uint8_t ph[IMZ_PART_LEN];
-	struct imz_part p;
 	char why[96];
-	size_t got;
 
 	if (rd_full(r, ph, sizeof(ph), err, errlen, part))
 		return -1;
-	if (imz_part_decode(ph, sizeof(ph), magic, index, want, &p, why,
+	if (imz_part_decode(ph, sizeof(ph), magic, index, want, p, why,
 			    sizeof(why))) {
 		snprintf(err, errlen, "%s: %s", part, why);
 		return -1;
 	}
-	if (p.comp_len > r->cbuf_len) {
-		uint8_t *nb = realloc(r->cbuf, p.comp_len);
+	if (p->comp_len > *cbuf_len) {
+		uint8_t *nb = realloc(*cbuf, p->comp_len);
 
 		if (!nb) {
 			snprintf(err, errlen, "%s: out of memory", part);
 			return -1;
 		}
-		r->cbuf = nb;
-		r->cbuf_len = p.comp_len;
+		*cbuf = nb;
+		*cbuf_len = p->comp_len;
 	}
-	if (rd_full(r, r->cbuf, p.comp_len, err, errlen, part))
+	return rd_full(r, *cbuf, p->comp_len, err, errlen, part);
+}
+
+/* One part: header, frame, decompress into raw (want bytes), check. */
+static int rd_part(struct imz_reader *r, uint32_t magic, uint32_t index,
+		   uint8_t *raw, uint64_t want, const char *part, char *err,
+		   size_t errlen)
+{
+	struct imz_part p;
+	size_t got;
+
+	if (imz_read_frame(r, magic, index, want, part, &p, &r->cbuf,
+			   &r->cbuf_len, err, errlen))
 		return -1;
 	got = ZSTD_decompressDCtx(r->dctx, raw, want, r->cbuf, p.comp_len);
 	if (ZSTD_isError(got) || got != want) {

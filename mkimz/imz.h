@@ -180,6 +180,14 @@ int imz_open(struct imz_reader *r, imz_read_fn rd, void *ctx, char *err,
  * imz_chunk_bytes() long).  0 or -1 (err "data chunk N: what"). */
 int imz_read_chunk(struct imz_reader *r, uint8_t *raw, char *err,
 		   size_t errlen);
+/* The next part's header (checked against magic, index and want raw
+ * bytes) into p and its compressed frame into *cbuf, grown to fit
+ * (*cbuf_len bytes): the raw read that imz_read_chunk() and threaded
+ * readers share.  Decompressing and checking raw_hash is the caller's.
+ * 0 or -1 (err "PART: what"). */
+int imz_read_frame(struct imz_reader *r, uint32_t magic, uint32_t index,
+		   uint64_t want, const char *part, struct imz_part *p,
+		   uint8_t **cbuf, size_t *cbuf_len, char *err, size_t errlen);
 /* After the last chunk: reads the trailer and checks totals and the whole
  * hash, and that nothing follows.  0 or -1 (err). */
 int imz_finish(struct imz_reader *r, char *err, size_t errlen);

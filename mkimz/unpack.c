@@ -185,62 +185,28 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-/* Exactly len bytes of chunk i: 0, or -1 (msg). */
-static int rd_exact(struct pool *pl, void *buf, size_t len, uint32_t i,
-		    char *msg, size_t mlen)
-{
-	long n = pl->r->read(pl->r->ctx, buf, len);
-
-	if (n >= 0)
-		pl->r->pos += (uint64_t)n;
-	if (n < 0 || (size_t)n != len) {
-		snprintf(msg, mlen, "%s: data chunk %u: %s", pl->image, i,
-			 n < 0 ? "read error" : "truncated");
-		return -1;
-	}
-	return 0;
-}
-
-static int slot_alloc(struct pool *pl, struct slot *s, uint64_t comp,
-		      uint32_t i, char *msg, size_t mlen)
-{
-	if (!s->raw)
-		s->raw = malloc(pl->raw_max);
-	if (s->raw && comp > s->cbuf_len) {
-		free(s->cbuf);
-		s->cbuf = malloc(comp);
-		s->cbuf_len = s->cbuf ? comp : 0;
-	}
-	if (!s->raw || comp > s->cbuf_len) {
-		snprintf(msg, mlen, "%s: data chunk %u: out of memory",
-			 pl->image, i);
-		return -1;
-	}
-	return 0;
-}
-
 /* Part header and frame of chunk i into its slot (this thread only). */
 static int read_one(struct pool *pl, struct slot *s, uint32_t i, char *msg,
 		    size_t mlen)
 {
 	const struct imz_header *h = &pl->r->h;
 	uint64_t want = imz_chunk_bytes(h, i);
-	uint8_t ph[IMZ_PART_LEN];
+	char part[32], why[160];
 	struct imz_part p;
-	char why[96];
 	uint32_t c;
 
-	if (rd_exact(pl, ph, sizeof(ph), i, msg, mlen))
-		return -1;
-	if (imz_part_decode(ph, sizeof(ph), IMZ_CHUNK, i, want, &p, why,
-			    sizeof(why))) {
-		snprintf(msg, mlen, "%s: data chunk %u: %s", pl->image, i,
-			 why);
+	snprintf(part, sizeof(part), "data chunk %u", i);
+	if (!s->raw)
+		s->raw = malloc(pl->raw_max);
+	if (!s->raw) {
+		snprintf(msg, mlen, "%s: %s: out of memory", pl->image, part);
 		return -1;
 	}
-	if (slot_alloc(pl, s, p.comp_len, i, msg, mlen) ||
-	    rd_exact(pl, s->cbuf, p.comp_len, i, msg, mlen))
+	if (imz_read_frame(pl->r, IMZ_CHUNK, i, want, part, &p, &s->cbuf,
+			   &s->cbuf_len, why, sizeof(why))) {
+		snprintf(msg, mlen, "%s: %s", pl->image, why);
 		return -1;
+	}
 	s->comp_len = p.comp_len;
 	s->raw_len = want;
 	s->raw_hash = p.raw_hash;
