@@ -509,6 +509,8 @@ out:
 	fat_meta_free(&u->dst);
 	vol_close(&u->v);
 	imz_close(&u->r);
+	if (rc != EXIT_OK && u->v.created && !unlink(u->target))
+		log_warn("%s: removed: it was made by this unpack", u->target);
 	return rc;
 }
 

@@ -5,7 +5,7 @@
 # and the trailer, and has a bit flipped in the header and in each part.
 # verify and unpack must both exit 1 with "mkimz: IMAGE: PART: ..." naming
 # the damaged part, and unpack must not leave a volume that mounts as the
-# source.  The parts are found by their magic numbers (mkimz.5; the
+# source, nor a file it made itself.  The parts are found by their magic numbers (mkimz.5; the
 # constants are read from mkimz/imz.h, or given as IMZ_MAGICS).
 
 HERE=$(dirname "$0")
@@ -66,6 +66,10 @@ damaged() {
 	    "$4: unpack names the $2" || sed 's/^/# /' "$T/err" >&2
 	nok "$4: unpack leaves no copy of the source's boot sector" \
 	    cmp -s -n 512 "$SRC" "$T/target"
+	rm -f "$T/new"
+	run "$MKIMZ" unpack -q "$1" "$T/new"
+	ok "$4: unpack onto a new file exits 1 and leaves no file" \
+	    test "$RC" = 1 -a ! -e "$T/new"
 }
 
 cut_at() {	# OFF DESC PART
