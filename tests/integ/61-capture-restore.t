@@ -5,7 +5,8 @@
 # namespace, and restored from another namespace onto empty disks of
 # another size.  A second restore finds its cache current and fetches only
 # the .chk; a new capture (counter 2) is downloaded; a corrupted cache is
-# noticed and replaced; -l lays out an empty disk first.
+# noticed and replaced; -l lays out an empty disk first; the same files
+# come over HTTP from busybox httpd.
 
 HERE=$(dirname "$0")
 . "$HERE/../lib.sh"
@@ -167,6 +168,28 @@ if [ "$RC" = 0 ]; then
 else
 	skip "no layout written" 3
 fi
+
+# --- HTTP: the same directory from busybox httpd ---------------------------
+start_bg httpd in_ns srv busybox httpd -f -p "$SRV:8080" -h "$TR" &&
+	wait_tcp_port srv 8080 || fatal "busybox httpd does not start"
+restore_http() {
+	run in_ns cli env MKIMZ="$MKIMZ" sh "$SCRIPTS/netboot-restore" \
+		-s "http://$SRV:8080/" "$@"
+}
+glue_disk "$T/http.img" 80 'start=2048, size=90112, type=e'
+mark
+restore_http -d "$T/http.img" f16
+is "$RC" 0 "restore over HTTP" || diag "$(cat "$T/err")"
+like "$(cat "$T/out")" "downloaded $(stat -c %s "$TR/f16.imz") bytes" \
+	"HTTP: the image is downloaded"
+same "$T/http.img" 1 "$T/vol16.img" "restore over HTTP"
+restore_http -d "$T/http.img" f16
+like "$(cat "$T/out")" 'cache current: no download' "HTTP: cache current"
+is "$(fetched 'f16\.(chk|imz)')" 0 "HTTP: nothing went through tftpd"
+restore_http -d "$T/http.img" missing
+is "$RC" 1 "HTTP: a missing image: exit 1"
+like "$(cat "$T/err")" 'cannot fetch missing\.chk' "HTTP: and says which file"
+stop_bg httpd
 
 stop_bg tftpd
 done_testing
