@@ -155,7 +155,9 @@ lint:
 	    lib $(TOOLS) tests/unit tests/fuzz tests/integ/tools bench
 
 # The demo runs from the source tree (it is not installed).
-demo: deps all
+demo:
+	@sh scripts/deps build demo
+	$(MAKE) all
 	sh scripts/netboot-demo $(ARGS)
 
 bench: deps deps-bench all $(BENCH_BINS)
