@@ -54,7 +54,7 @@ int cmd_verify(int argc, char **argv)
 {
 	int quiet = 0, nargs, rc;
 	char *threads = NULL;
-	unsigned nt = imz_default_threads();
+	unsigned nt;
 	struct poptOption table[] = {
 		{ "quiet", 'q', POPT_ARG_NONE, &quiet, 0,
 		  "print nothing on success", NULL },
@@ -67,8 +67,7 @@ int cmd_verify(int argc, char **argv)
 				     "IMAGE");
 	const char **args;
 
-	if (threads)
-		nt = (unsigned)opts_num(ctx, "--threads", threads, 1, 64);
+	nt = imz_threads(ctx, threads);
 	args = opts_args(ctx, &nargs);
 	if (nargs != 1)
 		opts_usage_error(ctx, "need one IMAGE");

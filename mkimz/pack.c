@@ -46,10 +46,13 @@ struct pack {
 
 /* ---- shared helpers ---- */
 
-unsigned imz_default_threads(void)
+unsigned imz_threads(poptContext ctx, const char *arg)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	long n;
 
+	if (arg)
+		return (unsigned)opts_num(ctx, "--threads", arg, 1, 64);
+	n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
 }
 
@@ -570,11 +573,9 @@ int cmd_pack(int argc, char **argv)
 	const char **args;
 	int nargs, rc;
 
-	o.threads = imz_default_threads();
 	if (part)
 		o.partition = (unsigned)opts_num(ctx, "--partition", part, 1, 4);
-	if (threads)
-		o.threads = (unsigned)opts_num(ctx, "--threads", threads, 1, 64);
+	o.threads = imz_threads(ctx, threads);
 	if (level)
 		o.level = (int)opts_num(ctx, "--level", level, 1, 19);
 	args = opts_args(ctx, &nargs);

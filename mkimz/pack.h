@@ -3,11 +3,13 @@
 #ifndef MKIMZ_PACK_H
 #define MKIMZ_PACK_H
 
+#include <popt.h>
 #include <stddef.h>
 #include <stdint.h>
 
-/* -T default: online CPUs, 1..64. */
-unsigned imz_default_threads(void);
+/* The -T value of pack, unpack and verify: arg checked as 1..64 (a usage
+ * error otherwise), or without one the online CPUs, 1..64. */
+unsigned imz_threads(poptContext ctx, const char *arg);
 
 /* Compresses src into one zstd frame (checksum and content size on) in
  * dst (ZSTD_compressBound(len) bytes).  Returns the frame size or 0. */

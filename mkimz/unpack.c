@@ -538,10 +538,7 @@ int cmd_unpack(int argc, char **argv)
 
 	if (part)
 		u.partition = (int)opts_num(ctx, "--partition", part, 1, 4);
-	u.threads = imz_default_threads();
-	if (threads)
-		u.threads = (unsigned)opts_num(ctx, "--threads", threads, 1,
-					       64);
+	u.threads = imz_threads(ctx, threads);
 	args = opts_args(ctx, &nargs);
 	if (nargs != 2)
 		opts_usage_error(ctx, "need IMAGE and TARGET");
