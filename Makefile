@@ -32,6 +32,9 @@ tftpd_LIBS     :=
 bootcfg_LIBS   :=
 mkimz_LIBS     := -lzstd -lpthread
 POPT_LIBS      := -lpopt
+# lib/sandbox.c needs libseccomp; --as-needed keeps it out of the tools
+# that do not sandbox themselves.
+LIB_LIBS       := -Wl,--as-needed -lseccomp
 
 LIB_SRCS := $(wildcard lib/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/obj/%.o)
@@ -79,7 +82,7 @@ define tool_rules
 $(1)_OBJS   := $$(patsubst %.c,$(B)/obj/%.o,$$(wildcard $(1)/*.c))
 $(1)_CORE   := $$(filter-out $(B)/obj/$(1)/main.o,$$($(1)_OBJS))
 $(B)/$(1): $$($(1)_OBJS) $(LIBNB)
-	$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$($(1)_LIBS) $(POPT_LIBS)
+	$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$($(1)_LIBS) $(POPT_LIBS) $(LIB_LIBS)
 endef
 $(foreach t,$(TOOLS),$(eval $(call tool_rules,$(t))))
 
@@ -91,7 +94,7 @@ $(B)/tests/unit/%: tests/unit/%.c tests/unit/tap.h $$($$(call unit_tool,$$*)_COR
 	@mkdir -p $(@D)
 	$(CC) $(NB_CFLAGS) -Itests/unit $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ \
 	    $< $($(call unit_tool,$*)_CORE) $(LIBNB) $($(call unit_tool,$*)_LIBS) \
-	    $(POPT_LIBS)
+	    $(POPT_LIBS) $(LIB_LIBS)
 
 # --- tests ------------------------------------------------------------------
 
@@ -144,7 +147,7 @@ $(B)/tests/fuzz/%: tests/fuzz/%.c $$($$(call unit_tool,$$(subst fuzz_,,$$*))_COR
 	@mkdir -p $(@D)
 	$(CC) $(NB_CFLAGS) $(CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ \
 	    $(filter %.c %.o %.a,$^) \
-	    $($(call unit_tool,$(patsubst fuzz_%,%,$*))_LIBS) $(POPT_LIBS)
+	    $($(call unit_tool,$(patsubst fuzz_%,%,$*))_LIBS) $(POPT_LIBS) $(LIB_LIBS)
 
 # --- everything else --------------------------------------------------------
 

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "sandbox.h"
+
+#include <errno.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "log.h"
+
+/*
+ * What any daemon does between events whatever its job: leave, take
+ * signals through signalfd or a handler, read the clock, grow its heap,
+ * and write log lines (stderr, or syslog(3) reconnecting its AF_UNIX
+ * socket).  The rest is each daemon's own list.
+ */
+static const struct sandbox_rule base[] = {
+	SANDBOX_ALLOW("exit"), SANDBOX_ALLOW("exit_group"),
+	SANDBOX_ALLOW("rt_sigreturn"), SANDBOX_ALLOW("rt_sigprocmask"),
+	SANDBOX_ALLOW("rt_sigaction"), SANDBOX_ALLOW("tgkill"),
+	SANDBOX_ALLOW("getpid"), SANDBOX_ALLOW("gettid"),
+	SANDBOX_ALLOW("clock_gettime"), SANDBOX_ALLOW("clock_nanosleep"),
+	SANDBOX_ALLOW("gettimeofday"), SANDBOX_ALLOW("time"),
+	SANDBOX_ALLOW("brk"), SANDBOX_ALLOW("mmap"), SANDBOX_ALLOW("munmap"),
+	SANDBOX_ALLOW("mremap"), SANDBOX_ALLOW("madvise"),
+	SANDBOX_ALLOW("write"), SANDBOX_ALLOW("writev"), SANDBOX_ALLOW("close"),
+	SANDBOX_ALLOW("sendto"), SANDBOX_ALLOW("connect"),
+	SANDBOX_ALLOW_ARG0("socket", AF_UNIX),
+	SANDBOX_ALLOW("restart_syscall"),
+};
+
+/* Logs the refused call by name, then dies of SIGSYS as the kernel would. */
+static void on_sigsys(int sig, siginfo_t *si, void *ctx)
+{
+	char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE,
+						      si->si_syscall);
+	sigset_t set;
+
+	(void)ctx;
+	log_err("sandbox: system call %s (%d) is not allowed; stopping",
+		name ? name : "?", si->si_syscall);
+	signal(sig, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	_exit(128 + sig);
+}
+
+static int add_rules(scmp_filter_ctx ctx, const struct sandbox_rule *r,
+		     unsigned n, const char **why)
+{
+	for (unsigned i = 0; i < n; i++) {
+		int nr = seccomp_syscall_resolve_name(r[i].name);
+		int rc;
+
+		if (nr == __NR_SCMP_ERROR)
+			continue;	/* not on this architecture */
+		if (r[i].arg0)
+			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+					      SCMP_A0(SCMP_CMP_EQ,
+						      r[i].arg0_value));
+		else
+			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
+		if (rc < 0) {
+			if (why)
+				*why = r[i].name;
+			return rc;
+		}
+	}
+	return 0;
+}
+
+int sandbox_enter(const struct sandbox_rule *rules, unsigned n,
+		  const char **why)
+{
+	struct sigaction sa = { .sa_sigaction = on_sigsys,
+				.sa_flags = SA_SIGINFO };
+	scmp_filter_ctx ctx;
+	int rc;
+
+	if (why)
+		*why = "seccomp_init";
+	if (sigaction(SIGSYS, &sa, NULL) < 0)
+		return -errno;
+	ctx = seccomp_init(SCMP_ACT_TRAP);
+	if (ctx == NULL)
+		return -ENOMEM;
+	rc = add_rules(ctx, base, sizeof(base) / sizeof(base[0]), why);
+	if (rc == 0)
+		rc = add_rules(ctx, rules, n, why);
+	if (rc == 0 && why)
+		*why = "seccomp_load";
+	if (rc == 0)
+		rc = seccomp_load(ctx);
+	seccomp_release(ctx);
+	return rc;
+}
