@@ -12,9 +12,12 @@
 #ifndef AOETARGET_AOE_H
 #define AOETARGET_AOE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define AOE_ETHERTYPE 0x88A2
+#define AOE_MAC_LEN 6           /* an Ethernet address */
+#define AOE_TAG_LEN 4           /* the AoE header's tag */
 #define AOE_VERSION 1
 
 /* Ethernet II header. */
@@ -27,6 +30,8 @@ struct aoe_eth_hdr {
 /* AoE common header, after the Ethernet header. */
 struct aoe_hdr {
 	uint8_t verflags;       /* version (high 4 bits) | flags (low 4) */
+#define AOE_VER_SHIFT 4
+#define AOE_FLAGS_MASK 0x0f
 #define AOE_FLAG_R 0x08         /* response: targets ignore these */
 #define AOE_FLAG_E 0x04         /* error: the error field is meaningful */
 	uint8_t error;          /* enum aoe_error, with AOE_FLAG_E */
@@ -91,6 +96,8 @@ enum ata_cmd {
 #define ATA_ER_IDNF 0x10        /* address out of range */
 #define ATA_ER_UNC 0x40         /* uncorrectable: the backing I/O failed */
 #define ATA_LBA28_MASK 0x0fffffffu
+#define ATA_LBA3_MASK 0x0f      /* LBA28: lba3 bits above are device/head */
+#define ATA_SCNT_MAX 255        /* the sector count register is one byte */
 #define ATA_SECTOR 512
 #define ATA_IDENTIFY_WORDS 256
 
@@ -100,6 +107,7 @@ struct aoe_cfg {
 	uint8_t fwver[2];       /* firmware version */
 	uint8_t scnt;           /* sectors per ATA frame; 0 means 2 */
 	uint8_t vercmd;         /* AoE version (high 4) | ccmd (low 4) */
+#define AOE_CCMD_MASK 0x0f
 	uint8_t cslen[2];       /* config string length, at most 1024 */
 };
 
@@ -153,6 +161,27 @@ enum aoe_rcmd { AOE_RCMD_READ = 0, AOE_RCMD_SET = 1, AOE_RCMD_FORCE = 2 };
 #define AOE_RESV_LEN 2
 /* Offset of sector data in an ATA frame. */
 #define AOE_ATA_DATA (AOE_ETH_LEN + AOE_HDR_LEN + AOE_ATA_LEN)
+/*
+ * Offsets of the fields read or patched in place (the rest go through
+ * lib/cursor.h in order): in a frame, and within each argument.
+ */
+#define AOE_OFF_VERFLAGS (AOE_ETH_LEN + offsetof(struct aoe_hdr, verflags))
+#define AOE_OFF_ERROR (AOE_ETH_LEN + offsetof(struct aoe_hdr, error))
+#define AOE_OFF_MAJOR (AOE_ETH_LEN + offsetof(struct aoe_hdr, major))
+#define AOE_OFF_ARG (AOE_ETH_LEN + AOE_HDR_LEN)
+#define AOE_ATA_AFLAGS offsetof(struct aoe_ata, aflags)
+#define AOE_ATA_ERRFEAT offsetof(struct aoe_ata, errfeat)
+#define AOE_ATA_SCNT offsetof(struct aoe_ata, scnt)
+#define AOE_ATA_CMDSTAT offsetof(struct aoe_ata, cmdstat)
+#define AOE_ATA_LBA offsetof(struct aoe_ata, lba)
+#define AOE_ATA_LBA_LEN 6
+#define AOE_CFG_VERCMD offsetof(struct aoe_cfg, vercmd)
+#define AOE_MASK_MCMD offsetof(struct aoe_mask, mcmd)
+#define AOE_MASK_DCOUNT offsetof(struct aoe_mask, dcount)
+#define AOE_DIR_DCMD offsetof(struct aoe_mask_dir, dcmd)
+#define AOE_DIR_MAC offsetof(struct aoe_mask_dir, mac)
+#define AOE_RESV_RCMD offsetof(struct aoe_resv, rcmd)
+#define AOE_RESV_NMACS offsetof(struct aoe_resv, nmacs)
 /* Ethernet frames are padded to this on the wire. */
 #define AOE_ETH_MIN 60
 

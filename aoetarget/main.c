@@ -33,7 +33,7 @@ static void free_opts(struct main_opts *o)
 
 /* The targets of the command line: one from arguments, or a -c file. */
 static int targets(poptContext ctx, const struct main_opts *o,
-		   struct srv_conf *c)
+		   struct aoetarget_conf *c)
 {
 	char err[512];
 	const char **args;
@@ -64,7 +64,7 @@ static int targets(poptContext ctx, const struct main_opts *o,
 int main(int argc, char **argv)
 {
 	struct main_opts o;
-	struct srv_conf c;
+	struct aoetarget_conf c;
 	const struct poptOption table[] = {
 		{ "bufcnt", 'b', POPT_ARG_STRING, &o.raw.bufcnt, 0, "Advertised buffer count (1-8192, default 16)", "N" },
 		{ "direct", 'd', POPT_ARG_NONE, &o.raw.direct, 0, "Open the file with O_DIRECT", NULL },
@@ -102,7 +102,7 @@ int main(int argc, char **argv)
 	c.verbose = o.verbose;
 	c.pidfile = o.pidfile;
 	c.state_dir = o.state_dir ? o.state_dir : "/var/lib/aoetarget";
-	rc = aoe_serve(&c);
+	rc = aoetarget_serve(&c);
 	for (unsigned i = 0; i < c.ntgts; i++)
 		tgt_conf_free(&c.tgts[i]);
 	free(c.tgts);

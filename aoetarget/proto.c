@@ -33,17 +33,21 @@
 
 static const uint8_t bcast_mac[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
+/*
+ * The Ethernet, AoE and ATA headers come before the data; the Ethernet
+ * header is counted against the MTU as the Linux aoe driver counts it.
+ */
 unsigned aoe_max_sectors(unsigned mtu)
 {
-	unsigned n = mtu > 36 ? (mtu - 36) / ATA_SECTOR : 0;
+	unsigned n = mtu > AOE_ATA_DATA ? (mtu - AOE_ATA_DATA) / ATA_SECTOR : 0;
 
-	return n > 255 ? 255 : n;
+	return n > ATA_SCNT_MAX ? ATA_SCNT_MAX : n;
 }
 
 bool aoe_list_has(const uint8_t (*list)[6], unsigned n, const uint8_t mac[6])
 {
 	for (unsigned i = 0; i < n; i++)
-		if (memcmp(list[i], mac, 6) == 0)
+		if (memcmp(list[i], mac, AOE_MAC_LEN) == 0)
 			return true;
 	return false;
 }
@@ -54,18 +58,18 @@ int aoe_parse(const uint8_t *frame, size_t len, struct aoe_req *req)
 	uint8_t vf;
 
 	memset(req, 0, sizeof(*req));
-	req->dst = cur_bytes(&c, 6);
-	req->src = cur_bytes(&c, 6);
+	req->dst = cur_bytes(&c, AOE_MAC_LEN);
+	req->src = cur_bytes(&c, AOE_MAC_LEN);
 	if (cur_be16(&c) != AOE_ETHERTYPE || !cur_ok(&c))
 		return -1;
 	vf = cur_u8(&c);
-	req->ver = vf >> 4;
-	req->flags = vf & 0x0f;
+	req->ver = vf >> AOE_VER_SHIFT;
+	req->flags = vf & AOE_FLAGS_MASK;
 	(void)cur_u8(&c); /* error: meaningless in a request */
 	req->shelf = cur_be16(&c);
 	req->slot = cur_u8(&c);
 	req->cmd = cur_u8(&c);
-	req->tag = cur_bytes(&c, 4);
+	req->tag = cur_bytes(&c, AOE_TAG_LEN);
 	if (!cur_ok(&c))
 		return -1;
 	req->arg = c.p;
@@ -77,15 +81,15 @@ int aoe_parse(const uint8_t *frame, size_t len, struct aoe_req *req)
 static void put_headers(struct wcur *w, const struct aoe_target *t,
 			const struct aoe_req *req, uint8_t flags, uint8_t err)
 {
-	wcur_bytes(w, req->src, 6);
-	wcur_bytes(w, t->mac, 6);
+	wcur_bytes(w, req->src, AOE_MAC_LEN);
+	wcur_bytes(w, t->mac, AOE_MAC_LEN);
 	wcur_be16(w, AOE_ETHERTYPE);
-	wcur_u8(w, (uint8_t)(AOE_VERSION << 4 | AOE_FLAG_R | flags));
+	wcur_u8(w, (uint8_t)(AOE_VERSION << AOE_VER_SHIFT | AOE_FLAG_R | flags));
 	wcur_u8(w, err);
 	wcur_be16(w, t->shelf);
 	wcur_u8(w, t->slot);
 	wcur_u8(w, req->cmd);
-	wcur_bytes(w, req->tag, 4);
+	wcur_bytes(w, req->tag, AOE_TAG_LEN);
 }
 
 /* Bytes of argument an error reply echoes for each command. */
@@ -186,12 +190,12 @@ static bool put_ata_reply(struct wcur *w, const struct aoe_target *t,
 			  uint8_t err, uint8_t scnt)
 {
 	put_headers(w, t, req, 0, 0);
-	wcur_u8(w, req->arg[0]);
+	wcur_u8(w, req->arg[AOE_ATA_AFLAGS]);
 	wcur_u8(w, err);
 	wcur_u8(w, scnt);
 	wcur_u8(w, status);
-	wcur_bytes(w, req->arg + 4, 6);
-	wcur_zero(w, 2);
+	wcur_bytes(w, req->arg + AOE_ATA_LBA, AOE_ATA_LBA_LEN);
+	wcur_zero(w, AOE_ATA_LEN - AOE_ATA_LBA - AOE_ATA_LBA_LEN);
 	return wcur_ok(w);
 }
 
@@ -208,13 +212,14 @@ static void ata_status(const struct aoe_target *t, const struct aoe_req *req,
 
 static uint64_t ata_lba(const uint8_t *arg, bool lba48)
 {
-	const uint8_t *b = arg + 4;
+	const uint8_t *b = arg + AOE_ATA_LBA;
 	uint64_t lba = 0;
 
 	if (!lba48)
 		return (uint64_t)b[0] | (uint64_t)b[1] << 8 |
-		       (uint64_t)b[2] << 16 | (uint64_t)(b[3] & 0x0f) << 24;
-	for (int i = 5; i >= 0; i--)
+		       (uint64_t)b[2] << 16 |
+		       (uint64_t)(b[3] & ATA_LBA3_MASK) << 24;
+	for (int i = AOE_ATA_LBA_LEN - 1; i >= 0; i--)
 		lba = lba << 8 | b[i];
 	return lba;
 }
@@ -222,9 +227,9 @@ static uint64_t ata_lba(const uint8_t *arg, bool lba48)
 static void ata_rw(const struct aoe_target *t, const struct aoe_req *req,
 		   uint8_t *out, size_t outlen, struct aoe_decision *d)
 {
-	uint8_t cmd = req->arg[3];
+	uint8_t cmd = req->arg[AOE_ATA_CMDSTAT];
 	bool write = cmd == ATA_WRITE || cmd == ATA_WRITE_EXT;
-	unsigned count = req->arg[2];
+	unsigned count = req->arg[AOE_ATA_SCNT];
 	uint64_t lba = ata_lba(req->arg, cmd == ATA_READ_EXT ||
 					 cmd == ATA_WRITE_EXT);
 	size_t bytes = (size_t)count * ATA_SECTOR;
@@ -282,7 +287,7 @@ static void do_ata(const struct aoe_target *t, const struct aoe_req *req,
 		reply_error(t, req, out, outlen, d, AOE_ERR_RESERVED);
 		return;
 	}
-	switch (req->arg[3]) {
+	switch (req->arg[AOE_ATA_CMDSTAT]) {
 	case ATA_READ:
 	case ATA_READ_EXT:
 	case ATA_WRITE:
@@ -320,7 +325,7 @@ static void config_reply(const struct aoe_target *t, const struct aoe_req *req,
 	wcur_be16(&w, t->bufcnt);
 	wcur_be16(&w, t->fwver);
 	wcur_u8(&w, (uint8_t)aoe_max_sectors(t->mtu));
-	wcur_u8(&w, (uint8_t)(AOE_VERSION << 4 | ccmd));
+	wcur_u8(&w, (uint8_t)(AOE_VERSION << AOE_VER_SHIFT | ccmd));
 	wcur_be16(&w, t->st.cfglen);
 	wcur_bytes(&w, t->st.cfg, t->st.cfglen);
 	d->reply = wcur_ok(&w);
@@ -345,8 +350,8 @@ static void do_config(struct aoe_target *t, const struct aoe_req *req,
 	uint16_t len;
 	uint8_t ccmd;
 
-	cur_skip(&c, 5);
-	ccmd = cur_u8(&c) & 0x0f;
+	cur_skip(&c, AOE_CFG_VERCMD);
+	ccmd = cur_u8(&c) & AOE_CCMD_MASK;
 	len = cur_be16(&c);
 	s = cur_bytes(&c, len);
 	if (s == NULL || len > AOE_CFG_MAX || ccmd > AOE_CCMD_FORCE) {
@@ -394,7 +399,7 @@ static void mask_reply(const struct aoe_target *t, const struct aoe_req *req,
 
 	put_headers(&w, t, req, 0, 0);
 	wcur_u8(&w, 0);
-	wcur_u8(&w, req->arg[1]);
+	wcur_u8(&w, req->arg[AOE_MASK_MCMD]);
 	wcur_u8(&w, merror);
 	if (merror) {
 		wcur_u8(&w, dcount);
@@ -403,7 +408,7 @@ static void mask_reply(const struct aoe_target *t, const struct aoe_req *req,
 		for (unsigned i = 0; i < t->st.nmask; i++) {
 			wcur_u8(&w, 0);
 			wcur_u8(&w, AOE_DCMD_NONE);
-			wcur_bytes(&w, t->st.mask[i], 6);
+			wcur_bytes(&w, t->st.mask[i], AOE_MAC_LEN);
 		}
 	}
 	d->reply = wcur_ok(&w);
@@ -414,8 +419,9 @@ static void mask_reply(const struct aoe_target *t, const struct aoe_req *req,
 static void list_del(uint8_t (*list)[6], unsigned *n, const uint8_t mac[6])
 {
 	for (unsigned i = 0; i < *n; i++)
-		if (memcmp(list[i], mac, 6) == 0) {
-			memmove(list[i], list[i + 1], (*n - i - 1) * 6);
+		if (memcmp(list[i], mac, AOE_MAC_LEN) == 0) {
+			memmove(list[i], list[i + 1],
+				(*n - i - 1) * AOE_MAC_LEN);
 			(*n)--;
 			return;
 		}
@@ -430,9 +436,9 @@ static uint8_t mask_edit(struct aoe_state *st, const uint8_t *dir,
 
 	memcpy(list, st->mask, sizeof(list));
 	for (*at = 0; *at < count; (*at)++, dir += AOE_DIR_LEN) {
-		const uint8_t *mac = dir + 2;
+		const uint8_t *mac = dir + AOE_DIR_MAC;
 
-		switch (dir[1]) {
+		switch (dir[AOE_DIR_DCMD]) {
 		case AOE_DCMD_NONE:
 			break;
 		case AOE_DCMD_ADD:
@@ -440,7 +446,7 @@ static uint8_t mask_edit(struct aoe_state *st, const uint8_t *dir,
 				break;
 			if (n == AOE_LIST_MAX)
 				return AOE_MERR_FULL;
-			memcpy(list[n++], mac, 6);
+			memcpy(list[n++], mac, AOE_MAC_LEN);
 			break;
 		case AOE_DCMD_DEL:
 			list_del(list, &n, mac);
@@ -464,15 +470,15 @@ static void do_mask(struct aoe_target *t, const struct aoe_req *req,
 		reply_error(t, req, out, outlen, d, AOE_ERR_BADARG);
 		return;
 	}
-	count = req->arg[3];
-	if (req->arg[1] == AOE_MCMD_EDIT) {
+	count = req->arg[AOE_MASK_DCOUNT];
+	if (req->arg[AOE_MASK_MCMD] == AOE_MCMD_EDIT) {
 		if ((req->arglen - AOE_MASK_LEN) / AOE_DIR_LEN < count) {
 			reply_error(t, req, out, outlen, d, AOE_ERR_BADARG);
 			return;
 		}
 		merror = mask_edit(&t->st, req->arg + AOE_MASK_LEN, count, &at);
 		d->persist = merror == 0 && count > 0;
-	} else if (req->arg[1] != AOE_MCMD_READ) {
+	} else if (req->arg[AOE_MASK_MCMD] != AOE_MCMD_READ) {
 		reply_error(t, req, out, outlen, d, AOE_ERR_BADARG);
 		return;
 	}
@@ -487,10 +493,10 @@ static void resv_reply(const struct aoe_target *t, const struct aoe_req *req,
 	struct wcur w = wcur_init(out, outlen);
 
 	put_headers(&w, t, req, 0, 0);
-	wcur_u8(&w, req->arg[0]);
+	wcur_u8(&w, req->arg[AOE_RESV_RCMD]);
 	wcur_u8(&w, (uint8_t)t->st.nresv);
 	for (unsigned i = 0; i < t->st.nresv; i++)
-		wcur_bytes(&w, t->st.resv[i], 6);
+		wcur_bytes(&w, t->st.resv[i], AOE_MAC_LEN);
 	d->reply = wcur_ok(&w);
 	d->len = wcur_used(&w);
 }
@@ -505,11 +511,11 @@ static void do_reserve(struct aoe_target *t, const struct aoe_req *req,
 		reply_error(t, req, out, outlen, d, AOE_ERR_BADARG);
 		return;
 	}
-	rcmd = req->arg[0];
-	n = req->arg[1];
+	rcmd = req->arg[AOE_RESV_RCMD];
+	n = req->arg[AOE_RESV_NMACS];
 	if (rcmd > AOE_RCMD_FORCE ||
 	    (rcmd != AOE_RCMD_READ &&
-	     (n > AOE_LIST_MAX || (req->arglen - AOE_RESV_LEN) / 6 < n))) {
+	     (n > AOE_LIST_MAX || (req->arglen - AOE_RESV_LEN) / AOE_MAC_LEN < n))) {
 		reply_error(t, req, out, outlen, d, AOE_ERR_BADARG);
 		return;
 	}
@@ -521,8 +527,9 @@ static void do_reserve(struct aoe_target *t, const struct aoe_req *req,
 	if (rcmd != AOE_RCMD_READ) {
 		d->persist = n != t->st.nresv ||
 			     memcmp(t->st.resv, req->arg + AOE_RESV_LEN,
-				    (size_t)n * 6) != 0;
-		memcpy(t->st.resv, req->arg + AOE_RESV_LEN, (size_t)n * 6);
+				    (size_t)n * AOE_MAC_LEN) != 0;
+		memcpy(t->st.resv, req->arg + AOE_RESV_LEN,
+		       (size_t)n * AOE_MAC_LEN);
 		t->st.nresv = n;
 	}
 	resv_reply(t, req, out, outlen, d);
@@ -532,7 +539,8 @@ static void do_reserve(struct aoe_target *t, const struct aoe_req *req,
 
 static bool for_us(const struct aoe_target *t, const struct aoe_req *req)
 {
-	if (memcmp(req->dst, t->mac, 6) != 0 && !mac_is_broadcast(req->dst))
+	if (memcmp(req->dst, t->mac, AOE_MAC_LEN) != 0 &&
+	    !mac_is_broadcast(req->dst))
 		return false;
 	return (req->shelf == t->shelf || req->shelf == AOE_SHELF_BCAST) &&
 	       (req->slot == t->slot || req->slot == AOE_SLOT_BCAST);
@@ -587,11 +595,11 @@ void aoe_handle(struct aoe_target *t, const uint8_t *frame, size_t len,
 
 void aoe_fail_ata(uint8_t *out, struct aoe_decision *d, uint8_t err)
 {
-	uint8_t *arg = out + AOE_ETH_LEN + AOE_HDR_LEN;
+	uint8_t *arg = out + AOE_OFF_ARG;
 
-	arg[1] = err;
-	arg[2] = 0;
-	arg[3] = ATA_ST_FAIL;
+	arg[AOE_ATA_ERRFEAT] = err;
+	arg[AOE_ATA_SCNT] = 0;
+	arg[AOE_ATA_CMDSTAT] = ATA_ST_FAIL;
 	d->len = AOE_ATA_DATA;
 	d->io = AOE_IO_NONE;
 	d->error = true;
@@ -599,9 +607,9 @@ void aoe_fail_ata(uint8_t *out, struct aoe_decision *d, uint8_t err)
 
 void aoe_fail_aoe(uint8_t *out, struct aoe_decision *d, uint8_t err)
 {
-	out[AOE_ETH_LEN] |= AOE_FLAG_E;
-	out[AOE_ETH_LEN + 1] = err;
-	d->len = AOE_ETH_LEN + AOE_HDR_LEN;
+	out[AOE_OFF_VERFLAGS] |= AOE_FLAG_E;
+	out[AOE_OFF_ERROR] = err;
+	d->len = AOE_OFF_ARG;
 	d->io = AOE_IO_NONE;
 	d->error = true;
 }
@@ -609,7 +617,7 @@ void aoe_fail_aoe(uint8_t *out, struct aoe_decision *d, uint8_t err)
 size_t aoe_announce(const struct aoe_target *t, const uint8_t dst[6],
 		    uint8_t *out, size_t outlen)
 {
-	static const uint8_t tag[4];
+	static const uint8_t tag[AOE_TAG_LEN];
 	struct aoe_req req;
 	struct aoe_decision d;
 

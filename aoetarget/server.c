@@ -84,7 +84,7 @@ struct iface {
 };
 
 struct server {
-	const struct srv_conf *conf;
+	const struct aoetarget_conf *conf;
 	struct target *tgts;
 	unsigned ntgts;
 	struct iface *ifs;
@@ -397,12 +397,13 @@ static char *pcap_filter(const struct iface *ifc)
 
 	if (f == NULL)
 		return NULL;
-	used = (size_t)snprintf(f, len, "ether proto 0x88a2 and "
-				"ether[14] & 0x08 = 0 and "
-				"(ether[16:2] = 0xffff");
+	used = (size_t)snprintf(f, len, "ether proto %#x and "
+				"ether[%zu] & %#x = 0 and (ether[%zu:2] = %#x",
+				AOE_ETHERTYPE, AOE_OFF_VERFLAGS, AOE_FLAG_R,
+				AOE_OFF_MAJOR, AOE_SHELF_BCAST);
 	for (unsigned i = 0; i < ifc->ntgts; i++)
 		used += (size_t)snprintf(f + used, len - used,
-					 " or ether[16:2] = %u",
+					 " or ether[%zu:2] = %u", AOE_OFF_MAJOR,
 					 ifc->tgts[i]->t.shelf);
 	snprintf(f + used, len - used, ")");
 	return f;
@@ -566,9 +567,10 @@ static void state_dir_ready(const char *dir)
 			 strerror(errno));
 }
 
-static int setup(struct server *s)
+/* Opens every backing file, then every interface the targets are on. */
+static int open_targets(struct server *s)
 {
-	const struct srv_conf *c = s->conf;
+	const struct aoetarget_conf *c = s->conf;
 
 	s->tgts = calloc(c->ntgts, sizeof(*s->tgts));
 	s->ifs = calloc(c->ntgts, sizeof(*s->ifs));
@@ -649,7 +651,7 @@ static void reload_state(struct server *s)
 
 /* --- loop ------------------------------------------------------------------ */
 
-static void on_signal(struct server *s)
+static void signal_input(struct server *s)
 {
 	struct signalfd_siginfo si;
 
@@ -670,7 +672,7 @@ static int epoll_add(int epfd, int fd, uint64_t key)
 	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
 }
 
-static int start_loop(struct server *s)
+static int setup_signals(struct server *s)
 {
 	sigset_t set;
 
@@ -707,7 +709,7 @@ static uint64_t now_ns(void)
  * last one: an initiator with requests in flight sends the next within
  * microseconds, and catching it awake saves a wakeup on both sides.
  */
-static void run(struct server *s)
+static int serve(struct server *s)
 {
 	struct epoll_event ev[16];
 	uint64_t spin_until = 0;
@@ -719,11 +721,11 @@ static void run(struct server *s)
 
 		if (n < 0 && errno != EINTR) {
 			log_err("epoll: %s", strerror(errno));
-			return;
+			return EXIT_FAIL;
 		}
 		for (int i = 0; i < n; i++) {
 			if (ev[i].data.u64 == 0)
-				on_signal(s);
+				signal_input(s);
 			else
 				served += pump(&s->ifs[ev[i].data.u64 - 1]);
 		}
@@ -732,6 +734,7 @@ static void run(struct server *s)
 		else if (!spin)
 			spin_until = 0;
 	}
+	return EXIT_OK;
 }
 
 static void teardown(struct server *s)
@@ -756,29 +759,41 @@ static void teardown(struct server *s)
 	free(s->tgts);
 }
 
-int aoe_serve(const struct srv_conf *c)
+/*
+ * Opens everything while root (backing files, pcaps and packet sockets),
+ * goes to the background, takes signals through a signalfd.
+ */
+static int setup(struct server *s)
 {
-	struct server s = { .conf = c, .epfd = -1, .sigfd = -1 };
-	int rc = EXIT_FAIL;
+	const struct aoetarget_conf *c = s->conf;
 
 	if (c->verbose)
 		log_set_level(LOG_DEBUG);
-	if (setup(&s) < 0)
-		goto done;
-	for (unsigned i = 0; i < s.ntgts; i++)
-		log_start(&s.tgts[i]);
+	signal(SIGPIPE, SIG_IGN);
+	if (open_targets(s) < 0)
+		return -1;
+	for (unsigned i = 0; i < s->ntgts; i++)
+		log_start(&s->tgts[i]);
 	/* Fork first: a signalfd polled before a fork wakes only the parent. */
 	if (daemon_setup(!c->foreground, c->pidfile, LOG_DAEMON) < 0)
-		goto done;
-	if (start_loop(&s) < 0) {
+		return -1;
+	if (setup_signals(s) < 0) {
 		log_err("event loop: %s", strerror(errno));
-		goto done;
+		return -1;
 	}
-	announce(&s);
-	run(&s);
-	log_counters(&s);
-	rc = EXIT_OK;
-done:
+	return 0;
+}
+
+int aoetarget_serve(const struct aoetarget_conf *conf)
+{
+	struct server s = { .conf = conf, .epfd = -1, .sigfd = -1 };
+	int rc = EXIT_FAIL;
+
+	if (setup(&s) == 0) {
+		announce(&s);
+		rc = serve(&s);
+		log_counters(&s);
+	}
 	teardown(&s);
 	return rc;
 }

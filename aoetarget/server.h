@@ -7,7 +7,7 @@
 
 #include "conf.h"
 
-struct srv_conf {
+struct aoetarget_conf {
 	struct tgt_conf *tgts;
 	unsigned ntgts;
 	bool foreground;        /* -f: stay attached, log to stderr */
@@ -16,7 +16,10 @@ struct srv_conf {
 	int verbose;            /* -v count */
 };
 
-/* Sets everything up and serves until SIGTERM/SIGINT.  Returns the exit status. */
-int aoe_serve(const struct srv_conf *c);
+/*
+ * Sets everything up and serves until SIGTERM/SIGINT.  Returns the exit
+ * status: EXIT_OK, or EXIT_FAIL when setup or the event loop failed.
+ */
+int aoetarget_serve(const struct aoetarget_conf *conf);
 
 #endif

@@ -4,10 +4,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "atomic.h"
+#include "file.h"
 #include "log.h"
 #include "mac.h"
 #include "num.h"
@@ -158,46 +159,23 @@ int aoe_state_path(char *buf, size_t len, const char *dir, unsigned shelf,
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-/* Reads at most len - 1 bytes; returns the count or -errno. */
-static ssize_t read_small(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t got = 0;
-
-	if (fd < 0)
-		return -errno;
-	while (got < len) {
-		ssize_t n = read(fd, buf + got, len - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			int e = n < 0 ? -errno : 0;
-
-			close(fd);
-			return e < 0 ? e : (ssize_t)got;
-		}
-		got += (size_t)n;
-	}
-	close(fd);
-	return -EFBIG;
-}
-
 int aoe_state_load(const char *path, struct aoe_state *st)
 {
-	char buf[AOE_STATE_MAX + 1];
 	struct aoe_state tmp;
 	const char *why;
-	ssize_t n = read_small(path, buf, sizeof(buf));
+	char *buf;
+	size_t len;
+	int rc = file_read(AT_FDCWD, path, AOE_STATE_MAX, &buf, &len);
 	int line;
 
-	if (n == -ENOENT)
+	if (rc == -ENOENT)
 		return 0;
-	if (n < 0) {
-		log_err("%s: %s; state ignored", path, strerror((int)-n));
+	if (rc < 0) {
+		log_err("%s: %s; state ignored", path, strerror(-rc));
 		return -1;
 	}
-	line = aoe_state_parse(buf, (size_t)n, &tmp, &why);
+	line = aoe_state_parse(buf, len, &tmp, &why);
+	free(buf);
 	if (line) {
 		log_err("%s:%d: %s; corrupt state ignored", path, line, why);
 		return -1;
