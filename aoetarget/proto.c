@@ -10,7 +10,9 @@
  *    a config string or directive list past the end of the frame) get AoE
  *    error 2, bad argument: the initiator learns at once, nothing is read
  *    or written.  ATA-level refusals use the ATA registers: ABRT for a write
- *    to a read-only target and for unknown commands, IDNF for an address
+ *    to a read-only target, for unknown commands and for a READ or WRITE
+ *    whose W flag (aflags 0x01) disagrees with the command (a WRITE without
+ *    it writes nothing, a READ with it reads nothing), IDNF for an address
  *    past the end.
  *  - LBA28 or LBA48 is chosen by the ATA command (0x20/0x30 or 0x24/0x34);
  *    in LBA28 only the low four bits of lba3 count.  A sector count of 0
@@ -234,6 +236,11 @@ static void ata_rw(const struct aoe_target *t, const struct aoe_req *req,
 					 cmd == ATA_WRITE_EXT);
 	size_t bytes = (size_t)count * ATA_SECTOR;
 
+	/* The W flag must say what the command says: else nothing moves. */
+	if (write != ((req->arg[AOE_ATA_AFLAGS] & AOE_AFLAG_W) != 0)) {
+		ata_status(t, req, out, outlen, d, ATA_ST_FAIL, ATA_ER_ABRT, 0);
+		return;
+	}
 	if (count > aoe_max_sectors(t->mtu) ||
 	    (write && req->arglen - AOE_ATA_LEN < bytes) ||
 	    (!write && outlen < AOE_ATA_DATA + bytes)) {

@@ -101,6 +101,23 @@ like "$(cat "$T/out")" 'aoe_error=2 ' "a write with less data than its count: Ao
 aoe_sectors "$DISK" 10 1 >"$T/got"
 nok "and nothing of it is written" cmp -s "$T/w4" "$T/got"
 
+# --- the W flag must agree with the command ---
+cp "$DISK" "$T/before"
+aoe_mkdisk "$T/w6" 2
+run aoe -t 3.7 ata 0x34 --lba 500 --count 2 --data-file "$T/w6" --aflags 0x40
+like "$(cat "$T/out")" '^status=0x51 err=0x04 count=0x00 ' \
+	"WRITE SECTORS EXT with data but W clear: ATA abort"
+run aoe -t 3.7 ata 0x30 --lba28 --lba 500 --count 1 --data-file "$T/w2" --aflags 0x00
+like "$(cat "$T/out")" '^status=0x51 err=0x04 ' "WRITE SECTORS (LBA28) with W clear: ATA abort"
+ok "the file is unchanged by either" cmp "$DISK" "$T/before"
+run aoe -t 3.7 ata 0x24 --lba 500 --count 2 --aflags 0x41 --out "$T/rw"
+like "$(cat "$T/out")" '^status=0x51 err=0x04 .*len=[0-9]{1,2}$' \
+	"READ SECTORS EXT with W set: ATA abort, no data"
+run aoe -t 3.7 ata 0x34 --lba 500 --count 2 --data-file "$T/w6" --aflags 0x41
+like "$(cat "$T/out")" '^status=0x40 ' "the same write with W set succeeds"
+aoe_sectors "$DISK" 500 2 >"$T/got"
+ok "and lands in the file" cmp "$T/w6" "$T/got"
+
 # --- other ATA commands ---
 run aoe -t 3.7 flush
 is "$RC" 0 "FLUSH CACHE EXT succeeds"

@@ -249,6 +249,48 @@ static void test_read_write(struct aoe_target *t)
 	   "count 0: success without data");
 }
 
+/* The W flag disagrees with the command: ABRT, and no data moves. */
+static void test_write_flag(struct aoe_target *t)
+{
+	struct frame f;
+	uint8_t data[1024];
+
+	memset(data, 0x5a, sizeof(data));
+	ata(&f, imac, 0x40, ATA_WRITE_EXT, 10, 2);
+	put(&f, data, sizeof(data));
+	run(t, &f);
+	ok(d.reply && d.io == AOE_IO_NONE && out[27] == ATA_ST_FAIL &&
+		   out[25] == ATA_ER_ABRT && d.error,
+	   "WRITE EXT without W: ABRT, nothing written");
+	is_int(d.len, 36, "the refusal carries no data");
+	is_int(out[26], 0, "the refusal moves no sectors");
+	ata(&f, imac, 0x00, ATA_WRITE, 10, 1);
+	put(&f, data, 512);
+	run(t, &f);
+	ok(d.io == AOE_IO_NONE && out[27] == ATA_ST_FAIL &&
+		   out[25] == ATA_ER_ABRT,
+	   "WRITE (LBA28) without W: ABRT, nothing written");
+	ata(&f, imac, 0x40, ATA_WRITE_EXT, 10, 2);
+	run(t, &f);
+	ok(d.io == AOE_IO_NONE && out[25] == ATA_ER_ABRT,
+	   "WRITE EXT without W or data: ABRT");
+	ata(&f, imac, 0x41, ATA_READ_EXT, 10, 2);
+	run(t, &f);
+	ok(d.reply && d.io == AOE_IO_NONE && out[27] == ATA_ST_FAIL &&
+		   out[25] == ATA_ER_ABRT && d.len == 36,
+	   "READ EXT with W: ABRT, nothing read");
+	ata(&f, imac, 0x01, ATA_READ, 10, 1);
+	put(&f, data, 512);
+	run(t, &f);
+	ok(d.io == AOE_IO_NONE && out[25] == ATA_ER_ABRT,
+	   "READ (LBA28) with W and data: ABRT");
+	ata(&f, imac, 0x41, ATA_WRITE_EXT, 10, 1);
+	put(&f, data, 512);
+	run(t, &f);
+	ok(d.io == AOE_IO_WRITE && d.count == 1,
+	   "the same WRITE EXT with W writes");
+}
+
 static void test_other_ata(struct aoe_target *t)
 {
 	struct frame f;
@@ -550,6 +592,7 @@ int main(void)
 	test_headers(&t);
 	test_version_cmd(&t);
 	test_read_write(&t);
+	test_write_flag(&t);
 	test_other_ata(&t);
 	test_identify(&t);
 	test_config(&t);

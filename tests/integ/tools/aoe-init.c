@@ -14,12 +14,13 @@
  *   write LBA                 stdin (a multiple of 512 bytes) at LBA
  *   flush [28]                FLUSH CACHE EXT (FLUSH CACHE with 28)
  *   ata CMD [--lba N] [--count N] [--feature N] [--lba28] [--dev N]
- *           [--data-file F] [--out F]
+ *           [--data-file F] [--aflags N] [--out F]
  *                             any ATA command (LBA48 unless --lba28, which
  *                             ORs --dev, default 0xe0, into lba3; a write
- *                             with --data-file), prints status, error,
- *                             count, AoE error, flags and data length;
- *                             --out saves the data
+ *                             with --data-file, which sets the W flag;
+ *                             --aflags sends exactly these flags instead),
+ *                             prints status, error, count, AoE error, flags
+ *                             and data length; --out saves the data
  *   config read|test|prefix|set|force [STRING]
  *   mask read | mask edit [add MAC...] [del MAC...]
  *   reserve read | reserve set MAC... | reserve force MAC...
@@ -1057,6 +1058,7 @@ static int cmd_ata(struct ini *ini, int argc, char **argv)
 		{ "lba28", no_argument, NULL, '2' },
 		{ "dev", required_argument, NULL, 'D' },
 		{ "data-file", required_argument, NULL, 'f' },
+		{ "aflags", required_argument, NULL, 'A' },
 		{ "out", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1066,7 +1068,7 @@ static int cmd_ata(struct ini *ini, int argc, char **argv)
 	uint8_t *data = NULL;
 	struct reply r;
 	size_t len;
-	int c;
+	int c, aflags = -1;
 
 	if (argc < 1)
 		usage("ata CMD [--lba N] [--count N] [--lba28] [--data-file F]");
@@ -1080,6 +1082,7 @@ static int cmd_ata(struct ini *ini, int argc, char **argv)
 		case '2': a.lba28 = true; a.aflags &= (uint8_t)~AFL_E; break;
 		case 'D': a.dev = (uint8_t)arg_num("--dev", optarg, 0, 255); break;
 		case 'f': data = slurp(optarg, &a.datalen); break;
+		case 'A': aflags = (int)arg_num("--aflags", optarg, 0, 255); break;
 		case 'o': outpath = optarg; break;
 		default: usage("ata: bad option");
 		}
@@ -1092,6 +1095,8 @@ static int cmd_ata(struct ini *ini, int argc, char **argv)
 		if (a.datalen > FRAME_MAX - 64)
 			usage("ata: --data-file larger than a frame");
 	}
+	if (aflags >= 0)
+		a.aflags = (uint8_t)aflags;
 	len = transact(ini, pkt, ata_build(ini, pkt, &a), out);
 	free(data);
 	if (len == 0) {
