@@ -13,7 +13,7 @@
 
 struct main_opts {
 	struct tgt_raw raw;
-	char *config, *state_dir, *pidfile;
+	char *config, *state_dir, *pidfile, *user;
 	int foreground, verbose;
 };
 
@@ -29,6 +29,7 @@ static void free_opts(struct main_opts *o)
 	free(o->config);
 	free(o->state_dir);
 	free(o->pidfile);
+	free(o->user);
 }
 
 /* The targets of the command line: one from arguments, or a -c file. */
@@ -77,6 +78,7 @@ int main(int argc, char **argv)
 		{ "foreground", 'f', POPT_ARG_NONE, &o.foreground, 0, "Stay in the foreground, log to stderr", NULL },
 		{ "state-dir", '\0', POPT_ARG_STRING, &o.state_dir, 0, "Persisted target state (default /var/lib/aoetarget)", "DIR" },
 		{ "pidfile", 'P', POPT_ARG_STRING, &o.pidfile, 0, "Write the process id here", "FILE" },
+		{ "user", 'u', POPT_ARG_STRING, &o.user, 0, "Run as this user once set up (default nobody)", "USER" },
 		{ "verbose", 'v', POPT_ARG_NONE, NULL, OPT_VERBOSE, "Log more", NULL },
 		OPTS_COMMON_TABLE,
 		POPT_AUTOHELP
@@ -101,6 +103,7 @@ int main(int argc, char **argv)
 	c.foreground = o.foreground;
 	c.verbose = o.verbose;
 	c.pidfile = o.pidfile;
+	c.user = o.user ? o.user : "nobody";
 	c.state_dir = o.state_dir ? o.state_dir : "/var/lib/aoetarget";
 	rc = aoetarget_serve(&c);
 	for (unsigned i = 0; i < c.ntgts; i++)

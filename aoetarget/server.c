@@ -11,11 +11,13 @@
 #include "server.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <pcap/pcap.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +34,7 @@
 #include "log.h"
 #include "mac.h"
 #include "opts.h"
+#include "priv.h"
 #include "state.h"
 
 #define QUEUE_MAX 64            /* replies per sendmmsg */
@@ -560,11 +563,45 @@ static int check_unique(const struct server *s, unsigned i)
 	return 0;
 }
 
-static void state_dir_ready(const char *dir)
+/*
+ * The state directory is given to the user the daemon becomes: a state
+ * file is replaced by a temporary and a rename, which needs write access
+ * to the directory.  Opened without following a link, so that a link
+ * planted in its place gives nothing else away.
+ */
+static void state_dir_ready(const char *dir, const struct passwd *pw)
 {
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+	int fd;
+
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
 		log_warn("%s: %s; state will not be saved", dir,
 			 strerror(errno));
+		return;
+	}
+	if (pw == NULL)
+		return;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fchown(fd, pw->pw_uid, pw->pw_gid) < 0)
+		log_warn("%s: giving it to %s: %s; state may not be saved",
+			 dir, pw->pw_name, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
+/* The user to become, looked up while /etc/passwd is at hand; NULL when not root. */
+static int user_lookup(const char *user, struct passwd **pw)
+{
+	*pw = NULL;
+	if (geteuid() != 0)
+		return 0;
+	errno = 0;
+	*pw = getpwnam(user);
+	if (*pw == NULL) {
+		log_err("user %s: %s", user,
+			errno ? strerror(errno) : "no such user");
+		return -1;
+	}
+	return 0;
 }
 
 /* Opens every backing file, then every interface the targets are on. */
@@ -572,11 +609,15 @@ static int open_targets(struct server *s)
 {
 	const struct aoetarget_conf *c = s->conf;
 
+	struct passwd *pw;
+
+	if (user_lookup(c->user, &pw) < 0)
+		return -1;
 	s->tgts = calloc(c->ntgts, sizeof(*s->tgts));
 	s->ifs = calloc(c->ntgts, sizeof(*s->ifs));
 	if (s->tgts == NULL || s->ifs == NULL)
 		return -1;
-	state_dir_ready(c->state_dir);
+	state_dir_ready(c->state_dir, pw);
 	for (unsigned i = 0; i < c->ntgts; i++) {
 		s->tgts[i].disk.fd = -1;
 		s->ntgts++;
@@ -760,8 +801,29 @@ static void teardown(struct server *s)
 }
 
 /*
+ * Every raw socket and backing file is open by now, and a SIGHUP reloads
+ * state files only: nothing later needs root or any capability.
+ */
+static int drop_privileges(const struct aoetarget_conf *c)
+{
+	const char *why = "";
+	int rc = priv_drop(c->user, NULL, &why);
+
+	if (rc < 0) {
+		log_err("dropping privileges to %s: %s: %s", c->user, why,
+			strerror(-rc));
+		return -1;
+	}
+	if (access(c->state_dir, W_OK | X_OK) < 0)
+		log_warn("%s: %s; state will not be saved", c->state_dir,
+			 strerror(errno));
+	return 0;
+}
+
+/*
  * Opens everything while root (backing files, pcaps and packet sockets),
- * goes to the background, takes signals through a signalfd.
+ * goes to the background, takes signals through a signalfd, and becomes
+ * the unprivileged user.
  */
 static int setup(struct server *s)
 {
@@ -781,7 +843,7 @@ static int setup(struct server *s)
 		log_err("event loop: %s", strerror(errno));
 		return -1;
 	}
-	return 0;
+	return drop_privileges(c);
 }
 
 int aoetarget_serve(const struct aoetarget_conf *conf)

@@ -13,6 +13,7 @@ struct aoetarget_conf {
 	bool foreground;        /* -f: stay attached, log to stderr */
 	const char *state_dir;  /* --state-dir */
 	const char *pidfile;    /* --pidfile, or NULL */
+	const char *user;       /* -u: run as this user once set up */
 	int verbose;            /* -v count */
 };
 

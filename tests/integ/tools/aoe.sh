@@ -44,6 +44,8 @@ aoe_require() {
 	"$AOETARGET" --help 2>&1 | grep -q -- --state-dir ||
 		skip_all "$AOETARGET is not implemented yet (no --state-dir)"
 	mkdir -p "$T/state"
+	# aoetarget saves state as nobody once set up: it must reach $T/state
+	chmod go+x "$T"
 }
 
 aoe_net() {
