@@ -14,7 +14,7 @@
 struct main_opts {
 	struct tgt_raw raw;
 	char *config, *state_dir, *pidfile, *user;
-	int foreground, verbose;
+	int foreground, verbose, no_sandbox;
 };
 
 enum { OPT_VERBOSE = 1 };
@@ -79,6 +79,7 @@ int main(int argc, char **argv)
 		{ "state-dir", '\0', POPT_ARG_STRING, &o.state_dir, 0, "Persisted target state (default /var/lib/aoetarget)", "DIR" },
 		{ "pidfile", 'P', POPT_ARG_STRING, &o.pidfile, 0, "Write the process id here", "FILE" },
 		{ "user", 'u', POPT_ARG_STRING, &o.user, 0, "Run as this user once set up (default nobody)", "USER" },
+		{ "no-sandbox", '\0', POPT_ARG_NONE, &o.no_sandbox, 0, "Do not install the seccomp filter; for debugging and for measuring its cost", NULL },
 		{ "verbose", 'v', POPT_ARG_NONE, NULL, OPT_VERBOSE, "Log more", NULL },
 		OPTS_COMMON_TABLE,
 		POPT_AUTOHELP
@@ -104,6 +105,7 @@ int main(int argc, char **argv)
 	c.verbose = o.verbose;
 	c.pidfile = o.pidfile;
 	c.user = o.user ? o.user : "nobody";
+	c.no_sandbox = o.no_sandbox;
 	c.state_dir = o.state_dir ? o.state_dir : "/var/lib/aoetarget";
 	rc = aoetarget_serve(&c);
 	for (unsigned i = 0; i < c.ntgts; i++)

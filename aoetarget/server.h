@@ -14,6 +14,7 @@ struct aoetarget_conf {
 	const char *state_dir;  /* --state-dir */
 	const char *pidfile;    /* --pidfile, or NULL */
 	const char *user;       /* -u: run as this user once set up */
+	bool no_sandbox;        /* --no-sandbox: no seccomp filter */
 	int verbose;            /* -v count */
 };
 

@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # aoetarget started as root with its default user: once serving it runs as
-# nobody with no capability left, and still reads, writes, flushes and
-# saves state (the state file then belongs to nobody).
+# nobody with no capability left, inside its seccomp filter, and still
+# reads, writes, flushes, saves and reloads state (the state file then
+# belongs to nobody) and stops cleanly.  --no-sandbox leaves the filter out.
 
 HERE=$(dirname "$0")
 . "$HERE/../lib.sh"
@@ -29,6 +30,7 @@ is "$(status Gid)" "$(id -g nobody)" "the gid is nobody's group"
 is "$(status CapEff)" 0000000000000000 "no effective capability"
 is "$(status CapPrm)" 0000000000000000 "no permitted capability"
 is "$(status NoNewPrivs)" 1 "no new privileges"
+is "$(status Seccomp)" 2 "a seccomp filter is installed"
 
 run aoe -t 5.1 read 0 256
 ok "an ATA read still works" cmp "$T/out" "$DISK"
@@ -47,8 +49,29 @@ is "$(stat -c %U "$STATE" 2>&1)" nobody "the state file is written as nobody"
 like "$(cat "$STATE")" "^config 64726f70706564\$" "and holds the string"
 is "$(stat -c %U "$T/state")" nobody "the state directory was given to nobody"
 
+# SIGHUP reads the state files again, inside the filter
+printf 'aoetarget-state 1\nconfig 72656c6f61646564\n' >"$STATE.new" &&
+	mv "$STATE.new" "$STATE"
+kill -s HUP "$PID"
+wait_log A 'state reloaded'
+run aoe -t 5.1 config read
+like "$(cat "$T/out")" "cfg='reloaded'\$" "SIGHUP reloads the state file"
+kill -s USR1 "$PID"
+wait_log A 'frames in [0-9]+'
+ok "SIGUSR1 logs the counters and the target still serves" aoe -t 5.1 read 0 1
+
 stop_bg A
+is "$BG_STATUS" 0 "SIGTERM: exit status 0"
+nok "no system call was refused" grep -q 'sandbox:' "$T/A.log"
 aoe_start B 5 1 "$AOE_TIF" "$DISK" || fatal "aoetarget does not start again"
 run aoe -t 5.1 config read
-like "$(cat "$T/out")" "cfg='dropped'\$" "the string survives a restart"
+like "$(cat "$T/out")" "cfg='reloaded'\$" "the string survives a restart"
+stop_bg B
+
+aoe_start C --no-sandbox 5 1 "$AOE_TIF" "$DISK" ||
+	fatal "aoetarget --no-sandbox does not start"
+PID=$(bg_pid C)
+is "$(status Seccomp)" 0 "--no-sandbox: no seccomp filter"
+is "$(status CapEff)" 0000000000000000 "--no-sandbox: still no capability"
+ok "--no-sandbox: the target serves" aoe -t 5.1 read 0 1
 done_testing
