@@ -2,6 +2,7 @@
 #include "conf.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <popt.h>
 #include <stdarg.h>
@@ -9,9 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "file.h"
 #include "log.h"
 #include "mac.h"
 #include "num.h"
+
+/* A -c line, and the whole file: far more than any real list needs. */
+#define CONF_LINE_MAX 4096
+#define CONF_FILE_MAX (4u << 20)
 
 /* Largest -o/-l: LBA48 addresses 2^48 sectors. */
 #define SECTORS_MAX ((1ULL << 48) - 1)
@@ -224,55 +230,87 @@ static int add_target(struct tgt_conf **out, int n, const struct tgt_conf *tc)
 	return 0;
 }
 
-/* Cuts a line at its comment and newline. */
-static void strip_line(char *s)
+/* The line at *off, cut at its comment, into line; advances *off. */
+static int next_line(const char *buf, size_t len, size_t *off, char *line,
+		     size_t max, const char **why)
 {
-	s[strcspn(s, "#\r\n")] = '\0';
+	const char *s = buf + *off;
+	const char *nl = memchr(s, '\n', len - *off);
+	size_t n = nl ? (size_t)(nl - s) : len - *off;
+
+	*off += n + (nl != NULL);
+	if (n >= max) {
+		*why = "line too long";
+		return -1;
+	}
+	if (memchr(s, '\0', n)) {
+		*why = "a NUL byte in the line";
+		return -1;
+	}
+	memcpy(line, s, n);
+	line[n] = '\0';
+	line[strcspn(line, "#\r")] = '\0';
+	return 0;
+}
+
+static void free_targets(struct tgt_conf *tcs, int n)
+{
+	for (int i = 0; i < n; i++)
+		tgt_conf_free(&tcs[i]);
+	free(tcs);
+}
+
+int tgt_conf_parse(const char *buf, size_t len, const char *name,
+		   const struct tgt_raw *defaults, struct tgt_conf **out,
+		   char *err, size_t errlen)
+{
+	char line[CONF_LINE_MAX], msg[512];
+	const char *why = NULL;
+	size_t off = 0;
+	int lineno = 0, n = 0, rc = 0;
+	struct tgt_conf tc;
+
+	*out = NULL;
+	while (rc >= 0 && off < len) {
+		lineno++;
+		if (next_line(buf, len, &off, line, sizeof(line), &why) < 0)
+			break;
+		rc = tgt_conf_line(line, defaults, &tc, msg, sizeof(msg));
+		if (rc > 0 && add_target(out, n, &tc) < 0) {
+			tgt_conf_free(&tc);
+			why = strerror(ENOMEM);
+			break;
+		}
+		n += rc > 0;
+		if (rc < 0)
+			why = msg;
+	}
+	if (why == NULL && n > 0)
+		return n;
+	if (why)
+		fail(err, errlen, "%s:%d: %s", name, lineno, why);
+	else
+		fail(err, errlen, "%s: no targets", name);
+	free_targets(*out, n);
+	*out = NULL;
+	return -1;
 }
 
 int tgt_conf_load(const char *path, const struct tgt_raw *defaults,
 		  struct tgt_conf **out)
 {
-	FILE *f = fopen(path, "re");
-	char line[4096], err[512];
-	int lineno = 0, n = 0, rc = 0;
-	struct tgt_conf tc;
+	char err[1024], *buf;
+	size_t len;
+	int rc = file_read(AT_FDCWD, path, CONF_FILE_MAX, &buf, &len);
 
 	*out = NULL;
-	if (f == NULL) {
-		log_err("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	while (rc >= 0 && fgets(line, sizeof(line), f)) {
-		lineno++;
-		if (strchr(line, '\n') == NULL && !feof(f)) {
-			log_err("%s:%d: line too long", path, lineno);
-			rc = -1;
-			break;
-		}
-		strip_line(line);
-		rc = tgt_conf_line(line, defaults, &tc, err, sizeof(err));
-		if (rc < 0)
-			log_err("%s:%d: %s", path, lineno, err);
-		else if (rc > 0 && add_target(out, n, &tc) < 0) {
-			log_err("%s:%d: %s", path, lineno, strerror(ENOMEM));
-			tgt_conf_free(&tc);
-			rc = -1;
-		} else if (rc > 0) {
-			n++;
-		}
-	}
-	fclose(f);
-	if (rc >= 0 && n == 0) {
-		log_err("%s: no targets", path);
-		rc = -1;
-	}
 	if (rc < 0) {
-		for (int i = 0; i < n; i++)
-			tgt_conf_free(&(*out)[i]);
-		free(*out);
-		*out = NULL;
+		log_err("%s: %s", path, strerror(-rc));
 		return -1;
 	}
-	return n;
+	rc = tgt_conf_parse(buf, len, path, defaults, out, err, sizeof(err));
+	free(buf);
+	if (rc < 0)
+		log_err("%s", err);
+	return rc;
 }

@@ -50,6 +50,16 @@ int tgt_conf_line(const char *line, const struct tgt_raw *defaults,
 		  struct tgt_conf *tc, char *err, size_t errlen);
 
 /*
+ * Parses a whole -c file held in (buf, len): every line (up to 4095 bytes,
+ * no NUL byte) through tgt_conf_line.  Returns the count of targets (> 0)
+ * with *out allocated, or -1 with "NAME:LINE: message" (or "NAME: no
+ * targets") in err and nothing allocated.
+ */
+int tgt_conf_parse(const char *buf, size_t len, const char *name,
+		   const struct tgt_raw *defaults, struct tgt_conf **out,
+		   char *err, size_t errlen);
+
+/*
  * Reads every target of a -c file.  Returns the count (> 0) with *out
  * allocated, or -1 after printing "file:line: message" through the logger.
  */

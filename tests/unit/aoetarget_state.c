@@ -223,6 +223,53 @@ static void test_conf_file(void)
 	is_int(tgt_conf_load(path, &def, &tcs), -1, "no file: -1");
 }
 
+/* tgt_conf_parse over a buffer: count, or -1 with err checked against want. */
+static int conf_parse(const char *buf, size_t len, const char *want,
+		      const char *desc)
+{
+	struct tgt_raw def;
+	struct tgt_conf *tcs = NULL;
+	char err[512] = "";
+	int n;
+
+	memset(&def, 0, sizeof(def));
+	n = tgt_conf_parse(buf, len, "t.conf", &def, &tcs, err, sizeof(err));
+	if (want)
+		ok(n == -1 && tcs == NULL && strstr(err, want) == err,
+		   "%s: %s", desc, err);
+	for (int i = 0; i < n; i++)
+		tgt_conf_free(&tcs[i]);
+	free(tcs);
+	return n;
+}
+
+static void test_conf_parse(void)
+{
+	static char big[6000];
+	static const char nul[] = "1 0 eth0 /a\n2 0 eth0 /b\0c\n";
+
+	is_int(conf_parse("1 0 eth0 /a", 11, NULL, ""), 1,
+	       "the last line needs no newline");
+	is_int(conf_parse("1 0 eth0 /a\r\n2 0 eth0 /b -r\r\n", 29, NULL, ""),
+	       2, "CRLF line ends");
+	is_int(conf_parse("1 0 eth0 /a\n1 0 eth0 /a", 10, NULL, ""), 1,
+	       "a buffer cut inside the first line still parses what it holds");
+	conf_parse("1 0 eth0 /a\n\n1 x eth0 /a\n", 26, "t.conf:3: ",
+		   "a bad slot names FILE:LINE");
+	conf_parse("1 0 eth0 /a\n1 0 eth0", 20, "t.conf:2: ",
+		   "a truncated last line names its line");
+	conf_parse("# only\n\n", 8, "t.conf: no targets", "no targets");
+	conf_parse("", 0, "t.conf: no targets", "an empty buffer");
+	conf_parse(nul, sizeof(nul) - 1, "t.conf:2: a NUL byte",
+		   "a NUL byte is refused");
+	memset(big, 'x', sizeof(big));
+	memcpy(big, "1 0 eth0 /", 10);
+	conf_parse(big, sizeof(big), "t.conf:1: line too long",
+		   "an oversize line is refused");
+	conf_parse("1 0 eth0 /a 'unterminated\n", 26, "t.conf:1: ",
+		   "an unterminated quote");
+}
+
 int main(void)
 {
 	log_open("aoetarget_state", LOG_TO_STDERR, LOG_DAEMON);
@@ -231,5 +278,6 @@ int main(void)
 	test_files();
 	test_conf_lines();
 	test_conf_file();
+	test_conf_parse();
 	return tap_done();
 }
