@@ -27,6 +27,14 @@ bool bc_expand(const struct bc_env *e, const struct bc_host *h,
 	       const char *file, unsigned line, struct sbuf *out);
 
 /*
+ * bc_expand() with each tag's value checked and quoted for syn, an enum
+ * bc_syntax (escape.h): how a template's tags are filled in.
+ */
+bool bc_expand_as(const struct bc_env *e, const struct bc_host *h,
+		  enum bc_arch arch, int syn, const char *text, size_t len,
+		  const char *file, unsigned line, struct sbuf *out);
+
+/*
  * The expanded setting key for h on arch, allocated in a (NULL when unset,
  * or dflt if given).  *ok is cleared on an expansion error.
  */

@@ -101,13 +101,17 @@ static int run_cgi(const char *hosts, const char *profiles)
 	const char *qs = getenv("QUERY_STRING");
 	struct sbuf out = { 0 };
 
+	bool loaded;
+
 	load_inputs(&in, hosts, profiles, NULL);
 	env.d = &in.d;
-	if (in.d.errors)
+	loaded = in.d.errors == 0;
+	if (!loaded)
 		fputs(in.d.text.p, stderr);
-	bc_cgi_answer(in.d.errors ? NULL : &env, qs ? qs : "",
-		      qs ? strlen(qs) : 0, &out);
-	if (in.d.errors == 0 && in.d.text.len)
+	bc_cgi_answer(loaded ? &env : NULL, qs ? qs : "", qs ? strlen(qs) : 0,
+		      &out);
+	/* Warnings, and why a host's script was refused, for the log. */
+	if (loaded && in.d.text.len)
 		fputs(in.d.text.p, stderr);
 	fwrite(out.p, 1, out.len, stdout);
 	sb_free(&out);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "gen.h"
 
 static const char *const kind_dirs[BC_OUT_KINDS] = {
@@ -164,14 +165,15 @@ static bool render(const struct bc_env *e, const struct bc_host *h,
 	size_t pos = 0;
 	unsigned line = 0;
 	bool ok = true;
+	int syn = (int)bc_template_syntax(tp->name);
 
 	while (pos < tp->len) {
 		const char *p = tp->data + pos;
 		const char *nl = memchr(p, '\n', tp->len - pos);
 		size_t n = nl ? (size_t)(nl - p) + 1 : tp->len - pos;
 
-		ok = bc_expand(e, h, BC_ARCH_BIOS, p, n, tp->path, ++line,
-			       out) && ok;
+		ok = bc_expand_as(e, h, BC_ARCH_BIOS, syn, p, n, tp->path,
+				  ++line, out) && ok;
 		pos += n;
 	}
 	return ok;

@@ -137,7 +137,7 @@ bool bc_next_line(struct bc_lines *l, const char **s, size_t *n,
 		  struct diag *d);
 /* Strips blanks at both ends. */
 void bc_trim(const char **s, size_t *n);
-/* A value is safe in every output: printable ASCII, no " \ ` or control bytes. */
+/* Printable ASCII, no " \ ` or control bytes; escape.c does the rest. */
 bool bc_value_ok(const char *s, size_t n);
 /* A host or profile name: letters, digits, '-', '.', '_' as allowed per kind. */
 bool bc_hostname_ok(const char *s, size_t n);
