@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bootcfg: every per-host network boot file from one hosts table. */
 #include <errno.h>
+#include <unistd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +14,7 @@
 
 struct raw_opts {
 	char *profiles, *templates, *root, *dhcpd, *dnsmasq, *proxydhcp;
-	char *xcat, *reload;
+	char *xcat, *reload, *manifest;
 	int pxelinux, grub, ipxe, templates_out, all, dry_run, quiet, cgi;
 	int verbose;
 };
@@ -161,6 +162,46 @@ done:
 	return rc;
 }
 
+/* dir with "." and empty components dropped and ".." applied, absolute. */
+static void absolute(const char *dir, struct sbuf *out)
+{
+	char cwd[4096];
+	const char *p = dir;
+
+	if (dir[0] != '/') {
+		if (getcwd(cwd, sizeof(cwd)) == NULL)
+			die(EXIT_FAIL, "current directory: %s", strerror(errno));
+		absolute(cwd, out);
+	}
+	while (*p) {
+		size_t n;
+
+		p += strspn(p, "/");
+		n = strcspn(p, "/");
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			while (out->len > 0 && out->p[--out->len] != '/')
+				;
+			out->p[out->len] = '\0';
+		} else if (n && !(n == 1 && p[0] == '.')) {
+			sb_printf(out, "/%.*s", (int)n, p);
+		}
+		p += n;
+	}
+}
+
+/* STATE_DIR/NAME.manifest for the output directory root. */
+static char *default_manifest(const char *root)
+{
+	const char *dir = getenv("BOOTCFG_STATE_DIR");
+	struct sbuf abs = { 0 }, path = { 0 };
+
+	absolute(root, &abs);
+	sb_printf(&path, "%s/", dir && *dir ? dir : BC_STATE_DIR);
+	bc_manifest_name(abs.p ? abs.p : "/", &path);
+	sb_free(&abs);
+	return sb_steal(&path, NULL);
+}
+
 /* Two aggregates in one file would each overwrite the other. */
 static void check_distinct(const struct bc_opts *o, poptContext ctx)
 {
@@ -178,6 +219,7 @@ static void convert(struct bc_opts *o, struct raw_opts *r, poptContext ctx)
 {
 	memset(o, 0, sizeof(*o));
 	o->root = r->root ? r->root : ".";
+	o->manifest = r->manifest ? r->manifest : default_manifest(o->root);
 	o->check_files = r->root != NULL;
 	o->templates_dir = r->templates;
 	o->out[BC_OUT_PXELINUX] = r->pxelinux || r->all;
@@ -215,6 +257,7 @@ int main(int argc, char **argv)
 		{ "dnsmasq", '\0', POPT_ARG_STRING, &r.dnsmasq, 0, "Write dnsmasq dhcp-host lines", "FILE" },
 		{ "proxydhcp-table", '\0', POPT_ARG_STRING, &r.proxydhcp, 0, "Write a proxydhcp node table", "FILE" },
 		{ "xcat-cfg", '\0', POPT_ARG_STRING, &r.xcat, 0, "Write xCAT proxydhcp.cfg records", "FILE" },
+		{ "manifest", '\0', POPT_ARG_STRING, &r.manifest, 0, "List of files written, for pruning (default in " BC_STATE_DIR ")", "FILE" },
 		{ "dry-run", 'n', POPT_ARG_NONE, &r.dry_run, 0, "Show what would change, with diffs; write nothing", NULL },
 		{ "reload", '\0', POPT_ARG_STRING, &r.reload, 0, "SIGHUP this process after files changed", "PIDFILE" },
 		{ "quiet", 'q', POPT_ARG_NONE, &r.quiet, 0, "No summary and no warnings", NULL },

@@ -13,7 +13,17 @@
 
 #include "boot.h"
 
-#define BC_MANIFEST ".bootcfg-manifest"
+/*
+ * The manifest of an output directory lives outside it (tftpd would serve
+ * the host list otherwise): by default in BC_STATE_DIR (or the directory
+ * in the environment variable BOOTCFG_STATE_DIR), named after the output
+ * directory's absolute path.  Older versions kept it in the root itself
+ * under BC_MANIFEST_OLD; that file is taken over once and removed.
+ */
+#define BC_STATE_DIR "/var/lib/netboot/bootcfg"
+#define BC_MANIFEST_SUFFIX ".manifest"
+#define BC_MANIFEST_OLD ".bootcfg-manifest"
+#define BC_MANIFEST_MAX (64u << 20)
 
 /* Kinds of per-host file; the first component of their relative path. */
 enum bc_out_kind {
@@ -27,6 +37,7 @@ enum bc_out_kind {
 
 struct bc_opts {
 	const char *root;               /* TFTP root, per-host files go here */
+	const char *manifest;           /* the list of per-host files written */
 	const char *templates_dir;
 	bool out[BC_OUT_KINDS];         /* which per-host kinds to write */
 	const char *dhcpd, *dnsmasq, *proxydhcp, *xcat;
@@ -85,6 +96,9 @@ struct bc_write_opts {
 	FILE *report;           /* dry-run report (NULL: stdout) */
 	bool verbose;
 };
+
+/* "srv-tftp.manifest" for /srv/tftp: '/' as '-', other bytes as %XX. */
+void bc_manifest_name(const char *abs_root, struct sbuf *out);
 
 /* Writes (or with dry_run describes) out; returns 0 or -1 (logged). */
 int bc_write(const struct bc_opts *o, const struct bc_outset *out,
