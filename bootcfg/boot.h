@@ -7,7 +7,7 @@
 #ifndef BC_BOOT_H
 #define BC_BOOT_H
 
-#include "table.h"
+#include "profiles.h"
 
 struct bc_env {
 	const struct bc_hosts *hs;

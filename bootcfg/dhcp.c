@@ -4,11 +4,12 @@
  * client gets the iPXE binary for its family; iPXE (and older Etherboot/
  * gPXE) gets the host's script, so iPXE never loads itself again.
  */
-#include "gen.h"
+#include "dhcp.h"
 
 #include <string.h>
 
 #include "escape.h"
+#include "gen.h"
 
 /* Settings every aggregate needs for one host. */
 struct agg {

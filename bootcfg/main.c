@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bootcfg: every per-host network boot file from one hosts table. */
 #include <errno.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -8,9 +9,10 @@
 #include <string.h>
 
 #include "cgi.h"
+#include "file.h"
 #include "num.h"
 #include "opts.h"
-#include "plan.h"
+#include "write.h"
 
 struct raw_opts {
 	char *profiles, *templates, *root, *dhcpd, *dnsmasq, *proxydhcp;
@@ -27,18 +29,6 @@ struct inputs {
 	char *hbuf, *pbuf;
 };
 
-static void load_one(const char *path, char **buf, size_t *len,
-		     struct diag *d)
-{
-	int rc = read_whole(path, buf, len);
-
-	if (rc < 0) {
-		diag_err(d, path, 0, "%s", strerror(-rc));
-		*buf = NULL;
-		*len = 0;
-	}
-}
-
 /* Parses and checks hosts, profiles and templates; errors land in in->d. */
 static void load_inputs(struct inputs *in, const char *hosts,
 			const char *profiles, const char *templates)
@@ -46,8 +36,8 @@ static void load_inputs(struct inputs *in, const char *hosts,
 	size_t hl, pl;
 
 	memset(in, 0, sizeof(*in));
-	load_one(profiles, &in->pbuf, &pl, &in->d);
-	load_one(hosts, &in->hbuf, &hl, &in->d);
+	diag_read(&in->d, profiles, BC_INPUT_MAX, &in->pbuf, &pl);
+	diag_read(&in->d, hosts, BC_INPUT_MAX, &in->hbuf, &hl);
 	if (in->d.errors)
 		return;
 	bc_profiles_parse(&in->ps, profiles, in->pbuf, pl, &in->d);
@@ -73,10 +63,11 @@ static int reload(const char *pidfile)
 	char *buf;
 	size_t len;
 	uint64_t pid;
-	int rc = read_whole(pidfile, &buf, &len);
+	int rc = file_read(AT_FDCWD, pidfile, 64, &buf, &len);
 
 	if (rc < 0) {
-		log_err("%s: %s", pidfile, strerror(-rc));
+		log_err("%s: %s", pidfile, rc == -EFBIG ? "too large"
+							: strerror(-rc));
 		return -1;
 	}
 	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' '))

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "escape.h"
+#include "dhcp.h"
 #include "gen.h"
 
 static const char *const kind_dirs[BC_OUT_KINDS] = {
@@ -110,7 +111,6 @@ int bc_templates_load(struct bc_templates *t, const char *dir, struct diag *d)
 		struct bc_template *tp;
 		struct sbuf path = { 0 };
 		struct stat st;
-		int rc;
 
 		if (de->d_name[0] == '.')
 			continue;
@@ -124,8 +124,8 @@ int bc_templates_load(struct bc_templates *t, const char *dir, struct diag *d)
 		tp->path = sb_steal(&path, NULL);
 		tp->name = xrealloc(NULL, strlen(de->d_name) + 1);
 		strcpy(tp->name, de->d_name);
-		if ((rc = read_whole(tp->path, &tp->data, &tp->len)) < 0) {
-			diag_err(d, tp->path, 0, "%s", strerror(-rc));
+		if (diag_read(d, tp->path, BC_INPUT_MAX, &tp->data,
+			      &tp->len) < 0) {
 			free(tp->path);
 			free(tp->name);
 			continue;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "file.h"
 #include "opts.h"
 
 void *xrealloc(void *p, size_t n)
@@ -308,27 +309,18 @@ void diag_free(struct diag *d)
 	sb_free(&d->text);
 }
 
-int read_whole(const char *path, char **data, size_t *len)
+int diag_read(struct diag *d, const char *path, size_t max, char **buf,
+	      size_t *len)
 {
-	struct sbuf b = { 0 };
-	char buf[65536];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	int rc = file_read(AT_FDCWD, path, max, buf, len);
 
-	if (fd < 0)
-		return -errno;
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		sb_add(&b, buf, (size_t)n);
-	if (n < 0) {
-		int err = errno;
-
-		close(fd);
-		sb_free(&b);
-		return -err;
+	if (rc == -EFBIG)
+		diag_err(d, path, 0, "too large (more than %zu bytes)", max);
+	else if (rc < 0)
+		diag_err(d, path, 0, "%s", strerror(-rc));
+	if (rc < 0) {
+		*buf = NULL;
+		*len = 0;
 	}
-	close(fd);
-	*data = sb_steal(&b, len);
-	if (*data == NULL)
-		*data = xrealloc(NULL, 1), **data = 0;
-	return 0;
+	return rc;
 }

@@ -23,7 +23,7 @@
 
 #include "atomic.h"
 #include "file.h"
-#include "plan.h"
+#include "write.h"
 
 extern char **environ;
 

@@ -7,7 +7,7 @@ HERE=$(dirname "$0")
 . "$HERE/tools/bootcfg.sh"
 
 bootcfg_require
-plan 24
+plan 25
 
 R=$T/root
 mkdir -p "$R"
@@ -80,5 +80,8 @@ run "$BOOTCFG" -p "$BCDATA/profiles" --dhcpd "$T/x" --dnsmasq "$T/x" "$BCDATA/ho
 is "$RC" 2 "one file for two outputs: usage error"
 run "$BOOTCFG" -p "$BCDATA/profiles" -a "$T/nonexistent"
 is "$RC" 1 "unreadable hosts file: exit 1"
+truncate -s 17M "$T/huge"
+run "$BOOTCFG" -p "$BCDATA/profiles" -a -o "$T/r4" "$T/huge"
+like "$(cat "$T/err")" "huge: too large" "a hosts file over 16 MiB: FILE: too large"
 
 done_testing

@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../bootcfg/plan.h"
+#include "../../bootcfg/write.h"
 #include "tap.h"
 
 static const char profiles[] = "[profile l]\nkernel = k\n";
