@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "escape.h"
+
 /* Tags longer than this are not tags. */
 #define TAG_MAX (BC_KEY_MAX + 2)
 /* Settings may name other settings; this deep at most. */
@@ -47,6 +49,15 @@ static bool expand_depth(const struct bc_env *e, const struct bc_host *h,
 			 const char *file, unsigned line, struct sbuf *out,
 			 int depth);
 
+/*
+ * A tag's whole value, checked and quoted for syn; a refusal names the
+ * file and line holding the tag, and the host.
+ */
+static bool expand_tag_as(const struct bc_env *e, const struct bc_host *h,
+			  enum bc_arch arch, enum bc_syntax syn,
+			  const char *name, const char *file, unsigned line,
+			  struct sbuf *out);
+
 /* One tag; returns false (after reporting) when it has no value. */
 static bool expand_tag(const struct bc_env *e, const struct bc_host *h,
 		       enum bc_arch arch, const char *name, const char *file,
@@ -75,10 +86,11 @@ static bool expand_tag(const struct bc_env *e, const struct bc_host *h,
 			    kv->line, out, depth + 1);
 }
 
-static bool expand_depth(const struct bc_env *e, const struct bc_host *h,
-			 enum bc_arch arch, const char *text, size_t len,
-			 const char *file, unsigned line, struct sbuf *out,
-			 int depth)
+/* syn < 0: tag values are written as they are. */
+static bool expand_text(const struct bc_env *e, const struct bc_host *h,
+			enum bc_arch arch, int syn, const char *text,
+			size_t len, const char *file, unsigned line,
+			struct sbuf *out, int depth)
 {
 	bool good = true;
 	size_t i = 0;
@@ -112,11 +124,44 @@ static bool expand_depth(const struct bc_env *e, const struct bc_host *h,
 
 			memcpy(name, text + start + 1, j - start - 1);
 			name[j - start - 1] = '\0';
-			good = expand_tag(e, h, arch, name, file, line, out,
-					  depth) && good;
+			good = (syn < 0 ? expand_tag(e, h, arch, name, file,
+						     line, out, depth)
+					: expand_tag_as(e, h, arch,
+							(enum bc_syntax)syn,
+							name, file, line,
+							out)) && good;
 		}
 		i = j + 1;
 	}
+	return good;
+}
+
+static bool expand_depth(const struct bc_env *e, const struct bc_host *h,
+			 enum bc_arch arch, const char *text, size_t len,
+			 const char *file, unsigned line, struct sbuf *out,
+			 int depth)
+{
+	return expand_text(e, h, arch, -1, text, len, file, line, out, depth);
+}
+
+static bool expand_tag_as(const struct bc_env *e, const struct bc_host *h,
+			  enum bc_arch arch, enum bc_syntax syn,
+			  const char *name, const char *file, unsigned line,
+			  struct sbuf *out)
+{
+	struct sbuf v = { 0 };
+	struct bc_refusal r;
+	char why[160];
+	bool good = expand_tag(e, h, arch, name, file, line, &v, 0);
+
+	if (good && !bc_escape(syn, v.p ? v.p : "", v.len, out, &r)) {
+		bc_refusal_text(syn, v.p, &r, why, sizeof(why));
+		diag_err(e->d, file, line, "tag @%s@ for host %s (%s:%u): %s",
+			 name, h->name, e->hs ? e->hs->file : "hosts", h->line,
+			 why);
+		good = false;
+	}
+	sb_free(&v);
 	return good;
 }
 
@@ -125,6 +170,13 @@ bool bc_expand(const struct bc_env *e, const struct bc_host *h,
 	       const char *file, unsigned line, struct sbuf *out)
 {
 	return expand_depth(e, h, arch, text, len, file, line, out, 0);
+}
+
+bool bc_expand_as(const struct bc_env *e, const struct bc_host *h,
+		  enum bc_arch arch, int syn, const char *text, size_t len,
+		  const char *file, unsigned line, struct sbuf *out)
+{
+	return expand_text(e, h, arch, syn, text, len, file, line, out, 0);
 }
 
 const char *bc_setting(const struct bc_env *e, const struct bc_host *h,

@@ -7,7 +7,7 @@
 #ifndef BC_BOOT_H
 #define BC_BOOT_H
 
-#include "table.h"
+#include "profiles.h"
 
 struct bc_env {
 	const struct bc_hosts *hs;
@@ -25,6 +25,14 @@ struct bc_env {
 bool bc_expand(const struct bc_env *e, const struct bc_host *h,
 	       enum bc_arch arch, const char *text, size_t len,
 	       const char *file, unsigned line, struct sbuf *out);
+
+/*
+ * bc_expand() with each tag's value checked and quoted for syn, an enum
+ * bc_syntax (escape.h): how a template's tags are filled in.
+ */
+bool bc_expand_as(const struct bc_env *e, const struct bc_host *h,
+		  enum bc_arch arch, int syn, const char *text, size_t len,
+		  const char *file, unsigned line, struct sbuf *out);
 
 /*
  * The expanded setting key for h on arch, allocated in a (NULL when unset,

@@ -4,9 +4,12 @@
  * client gets the iPXE binary for its family; iPXE (and older Etherboot/
  * gPXE) gets the host's script, so iPXE never loads itself again.
  */
-#include "gen.h"
+#include "dhcp.h"
 
 #include <string.h>
+
+#include "escape.h"
+#include "gen.h"
 
 /* Settings every aggregate needs for one host. */
 struct agg {
@@ -47,32 +50,49 @@ static bool is_aoe(const struct agg *g)
 
 /* --- ISC dhcpd ------------------------------------------------------------ */
 
-static void dhcpd_host(const struct bc_host *h, const struct agg *g,
-		       struct sbuf *out)
+static void dhcpd_filename(struct bc_emit *m, const char *indent,
+			   const char *what, const char *file)
 {
+	sb_printf(m->out, "%s  filename ", indent);
+	bc_emit_put(m, BC_SYN_DHCPD, what, file);
+	sb_puts(m->out, ";\n");
+}
+
+static void dhcpd_host(struct bc_emit *m, const struct agg *g)
+{
+	const struct bc_host *h = m->h;
+	struct sbuf *out = m->out;
 	char mac[MAC_STRLEN];
 
-	sb_printf(out, "host %s {\n  hardware ethernet %s;\n", h->name,
+	sb_puts(out, "host ");
+	bc_emit_put(m, BC_SYN_DHCPD_WORD, "name", h->name);
+	sb_printf(out, " {\n  hardware ethernet %s;\n",
 		  mac_format(h->mac, MAC_FMT_COLON, mac));
 	if (h->has_ip)
 		sb_printf(out, "  fixed-address %s;\n", h->ipstr);
-	sb_printf(out, "  option host-name \"%s\";\n", h->name);
-	if (g->next_server)
-		sb_printf(out, "  next-server %s;\n", g->next_server);
-	if (is_aoe(g))
-		sb_printf(out, "  option root-path \"%s\";\n", g->boot.target);
-	sb_printf(out,
-		  "  if exists user-class and option user-class = \"iPXE\" {\n"
-		  "    filename \"%s\";\n"
-		  "  } elsif substring (option vendor-class-identifier, 0, 9) = \"Etherboot\" {\n"
-		  "    filename \"%s\";\n"
-		  "  } elsif substring (option vendor-class-identifier, 0, 20) = \"PXEClient:Arch:00007\" or\n"
-		  "          substring (option vendor-class-identifier, 0, 20) = \"PXEClient:Arch:00009\" {\n"
-		  "    filename \"%s\";\n"
-		  "  } else {\n"
-		  "    filename \"%s\";\n"
-		  "  }\n}\n",
-		  g->script, g->script, g->efi, g->bios);
+	sb_puts(out, "  option host-name ");
+	bc_emit_put(m, BC_SYN_DHCPD, "name", h->name);
+	sb_puts(out, ";\n");
+	if (g->next_server) {
+		sb_puts(out, "  next-server ");
+		bc_emit_put(m, BC_SYN_DHCPD_WORD, "next-server", g->next_server);
+		sb_puts(out, ";\n");
+	}
+	if (is_aoe(g)) {
+		sb_puts(out, "  option root-path ");
+		bc_emit_put(m, BC_SYN_DHCPD, "sanboot", g->boot.target);
+		sb_puts(out, ";\n");
+	}
+	sb_puts(out, "  if exists user-class and option user-class = \"iPXE\" {\n");
+	dhcpd_filename(m, "  ", "script", g->script);
+	sb_puts(out, "  } elsif substring (option vendor-class-identifier, 0, 9) = \"Etherboot\" {\n");
+	dhcpd_filename(m, "  ", "script", g->script);
+	sb_puts(out, "  } elsif substring (option vendor-class-identifier, 0, 20) = \"PXEClient:Arch:00007\" or\n"
+		     "          substring (option vendor-class-identifier, 0, 20) = \"PXEClient:Arch:00009\" {\n");
+	dhcpd_filename(m, "  ", "ipxe-efi", g->efi);
+	sb_puts(out, "  } else {\n");
+	dhcpd_filename(m, "  ", "ipxe-bios", g->bios);
+	sb_puts(out, "  }\n}\n");
 }
 
 static const char dhcpd_head[] =
@@ -80,26 +100,42 @@ static const char dhcpd_head[] =
 
 /* --- dnsmasq -------------------------------------------------------------- */
 
-static void dnsmasq_host(const struct bc_host *h, const struct agg *g,
-			 struct sbuf *out)
+/* dhcp-boot=tag:bc-TAG,TAGS,FILE[,,SERVER] */
+static void dnsmasq_boot(struct bc_emit *m, const char *tag, const char *tags,
+			 const char *what, const char *file,
+			 const char *next_server)
 {
+	sb_printf(m->out, "dhcp-boot=tag:bc-%s,%s,", tag, tags);
+	bc_emit_put(m, BC_SYN_DNSMASQ, what, file);
+	if (next_server) {
+		sb_puts(m->out, ",,");
+		bc_emit_put(m, BC_SYN_DNSMASQ, "next-server", next_server);
+	}
+	sb_puts(m->out, "\n");
+}
+
+static void dnsmasq_host(struct bc_emit *m, const struct agg *g)
+{
+	const struct bc_host *h = m->h;
+	struct sbuf *out = m->out;
 	char mac[MAC_STRLEN], tag[MAC_STRLEN];
-	const char *ns = g->next_server ? g->next_server : "";
-	const char *sep = g->next_server ? ",," : "";
 
 	mac_format(h->mac, MAC_FMT_COLON, mac);
 	mac_format(h->mac, MAC_FMT_BARE, tag);
-	sb_printf(out, "dhcp-host=%s,set:bc-%s,%s%s%s\n", mac, tag,
-		  h->has_ip ? h->ipstr : "", h->has_ip ? "," : "", h->name);
-	sb_printf(out, "dhcp-boot=tag:bc-%s,tag:ipxe,%s%s%s\n", tag,
-		  g->script, sep, ns);
-	sb_printf(out, "dhcp-boot=tag:bc-%s,tag:!ipxe,tag:bc-efi,%s%s%s\n",
-		  tag, g->efi, sep, ns);
-	sb_printf(out, "dhcp-boot=tag:bc-%s,tag:!ipxe,tag:!bc-efi,%s%s%s\n",
-		  tag, g->bios, sep, ns);
-	if (is_aoe(g))
-		sb_printf(out, "dhcp-option=tag:bc-%s,option:root-path,%s\n",
-			  tag, g->boot.target);
+	sb_printf(out, "dhcp-host=%s,set:bc-%s,%s%s", mac, tag,
+		  h->has_ip ? h->ipstr : "", h->has_ip ? "," : "");
+	bc_emit_put(m, BC_SYN_DNSMASQ, "name", h->name);
+	sb_puts(out, "\n");
+	dnsmasq_boot(m, tag, "tag:ipxe", "script", g->script, g->next_server);
+	dnsmasq_boot(m, tag, "tag:!ipxe,tag:bc-efi", "ipxe-efi", g->efi,
+		     g->next_server);
+	dnsmasq_boot(m, tag, "tag:!ipxe,tag:!bc-efi", "ipxe-bios", g->bios,
+		     g->next_server);
+	if (is_aoe(g)) {
+		sb_printf(out, "dhcp-option=tag:bc-%s,option:root-path,", tag);
+		bc_emit_put(m, BC_SYN_DNSMASQ, "sanboot", g->boot.target);
+		sb_puts(out, "\n");
+	}
 }
 
 static const char dnsmasq_head[] =
@@ -111,36 +147,57 @@ static const char dnsmasq_head[] =
 
 /* --- proxydhcp table (proxydhcp(5)) --------------------------------------- */
 
-static void proxydhcp_host(const struct bc_host *h, const struct agg *g,
-			   struct sbuf *out)
+/* " KEY=VAL+SUFFIX", the value quoted as the table needs. */
+static void proxydhcp_kv(struct bc_emit *m, const char *key, const char *what,
+			 const char *val, const char *suffix)
 {
+	struct sbuf v = { 0 };
+
+	sb_printf(&v, "%s%s", val, suffix);
+	sb_printf(m->out, " %s=", key);
+	bc_emit_put(m, BC_SYN_PROXYDHCP, what, v.p);
+	sb_free(&v);
+}
+
+/* One rule: mac=MAC, the rest of its head, file or script, tftp-server=. */
+static void proxydhcp_rule(struct bc_emit *m, const char *mac, const char *head,
+			   const char *key, const char *what, const char *val,
+			   const char *suffix, const struct agg *g)
+{
+	sb_printf(m->out, "mac=%s %s", mac, head);
+	proxydhcp_kv(m, key, what, val, suffix);
+	if (suffix[0] && strcmp(key, "file") == 0)
+		proxydhcp_kv(m, "bcd", what, val, "Boot/BCD");
+	if (g->next_server)
+		proxydhcp_kv(m, "tftp-server", "next-server", g->next_server,
+			     "");
+	sb_puts(m->out, "\n");
+}
+
+static void proxydhcp_host(struct bc_emit *m, const struct agg *g)
+{
+	const struct bc_host *h = m->h;
 	char mac[MAC_STRLEN];
-	struct sbuf ts = { 0 };
 
 	mac_format(h->mac, MAC_FMT_COLON, mac);
-	sb_printf(out, "# %s\n", h->name);
+	sb_printf(m->out, "# %s\n", h->name);
 	if (h->disabled) {
-		sb_printf(out, "mac=%s ignore\n", mac);
+		sb_printf(m->out, "mac=%s ignore\n", mac);
 		return;
 	}
-	if (g->next_server)
-		sb_printf(&ts, " tftp-server=%s", g->next_server);
 	if (g->boot.kind == BC_KIND_WINPE) {
 		const char *w = g->boot.winpe;
 
-		sb_printf(out, "mac=%s arch=bios ipxe=no file=%sBoot/pxeboot.0 "
-			  "bcd=%sBoot/BCD%s\n", mac, w, w, ts.p ? ts.p : "");
-		sb_printf(out, "mac=%s arch=efi-x64 ipxe=no "
-			  "file=%sBoot/bootmgfw.efi bcd=%sBoot/BCD%s\n", mac,
-			  w, w, ts.p ? ts.p : "");
+		proxydhcp_rule(m, mac, "arch=bios ipxe=no", "file", "winpe", w,
+			       "Boot/pxeboot.0", g);
+		proxydhcp_rule(m, mac, "arch=efi-x64 ipxe=no", "file", "winpe",
+			       w, "Boot/bootmgfw.efi", g);
 	}
-	sb_printf(out, "mac=%s ipxe=yes script=%s%s\n", mac, g->script,
-		  ts.p ? ts.p : "");
-	sb_printf(out, "mac=%s arch=efi-x64 ipxe=no file=%s%s\n", mac, g->efi,
-		  ts.p ? ts.p : "");
-	sb_printf(out, "mac=%s ipxe=no file=%s%s\n", mac, g->bios,
-		  ts.p ? ts.p : "");
-	sb_free(&ts);
+	proxydhcp_rule(m, mac, "ipxe=yes", "script", "script", g->script, "",
+		       g);
+	proxydhcp_rule(m, mac, "arch=efi-x64 ipxe=no", "file", "ipxe-efi",
+		       g->efi, "", g);
+	proxydhcp_rule(m, mac, "ipxe=no", "file", "ipxe-bios", g->bios, "", g);
 }
 
 static const char proxydhcp_head[] =
@@ -169,6 +226,13 @@ static bool xcat_host(const struct bc_env *e, const struct bc_host *h,
 
 /* --- all of them, one pass ---------------------------------------------- */
 
+static void (*const host_writers[BC_AGG_XCAT])(struct bc_emit *,
+					       const struct agg *) = {
+	[BC_AGG_DHCPD] = dhcpd_host,
+	[BC_AGG_DNSMASQ] = dnsmasq_host,
+	[BC_AGG_PROXYDHCP] = proxydhcp_host,
+};
+
 bool bc_gen_aggregates(const struct bc_env *e, struct sbuf *out[BC_AGG_COUNT])
 {
 	static const char *const heads[BC_AGG_COUNT] = {
@@ -187,12 +251,14 @@ bool bc_gen_aggregates(const struct bc_env *e, struct sbuf *out[BC_AGG_COUNT])
 		struct agg g;
 
 		ok = agg_get(e, h, &g) && ok;
-		if (out[BC_AGG_DHCPD])
-			dhcpd_host(h, &g, out[BC_AGG_DHCPD]);
-		if (out[BC_AGG_DNSMASQ])
-			dnsmasq_host(h, &g, out[BC_AGG_DNSMASQ]);
-		if (out[BC_AGG_PROXYDHCP])
-			proxydhcp_host(h, &g, out[BC_AGG_PROXYDHCP]);
+		for (int k = BC_AGG_DHCPD; k <= BC_AGG_PROXYDHCP; k++) {
+			struct bc_emit m = { .e = e, .h = h, .out = out[k],
+					  .ok = true };
+
+			if (out[k])
+				host_writers[k](&m, &g);
+			ok = m.ok && ok;
+		}
 		if (out[BC_AGG_XCAT] && g.boot.kind == BC_KIND_WINPE)
 			ok = xcat_host(e, h, &g, out[BC_AGG_XCAT]) && ok;
 		arena_free(&g.a);

@@ -2,7 +2,10 @@
 /* Per-host boot loader files: pxelinux (BIOS), GRUB (x86-64 UEFI), iPXE. */
 #include "gen.h"
 
+#include <stdio.h>
 #include <string.h>
+
+#include "escape.h"
 
 void bc_path_pxelinux(const struct bc_host *h, struct sbuf *out)
 {
@@ -36,10 +39,17 @@ static void header(const struct bc_host *h, const char *comment,
 		  h->disabled ? " (disabled: local boot)" : "");
 }
 
+/* What ipxe.lkrn and ipxe.efi run to reach a SAN disk: an iPXE line. */
+static void san_command(struct bc_emit *m, const char *target)
+{
+	sb_puts(m->out, "dhcp && sanboot ");
+	bc_emit_put(m, BC_SYN_IPXE, "sanboot", target);
+}
+
 /* --- pxelinux ------------------------------------------------------------- */
 
 /* initrd=a,b from a blank-separated list. */
-static void pxelinux_initrd(const char *list, struct sbuf *out)
+static void pxelinux_initrd(struct bc_emit *m, const char *list)
 {
 	const char *p = list;
 	bool first = true;
@@ -48,8 +58,11 @@ static void pxelinux_initrd(const char *list, struct sbuf *out)
 		size_t n = strcspn(p, " \t");
 
 		if (n) {
-			sb_puts(out, first ? "initrd=" : ",");
-			sb_add(out, p, n);
+			char one[BC_LINE_MAX];
+
+			sb_puts(m->out, first ? "initrd=" : ",");
+			snprintf(one, sizeof(one), "%.*s", (int)n, p);
+			bc_emit_put(m, BC_SYN_PXELINUX, "initrd", one);
 			first = false;
 		}
 		p += n;
@@ -57,26 +70,43 @@ static void pxelinux_initrd(const char *list, struct sbuf *out)
 	}
 }
 
-static void pxelinux_body(const struct bc_boot *b, struct sbuf *out)
+static void pxelinux_kernel(struct bc_emit *m, const char *what, const char *k)
 {
+	sb_puts(m->out, "  KERNEL ");
+	bc_emit_put(m, BC_SYN_PXELINUX, what, k);
+	sb_puts(m->out, "\n");
+}
+
+static void pxelinux_body(struct bc_emit *m, const struct bc_boot *b)
+{
+	struct sbuf *out = m->out;
+
 	switch (b->kind) {
 	case BC_KIND_LINUX:
-		sb_printf(out, "  KERNEL %s\n  APPEND ", b->kernel);
-		pxelinux_initrd(b->initrd, out);
-		sb_printf(out, "%s%s\n  IPAPPEND 2\n",
-			  b->initrd && *b->initrd && *b->append ? " " : "",
-			  b->append);
+		pxelinux_kernel(m, "kernel", b->kernel);
+		sb_puts(out, "  APPEND ");
+		pxelinux_initrd(m, b->initrd);
+		if (b->initrd && *b->initrd && *b->append)
+			sb_puts(out, " ");
+		bc_emit_put(m, BC_SYN_PXELINUX, "kernel arguments", b->append);
+		sb_puts(out, "\n  IPAPPEND 2\n");
 		break;
 	case BC_KIND_SANBOOT:
-		sb_printf(out, "  KERNEL %s\n  APPEND dhcp && sanboot %s\n",
-			  b->ipxe_lkrn, b->target);
+		pxelinux_kernel(m, "ipxe-lkrn", b->ipxe_lkrn);
+		sb_puts(out, "  APPEND ");
+		san_command(m, b->target);
+		sb_puts(out, "\n");
 		break;
 	case BC_KIND_WINPE:
-		sb_printf(out, "  KERNEL %sBoot/pxeboot.0\n", b->winpe);
+		sb_puts(out, "  KERNEL ");
+		bc_emit_put(m, BC_SYN_PXELINUX, "winpe", b->winpe);
+		sb_puts(out, "Boot/pxeboot.0\n");
 		break;
 	case BC_KIND_ISO:
-		sb_printf(out, "  KERNEL %s\n  APPEND initrd=%s iso raw\n",
-			  b->memdisk, b->iso);
+		pxelinux_kernel(m, "memdisk", b->memdisk);
+		sb_puts(out, "  APPEND initrd=");
+		bc_emit_put(m, BC_SYN_PXELINUX, "iso", b->iso);
+		sb_puts(out, " iso raw\n");
 		break;
 	default:
 		sb_puts(out, "  LOCALBOOT 0\n");
@@ -89,14 +119,15 @@ bool bc_gen_pxelinux(const struct bc_env *e, const struct bc_host *h,
 {
 	struct arena a = { 0 };
 	struct bc_boot b;
+	struct bc_emit m = { .e = e, .h = h, .out = out, .ok = true };
 	bool ok = bc_boot_resolve(e, h, BC_ARCH_BIOS, &a, &b);
 
 	header(h, "#", out);
 	sb_printf(out, "DEFAULT %s\nPROMPT 0\nTIMEOUT 0\n\nLABEL %s\n",
 		  h->name, h->name);
-	pxelinux_body(&b, out);
+	pxelinux_body(&m, &b);
 	arena_free(&a);
-	return ok;
+	return ok && m.ok;
 }
 
 void bc_gen_pxelinux_default(struct sbuf *out)
@@ -108,30 +139,12 @@ void bc_gen_pxelinux_default(struct sbuf *out)
 
 /* --- GRUB ----------------------------------------------------------------- */
 
-/* A word as GRUB's shell reads it: quoted unless plainly safe. */
-static void grub_word(const char *s, size_t n, struct sbuf *out)
-{
-	bool plain = n > 0;
-
-	for (size_t i = 0; i < n && plain; i++)
-		plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			       "0123456789._/:=,+@%-", s[i]) != NULL && s[i];
-	if (plain) {
-		sb_add(out, s, n);
-		return;
-	}
-	sb_puts(out, "'");
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\'')
-			sb_puts(out, "'\\''");
-		else
-			sb_add(out, &s[i], 1);
-	}
-	sb_puts(out, "'");
-}
-
-/* Each blank-separated word of list, quoted as needed, after a blank. */
-static void grub_words(const char *list, const char *prefix, struct sbuf *out)
+/*
+ * Each blank-separated word of list after a blank, quoted as GRUB needs;
+ * prefix goes before words that are neither URLs nor absolute.
+ */
+static void grub_words(struct bc_emit *m, const char *what, const char *list,
+		       const char *prefix)
 {
 	const char *p = list;
 
@@ -139,39 +152,51 @@ static void grub_words(const char *list, const char *prefix, struct sbuf *out)
 		size_t n = strcspn(p, " \t");
 
 		if (n) {
-			sb_puts(out, " ");
-			if (prefix && !strstr(p, "://") && *p != '/')
-				sb_puts(out, prefix);
-			grub_word(p, n, out);
+			struct sbuf w = { 0 };
+			bool rel = prefix && !memmem(p, n, "://", 3) && *p != '/';
+
+			sb_printf(&w, "%s%.*s", rel ? prefix : "", (int)n, p);
+			sb_puts(m->out, " ");
+			bc_emit_put(m, BC_SYN_GRUB, what, w.p);
+			sb_free(&w);
 		}
 		p += n;
 		p += strspn(p, " \t");
 	}
 }
 
-static void grub_body(const struct bc_boot *b, struct sbuf *out)
+static void grub_body(struct bc_emit *m, const struct bc_boot *b)
 {
+	struct sbuf *out = m->out;
+	struct sbuf w = { 0 };
+
 	switch (b->kind) {
 	case BC_KIND_LINUX:
 		sb_puts(out, "  linux");
-		grub_words(b->kernel, "/", out);
-		grub_words(b->append, NULL, out);
+		grub_words(m, "kernel", b->kernel, "/");
+		grub_words(m, "kernel arguments", b->append, NULL);
 		if (b->initrd && *b->initrd) {
 			sb_puts(out, "\n  initrd");
-			grub_words(b->initrd, "/", out);
+			grub_words(m, "initrd", b->initrd, "/");
 		}
 		sb_puts(out, "\n");
 		break;
 	case BC_KIND_SANBOOT:
 		sb_puts(out, "  chainloader");
-		grub_words(b->ipxe_efi, "/", out);
-		sb_puts(out, " 'dhcp && sanboot ");
-		sb_puts(out, b->target);
-		sb_puts(out, "'\n");
+		grub_words(m, "grub-ipxe", b->ipxe_efi, "/");
+		/* The iPXE line first, then that line as one GRUB word. */
+		m->out = &w;
+		san_command(m, b->target);
+		m->out = out;
+		sb_puts(out, " ");
+		bc_emit_put(m, BC_SYN_GRUB, "sanboot", w.p);
+		sb_puts(out, "\n");
 		break;
 	case BC_KIND_WINPE:
-		sb_printf(out, "  chainloader /%sBoot/bootmgfw.efi\n",
-			  b->winpe);
+		sb_printf(&w, "/%sBoot/bootmgfw.efi", b->winpe);
+		sb_puts(out, "  chainloader ");
+		bc_emit_put(m, BC_SYN_GRUB, "winpe", w.p);
+		sb_puts(out, "\n");
 		break;
 	case BC_KIND_ISO:
 		sb_puts(out, "  echo 'memdisk ISO boot needs BIOS firmware'\n"
@@ -181,6 +206,7 @@ static void grub_body(const struct bc_boot *b, struct sbuf *out)
 		sb_puts(out, "  exit\n");
 		break;
 	}
+	sb_free(&w);
 }
 
 bool bc_gen_grub(const struct bc_env *e, const struct bc_host *h,
@@ -188,92 +214,112 @@ bool bc_gen_grub(const struct bc_env *e, const struct bc_host *h,
 {
 	struct arena a = { 0 };
 	struct bc_boot b;
+	struct bc_emit m = { .e = e, .h = h, .out = out, .ok = true };
 	bool ok = bc_boot_resolve(e, h, BC_ARCH_EFI_X64, &a, &b);
 
 	header(h, "#", out);
 	sb_printf(out, "set default=0\nset timeout=0\n\nmenuentry '%s' {\n",
 		  h->name);
-	grub_body(&b, out);
+	grub_body(&m, &b);
 	sb_puts(out, "}\n");
 	arena_free(&a);
-	return ok;
+	return ok && m.ok;
 }
 
 /* --- iPXE ----------------------------------------------------------------- */
 
-/* A path under boot-url unless it is a URL already. */
-static void ipxe_paths(const char *list, const char *base, struct sbuf *out)
+/*
+ * Each blank-separated path of list after a blank, under base unless it
+ * is a URL already, then tail (a fixed file name inside a directory).
+ */
+static void ipxe_paths(struct bc_emit *m, const char *what, const char *list,
+		       const char *base, const char *tail)
 {
 	const char *p = list;
+	size_t bl = strlen(base);
 
 	while (p && *p) {
 		size_t n = strcspn(p, " \t");
 
 		if (n) {
+			struct sbuf w = { 0 };
 			const char *q = p;
-			size_t m = n;
+			size_t k = n;
 
-			sb_puts(out, " ");
 			if (!memmem(p, n, "://", 3)) {
-				size_t bl = strlen(base);
-
-				sb_puts(out, base);
+				sb_puts(&w, base);
 				if (bl && base[bl - 1] == '/')
-					while (m > 0 && *q == '/')
-						q++, m--;
+					while (k > 0 && *q == '/')
+						q++, k--;
 			}
-			sb_add(out, q, m);
+			sb_add(&w, q, k);
+			sb_puts(&w, tail);
+			sb_puts(m->out, " ");
+			bc_emit_put(m, BC_SYN_IPXE, what, w.p);
+			sb_free(&w);
 		}
 		p += n;
 		p += strspn(p, " \t");
 	}
 }
 
-static void ipxe_body(const struct bc_boot *b, const char *base,
-		      struct sbuf *out)
+/* One "initrd PATH" line per blank-separated path. */
+static void ipxe_initrds(struct bc_emit *m, const char *list, const char *base)
 {
+	for (const char *p = list; p && *p;) {
+		size_t n = strcspn(p, " \t");
+		char one[BC_LINE_MAX];
+
+		if (n && n < sizeof(one)) {
+			memcpy(one, p, n);
+			one[n] = '\0';
+			sb_puts(m->out, "initrd");
+			ipxe_paths(m, "initrd", one, base, "");
+			sb_puts(m->out, "\n");
+		}
+		p += n;
+		p += strspn(p, " \t");
+	}
+}
+
+static void ipxe_body(struct bc_emit *m, const struct bc_boot *b,
+		      const char *base)
+{
+	struct sbuf *out = m->out;
+
 	switch (b->kind) {
 	case BC_KIND_LINUX:
 		sb_puts(out, "kernel");
-		ipxe_paths(b->kernel, base, out);
-		if (*b->append)
-			sb_printf(out, " %s", b->append);
-		sb_puts(out, "\n");
-		for (const char *p = b->initrd; p && *p;) {
-			size_t n = strcspn(p, " \t");
-			char one[BC_LINE_MAX];
-
-			if (n && n < sizeof(one)) {
-				memcpy(one, p, n);
-				one[n] = '\0';
-				sb_puts(out, "initrd");
-				ipxe_paths(one, base, out);
-				sb_puts(out, "\n");
-			}
-			p += n;
-			p += strspn(p, " \t");
+		ipxe_paths(m, "kernel", b->kernel, base, "");
+		if (*b->append) {
+			sb_puts(out, " ");
+			bc_emit_put(m, BC_SYN_IPXE, "kernel arguments", b->append);
 		}
+		sb_puts(out, "\n");
+		ipxe_initrds(m, b->initrd, base);
 		sb_puts(out, "boot\n");
 		break;
 	case BC_KIND_SANBOOT:
-		sb_printf(out, "sanboot %s\n", b->target);
+		sb_puts(out, "sanboot ");
+		bc_emit_put(m, BC_SYN_IPXE, "sanboot", b->target);
+		sb_puts(out, "\n");
 		break;
 	case BC_KIND_WINPE:
 		sb_puts(out, "kernel");
-		ipxe_paths(b->wimboot, base, out);
+		ipxe_paths(m, "wimboot", b->wimboot, base, "");
 		sb_puts(out, "\ninitrd");
-		ipxe_paths(b->winpe, base, out);
-		sb_puts(out, "Boot/BCD BCD\ninitrd");
-		ipxe_paths(b->winpe, base, out);
-		sb_puts(out, "Boot/boot.sdi boot.sdi\ninitrd");
-		ipxe_paths(b->winpe, base, out);
-		sb_puts(out, "sources/boot.wim boot.wim\nboot\n");
+		ipxe_paths(m, "winpe", b->winpe, base, "Boot/BCD");
+		sb_puts(out, " BCD\ninitrd");
+		ipxe_paths(m, "winpe", b->winpe, base, "Boot/boot.sdi");
+		sb_puts(out, " boot.sdi\ninitrd");
+		ipxe_paths(m, "winpe", b->winpe, base, "sources/boot.wim");
+		sb_puts(out, " boot.wim\nboot\n");
 		break;
 	case BC_KIND_ISO:
 		sb_puts(out, "kernel");
-		ipxe_paths(b->memdisk, base, out);
+		ipxe_paths(m, "memdisk", b->memdisk, base, "");
 		sb_puts(out, " iso raw\ninitrd");
-		ipxe_paths(b->iso, base, out);
+		ipxe_paths(m, "iso", b->iso, base, "");
 		sb_puts(out, "\nboot\n");
 		break;
 	default:
@@ -288,12 +334,13 @@ static bool ipxe_arch(const struct bc_env *e, const struct bc_host *h,
 {
 	struct arena a = { 0 };
 	struct bc_boot b;
+	struct bc_emit m = { .e = e, .h = h, .out = out, .ok = true };
 	bool ok = bc_boot_resolve(e, h, arch, &a, &b);
 	const char *base = bc_setting(e, h, "boot-url", arch, "/", &a, &ok);
 
-	ipxe_body(&b, base, out);
+	ipxe_body(&m, &b, base);
 	arena_free(&a);
-	return ok;
+	return ok && m.ok;
 }
 
 /* How a running iPXE tells its firmware family; x86-64 UEFI is the rest. */

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The generated files, each appended to an sbuf: per-host boot loader
- * configurations (pxelinux, GRUB, iPXE) and the aggregate DHCP fragments
- * (ISC dhcpd, dnsmasq, proxydhcp's table, xCAT's proxydhcp.cfg).  Pure:
- * no file is touched here.  Functions that expand settings return false
+ * configurations (pxelinux, GRUB, iPXE), in gen.c; the DHCP fragments
+ * are in dhcp.h.  Pure: no file is touched here.  Functions that expand settings return false
  * after reporting an error to e->d.
  */
 #ifndef BC_GEN_H
@@ -35,26 +34,5 @@ void bc_gen_pxelinux_default(struct sbuf *out);
 void bc_gen_ipxe_default(struct sbuf *out);
 /* What a CGI answers a client it does not know, or a bad query. */
 void bc_gen_ipxe_unknown(struct sbuf *out, const char *why);
-
-enum bc_agg {
-	BC_AGG_DHCPD,
-	BC_AGG_DNSMASQ,
-	BC_AGG_PROXYDHCP,
-	BC_AGG_XCAT,
-	BC_AGG_COUNT
-};
-
-/* Every aggregate whose out[] is not NULL, in one pass over the hosts. */
-bool bc_gen_aggregates(const struct bc_env *e, struct sbuf *out[BC_AGG_COUNT]);
-
-/* One of them alone. */
-bool bc_gen_dhcpd(const struct bc_env *e, struct sbuf *out);
-bool bc_gen_dnsmasq(const struct bc_env *e, struct sbuf *out);
-bool bc_gen_proxydhcp(const struct bc_env *e, struct sbuf *out);
-/* 200-byte records; names and paths that do not fit are errors. */
-bool bc_gen_xcat(const struct bc_env *e, struct sbuf *out);
-
-#define BC_XCAT_NAME 50
-#define BC_XCAT_PATH 150
 
 #endif

@@ -14,7 +14,8 @@
 #include <strings.h>
 
 #include "query.h"
-#include "table.h"
+#include "hosts.h"
+#include "profiles.h"
 
 struct tok {
 	const char *s;

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "num.h"
-#include "table.h"
+#include "lines.h"
 
 static const char *const arch_names[BC_ARCH_COUNT] = {
 	[BC_ARCH_BIOS] = "bios",

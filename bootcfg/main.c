@@ -1,19 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bootcfg: every per-host network boot file from one hosts table. */
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cgi.h"
+#include "file.h"
 #include "num.h"
 #include "opts.h"
-#include "plan.h"
+#include "write.h"
 
 struct raw_opts {
 	char *profiles, *templates, *root, *dhcpd, *dnsmasq, *proxydhcp;
-	char *xcat, *reload;
+	char *xcat, *reload, *manifest;
 	int pxelinux, grub, ipxe, templates_out, all, dry_run, quiet, cgi;
 	int verbose;
 };
@@ -26,18 +29,6 @@ struct inputs {
 	char *hbuf, *pbuf;
 };
 
-static void load_one(const char *path, char **buf, size_t *len,
-		     struct diag *d)
-{
-	int rc = read_whole(path, buf, len);
-
-	if (rc < 0) {
-		diag_err(d, path, 0, "%s", strerror(-rc));
-		*buf = NULL;
-		*len = 0;
-	}
-}
-
 /* Parses and checks hosts, profiles and templates; errors land in in->d. */
 static void load_inputs(struct inputs *in, const char *hosts,
 			const char *profiles, const char *templates)
@@ -45,8 +36,8 @@ static void load_inputs(struct inputs *in, const char *hosts,
 	size_t hl, pl;
 
 	memset(in, 0, sizeof(*in));
-	load_one(profiles, &in->pbuf, &pl, &in->d);
-	load_one(hosts, &in->hbuf, &hl, &in->d);
+	diag_read(&in->d, profiles, BC_INPUT_MAX, &in->pbuf, &pl);
+	diag_read(&in->d, hosts, BC_INPUT_MAX, &in->hbuf, &hl);
 	if (in->d.errors)
 		return;
 	bc_profiles_parse(&in->ps, profiles, in->pbuf, pl, &in->d);
@@ -72,10 +63,11 @@ static int reload(const char *pidfile)
 	char *buf;
 	size_t len;
 	uint64_t pid;
-	int rc = read_whole(pidfile, &buf, &len);
+	int rc = file_read(AT_FDCWD, pidfile, 64, &buf, &len);
 
 	if (rc < 0) {
-		log_err("%s: %s", pidfile, strerror(-rc));
+		log_err("%s: %s", pidfile, rc == -EFBIG ? "too large"
+							: strerror(-rc));
 		return -1;
 	}
 	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
@@ -101,13 +93,17 @@ static int run_cgi(const char *hosts, const char *profiles)
 	const char *qs = getenv("QUERY_STRING");
 	struct sbuf out = { 0 };
 
+	bool loaded;
+
 	load_inputs(&in, hosts, profiles, NULL);
 	env.d = &in.d;
-	if (in.d.errors)
+	loaded = in.d.errors == 0;
+	if (!loaded)
 		fputs(in.d.text.p, stderr);
-	bc_cgi_answer(in.d.errors ? NULL : &env, qs ? qs : "",
-		      qs ? strlen(qs) : 0, &out);
-	if (in.d.errors == 0 && in.d.text.len)
+	bc_cgi_answer(loaded ? &env : NULL, qs ? qs : "", qs ? strlen(qs) : 0,
+		      &out);
+	/* Warnings, and why a host's script was refused, for the log. */
+	if (loaded && in.d.text.len)
 		fputs(in.d.text.p, stderr);
 	fwrite(out.p, 1, out.len, stdout);
 	sb_free(&out);
@@ -157,6 +153,46 @@ done:
 	return rc;
 }
 
+/* dir with "." and empty components dropped and ".." applied, absolute. */
+static void absolute(const char *dir, struct sbuf *out)
+{
+	char cwd[4096];
+	const char *p = dir;
+
+	if (dir[0] != '/') {
+		if (getcwd(cwd, sizeof(cwd)) == NULL)
+			die(EXIT_FAIL, "current directory: %s", strerror(errno));
+		absolute(cwd, out);
+	}
+	while (*p) {
+		size_t n;
+
+		p += strspn(p, "/");
+		n = strcspn(p, "/");
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			while (out->len > 0 && out->p[--out->len] != '/')
+				;
+			out->p[out->len] = '\0';
+		} else if (n && !(n == 1 && p[0] == '.')) {
+			sb_printf(out, "/%.*s", (int)n, p);
+		}
+		p += n;
+	}
+}
+
+/* STATE_DIR/NAME.manifest for the output directory root. */
+static char *default_manifest(const char *root)
+{
+	const char *dir = getenv("BOOTCFG_STATE_DIR");
+	struct sbuf abs = { 0 }, path = { 0 };
+
+	absolute(root, &abs);
+	sb_printf(&path, "%s/", dir && *dir ? dir : BC_STATE_DIR);
+	bc_manifest_name(abs.p ? abs.p : "/", &path);
+	sb_free(&abs);
+	return sb_steal(&path, NULL);
+}
+
 /* Two aggregates in one file would each overwrite the other. */
 static void check_distinct(const struct bc_opts *o, poptContext ctx)
 {
@@ -174,6 +210,7 @@ static void convert(struct bc_opts *o, struct raw_opts *r, poptContext ctx)
 {
 	memset(o, 0, sizeof(*o));
 	o->root = r->root ? r->root : ".";
+	o->manifest = r->manifest ? r->manifest : default_manifest(o->root);
 	o->check_files = r->root != NULL;
 	o->templates_dir = r->templates;
 	o->out[BC_OUT_PXELINUX] = r->pxelinux || r->all;
@@ -211,6 +248,7 @@ int main(int argc, char **argv)
 		{ "dnsmasq", '\0', POPT_ARG_STRING, &r.dnsmasq, 0, "Write dnsmasq dhcp-host lines", "FILE" },
 		{ "proxydhcp-table", '\0', POPT_ARG_STRING, &r.proxydhcp, 0, "Write a proxydhcp node table", "FILE" },
 		{ "xcat-cfg", '\0', POPT_ARG_STRING, &r.xcat, 0, "Write xCAT proxydhcp.cfg records", "FILE" },
+		{ "manifest", '\0', POPT_ARG_STRING, &r.manifest, 0, "List of files written, for pruning (default in " BC_STATE_DIR ")", "FILE" },
 		{ "dry-run", 'n', POPT_ARG_NONE, &r.dry_run, 0, "Show what would change, with diffs; write nothing", NULL },
 		{ "reload", '\0', POPT_ARG_STRING, &r.reload, 0, "SIGHUP this process after files changed", "PIDFILE" },
 		{ "quiet", 'q', POPT_ARG_NONE, &r.quiet, 0, "No summary and no warnings", NULL },

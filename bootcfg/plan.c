@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "escape.h"
+#include "dhcp.h"
 #include "gen.h"
 
 static const char *const kind_dirs[BC_OUT_KINDS] = {
@@ -109,7 +111,6 @@ int bc_templates_load(struct bc_templates *t, const char *dir, struct diag *d)
 		struct bc_template *tp;
 		struct sbuf path = { 0 };
 		struct stat st;
-		int rc;
 
 		if (de->d_name[0] == '.')
 			continue;
@@ -123,8 +124,8 @@ int bc_templates_load(struct bc_templates *t, const char *dir, struct diag *d)
 		tp->path = sb_steal(&path, NULL);
 		tp->name = xrealloc(NULL, strlen(de->d_name) + 1);
 		strcpy(tp->name, de->d_name);
-		if ((rc = read_whole(tp->path, &tp->data, &tp->len)) < 0) {
-			diag_err(d, tp->path, 0, "%s", strerror(-rc));
+		if (diag_read(d, tp->path, BC_INPUT_MAX, &tp->data,
+			      &tp->len) < 0) {
 			free(tp->path);
 			free(tp->name);
 			continue;
@@ -164,14 +165,15 @@ static bool render(const struct bc_env *e, const struct bc_host *h,
 	size_t pos = 0;
 	unsigned line = 0;
 	bool ok = true;
+	int syn = (int)bc_template_syntax(tp->name);
 
 	while (pos < tp->len) {
 		const char *p = tp->data + pos;
 		const char *nl = memchr(p, '\n', tp->len - pos);
 		size_t n = nl ? (size_t)(nl - p) + 1 : tp->len - pos;
 
-		ok = bc_expand(e, h, BC_ARCH_BIOS, p, n, tp->path, ++line,
-			       out) && ok;
+		ok = bc_expand_as(e, h, BC_ARCH_BIOS, syn, p, n, tp->path,
+				  ++line, out) && ok;
 		pos += n;
 	}
 	return ok;

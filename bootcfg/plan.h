@@ -1,19 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Everything one run would write, built in memory before any file is
- * touched, then written (write.c): only files whose content differs, each
- * to a temporary beside it, one syncfs() per file system, then renames and
- * directory fsyncs.  A manifest in the TFTP root remembers the per-host
- * files written, so those of removed hosts are pruned next time.
+ * touched (plan.c), then written by write.h's bc_write().
  */
 #ifndef BC_PLAN_H
 #define BC_PLAN_H
 
-#include <stdio.h>
-
 #include "boot.h"
-
-#define BC_MANIFEST ".bootcfg-manifest"
 
 /* Kinds of per-host file; the first component of their relative path. */
 enum bc_out_kind {
@@ -27,6 +20,7 @@ enum bc_out_kind {
 
 struct bc_opts {
 	const char *root;               /* TFTP root, per-host files go here */
+	const char *manifest;           /* the list of per-host files written */
 	const char *templates_dir;
 	bool out[BC_OUT_KINDS];         /* which per-host kinds to write */
 	const char *dhcpd, *dnsmasq, *proxydhcp, *xcat;
@@ -75,19 +69,5 @@ int bc_rel_kind(const char *rel, size_t len);
 /* Warnings for kernel, initrd, ... files that are not under root. */
 void bc_check_files(const struct bc_profiles *ps, const char *root,
 		    struct diag *d);
-
-struct bc_stats {
-	unsigned created, changed, unchanged, removed;
-};
-
-struct bc_write_opts {
-	bool dry_run;
-	FILE *report;           /* dry-run report (NULL: stdout) */
-	bool verbose;
-};
-
-/* Writes (or with dry_run describes) out; returns 0 or -1 (logged). */
-int bc_write(const struct bc_opts *o, const struct bc_outset *out,
-	     const struct bc_write_opts *wo, struct bc_stats *st);
 
 #endif

@@ -12,7 +12,7 @@
 #include <strings.h>
 
 #include "num.h"
-#include "table.h"
+#include "profiles.h"
 
 struct pctx {
 	struct bc_profiles *p;

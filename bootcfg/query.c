@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "num.h"
-#include "table.h"
+#include "lines.h"
 
 /* One hex digit's value, or -1. */
 static int hexval(char c)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "file.h"
 #include "opts.h"
 
 void *xrealloc(void *p, size_t n)
@@ -237,10 +238,16 @@ void hindex_free(struct hindex *h)
 
 /* --- diag ----------------------------------------------------------------- */
 
-static void diag_vadd(struct diag *d, const char *kind, const char *file,
+/*
+ * One line, unless it repeats the line before it (the same setting
+ * refused for each firmware family of a script): false then.
+ */
+static bool diag_vadd(struct diag *d, const char *kind, const char *file,
 		      unsigned line, const char *fmt, va_list ap)
 {
 	char msg[1024];
+	size_t start = d->text.len;
+	const char *prev;
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (file && line)
@@ -249,6 +256,17 @@ static void diag_vadd(struct diag *d, const char *kind, const char *file,
 		sb_printf(&d->text, "%s: %s%s\n", file, kind, msg);
 	else
 		sb_printf(&d->text, "%s%s\n", kind, msg);
+	if (start == 0)
+		return true;
+	for (prev = d->text.p + start - 1; prev > d->text.p && prev[-1] != '\n';)
+		prev--;
+	if ((size_t)(d->text.p + start - prev) == d->text.len - start &&
+	    memcmp(prev, d->text.p + start, d->text.len - start) == 0) {
+		d->text.len = start;
+		d->text.p[start] = '\0';
+		return false;
+	}
+	return true;
 }
 
 void diag_err(struct diag *d, const char *file, unsigned line,
@@ -256,13 +274,18 @@ void diag_err(struct diag *d, const char *file, unsigned line,
 {
 	va_list ap;
 	unsigned max = d->max_errors ? d->max_errors : 100;
+	bool added;
 
-	if (++d->errors > max)
+	if (d->errors >= max) {
+		d->errors++;
 		return;
+	}
 	va_start(ap, fmt);
-	diag_vadd(d, "", file, line, fmt, ap);
+	added = diag_vadd(d, "", file, line, fmt, ap);
 	va_end(ap);
-	if (d->errors == max)
+	if (!added)
+		return;
+	if (++d->errors == max)
 		sb_puts(&d->text, "too many errors; the rest are not shown\n");
 }
 
@@ -271,10 +294,13 @@ void diag_warn(struct diag *d, const char *file, unsigned line,
 {
 	va_list ap;
 
-	if (++d->warnings > 1000)
+	if (d->warnings >= 1000) {
+		d->warnings++;
 		return;
+	}
 	va_start(ap, fmt);
-	diag_vadd(d, "warning: ", file, line, fmt, ap);
+	if (diag_vadd(d, "warning: ", file, line, fmt, ap))
+		d->warnings++;
 	va_end(ap);
 }
 
@@ -283,27 +309,18 @@ void diag_free(struct diag *d)
 	sb_free(&d->text);
 }
 
-int read_whole(const char *path, char **data, size_t *len)
+int diag_read(struct diag *d, const char *path, size_t max, char **buf,
+	      size_t *len)
 {
-	struct sbuf b = { 0 };
-	char buf[65536];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	int rc = file_read(AT_FDCWD, path, max, buf, len);
 
-	if (fd < 0)
-		return -errno;
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		sb_add(&b, buf, (size_t)n);
-	if (n < 0) {
-		int err = errno;
-
-		close(fd);
-		sb_free(&b);
-		return -err;
+	if (rc == -EFBIG)
+		diag_err(d, path, 0, "too large (more than %zu bytes)", max);
+	else if (rc < 0)
+		diag_err(d, path, 0, "%s", strerror(-rc));
+	if (rc < 0) {
+		*buf = NULL;
+		*len = 0;
 	}
-	close(fd);
-	*data = sb_steal(&b, len);
-	if (*data == NULL)
-		*data = xrealloc(NULL, 1), **data = 0;
-	return 0;
+	return rc;
 }

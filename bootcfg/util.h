@@ -67,8 +67,15 @@ void diag_warn(struct diag *d, const char *file, unsigned line,
 	       const char *fmt, ...) NB_PRINTF(4, 5);
 void diag_free(struct diag *d);
 
-/* A whole file into malloc'd memory (NUL-terminated); 0 or -errno. */
-int read_whole(const char *path, char **data, size_t *len);
+/* Hosts, profiles and templates are read whole, up to this size. */
+#define BC_INPUT_MAX (16u << 20)
+
+/*
+ * file_read() of path, at most max bytes; a failure is reported to d as
+ * "PATH: too large ..." or "PATH: reason", *buf set to NULL.  0 or -errno.
+ */
+int diag_read(struct diag *d, const char *path, size_t max, char **buf,
+	      size_t *len);
 
 /* Aborts the process on allocation failure (a CLI has nothing better). */
 void *xrealloc(void *p, size_t n);

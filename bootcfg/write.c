@@ -7,7 +7,7 @@
  * (cheaper than an fsync() of each of thousands of them).  A crash leaves
  * each file old or new, never partial.  A per-host directory that does not
  * exist yet is filled under a staging name and renamed into place whole.
- * The manifest itself goes through atomic_write().
+ * The manifest itself goes through atomic_write(), outside the TFTP root.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,7 +22,8 @@
 #include <unistd.h>
 
 #include "atomic.h"
-#include "plan.h"
+#include "file.h"
+#include "write.h"
 
 extern char **environ;
 
@@ -184,6 +185,28 @@ done:
 	return rc < 0 ? -1 : 0;
 }
 
+/*
+ * Per-host files are served by tftpd; the aggregates list every host and
+ * are read by DHCP servers only.
+ */
+static mode_t new_mode(const struct bc_file *f)
+{
+	return f->kind == BC_OUT_AGGREGATE ? 0640 : 0644;
+}
+
+/* A replaced file keeps its mode and owner, as an admin set them. */
+static void keep_mode(int fd, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return;
+	if (geteuid() == 0 && fchown(fd, st.st_uid, st.st_gid) < 0)
+		log_warn("%s: keeping its owner: %s", path, strerror(errno));
+	if (fchmod(fd, st.st_mode & 07777) < 0)
+		log_warn("%s: keeping its mode: %s", path, strerror(errno));
+}
+
 static int write_tmp(struct wstate *w, size_t i)
 {
 	const struct bc_file *f = &w->out->v[i];
@@ -197,11 +220,12 @@ static int write_tmp(struct wstate *w, size_t i)
 	}
 	/* Our pid and the file's index make the name unique among writers. */
 	snprintf(tmp, n + 24, "%s.bc%ld-%zu", f->path, (long)w->pid, i);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, new_mode(f));
 	if (fd < 0 && errno == EEXIST) {
 		/* Left by a run that crashed with the same pid. */
 		unlink(tmp);
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+			  new_mode(f));
 	}
 	if (fd < 0) {
 		log_err("%s: %s", f->path, strerror(errno));
@@ -209,6 +233,7 @@ static int write_tmp(struct wstate *w, size_t i)
 		return -1;
 	}
 	w->tmp[i] = tmp;
+	keep_mode(fd, f->path);
 	rc = write_all(fd, f->data, f->len);
 	if (close(fd) < 0 && rc == 0)
 		rc = -errno;
@@ -323,14 +348,29 @@ struct manifest {
 	char *buf;
 	size_t len;
 	struct sbuf next;       /* the manifest this run leaves */
+	char *legacy;           /* ROOT/.bootcfg-manifest read instead, or NULL */
 };
 
-static char *manifest_path(const struct bc_opts *o)
+void bc_manifest_name(const char *abs_root, struct sbuf *out)
 {
-	struct sbuf p = { 0 };
+	const char *p = abs_root;
 
-	sb_printf(&p, "%s/" BC_MANIFEST, o->root);
-	return sb_steal(&p, NULL);
+	while (*p == '/')
+		p++;
+	if (*p == '\0')
+		sb_puts(out, "root");
+	for (; *p; p++) {
+		char c = *p;
+
+		if (c == '/')
+			sb_puts(out, "-");
+		else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			 (c >= '0' && c <= '9') || c == '.' || c == '_')
+			sb_add(out, &c, 1);
+		else
+			sb_printf(out, "%%%02X", (unsigned char)c);
+	}
+	sb_puts(out, BC_MANIFEST_SUFFIX);
 }
 
 /* Calls fn for every line of the old manifest that names a file of ours. */
@@ -399,41 +439,75 @@ static void prune_one(void *arg, const char *rel, size_t n, int kind)
 	sb_free(&path);
 }
 
+/* The manifest, or (once, to migrate) the one older versions left in root. */
 static void manifest_load(const struct bc_opts *o, struct manifest *m)
 {
-	char *path = manifest_path(o);
-	struct sbuf b = { 0 };
-	char buf[65536];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	struct sbuf old = { 0 };
+	int rc;
 
 	memset(m, 0, sizeof(*m));
-	free(path);
-	if (fd < 0)
-		return;
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		sb_add(&b, buf, (size_t)n);
-	close(fd);
-	m->buf = sb_steal(&b, &m->len);
+	rc = file_read(AT_FDCWD, o->manifest, BC_MANIFEST_MAX, &m->buf,
+		       &m->len);
+	if (rc == -ENOENT) {
+		sb_printf(&old, "%s/" BC_MANIFEST_OLD, o->root);
+		rc = file_read(AT_FDCWD, old.p, BC_MANIFEST_MAX, &m->buf,
+			       &m->len);
+		if (rc == 0)
+			m->legacy = sb_steal(&old, NULL);
+		sb_free(&old);
+	}
+	if (rc < 0 && rc != -ENOENT)
+		log_warn("%s: %s", o->manifest, rc == -EFBIG ? "too large"
+							    : strerror(-rc));
+	if (rc < 0) {
+		m->buf = NULL;
+		m->len = 0;
+	}
+}
+
+/* mkdir -p of the directory holding path, new directories mode 0750. */
+static int make_parents(const char *path)
+{
+	char *d = dir_of(path);
+	int rc = 0;
+
+	for (char *p = d + 1;; p++) {
+		char c = *p;
+
+		if (c != '/' && c != '\0')
+			continue;
+		*p = '\0';
+		if (mkdir(d, 0750) < 0 && errno != EEXIST) {
+			rc = -errno;
+			log_err("%s: %s", d, strerror(errno));
+		}
+		*p = c;
+		if (c == '\0' || rc < 0)
+			break;
+	}
+	free(d);
+	return rc;
 }
 
 static int manifest_save(const struct bc_opts *o, struct manifest *m)
 {
-	char *path = manifest_path(o);
+	const char *path = o->manifest;
 	int rc = 0;
 
-	if (m->next.len != m->len ||
+	if (m->legacy || m->next.len != m->len ||
 	    (m->len && memcmp(m->next.p, m->buf, m->len) != 0)) {
 		if (m->next.len == 0) {
 			if (unlink(path) < 0 && errno != ENOENT)
 				rc = -errno;
-		} else {
-			rc = atomic_write(path, m->next.p, m->next.len, 0644);
+		} else if ((rc = make_parents(path)) == 0) {
+			rc = atomic_write(path, m->next.p, m->next.len, 0640);
 		}
 		if (rc < 0)
 			log_err("%s: %s", path, strerror(-rc));
 	}
-	free(path);
+	/* Taken over: the list of our files is no longer served by tftpd. */
+	if (rc == 0 && m->legacy && unlink(m->legacy) < 0 && errno != ENOENT)
+		log_warn("%s: %s", m->legacy, strerror(errno));
 	return rc < 0 ? -1 : 0;
 }
 
@@ -485,11 +559,12 @@ static void describe(const struct wstate *w, FILE *report)
 
 static int write_changed(struct wstate *w, struct bc_stats *st, bool verbose)
 {
-	char *anchor = manifest_path(w->o);
+	struct sbuf anchor = { 0 };
 
 	/* The root itself, so the last syncfs finds it after the renames. */
-	note_dir(w, anchor, false);
-	free(anchor);
+	sb_printf(&anchor, "%s/.", w->o->root);
+	note_dir(w, anchor.p, false);
+	sb_free(&anchor);
 	plan_stages(w);
 	for (size_t i = 0; i < w->out->n; i++) {
 		const struct bc_file *f = &w->out->v[i];
@@ -592,6 +667,7 @@ int bc_write(const struct bc_opts *o, const struct bc_outset *out,
 	}
 	sb_free(&m.next);
 	free(m.buf);
+	free(m.legacy);
 	hindex_free(&present);
 	dircache_free(&missing);
 	wstate_free(&w);

@@ -7,7 +7,7 @@ HERE=$(dirname "$0")
 . "$HERE/tools/bootcfg.sh"
 
 bootcfg_require
-plan 12
+plan 13
 
 R=$T/root
 mkdir -p "$R"
@@ -15,6 +15,8 @@ bc_all "$R" "$BCDATA/hosts" -q
 is "$RC" 0 "all outputs written"
 ok "no errors or warnings with -q" test ! -s "$T/err"
 ok "byte for byte the golden tree" diff -r "$BCDATA/golden" "$R"
+ok "the manifest, kept outside the tree" \
+	cmp "$BCDATA/golden.manifest" "$BOOTCFG_STATE_DIR/$(echo "${R#/}" | sed 's|-|%2D|g; s|/|-|g').manifest"
 
 size=$(wc -c <"$R/proxydhcp.cfg")
 is "$((size % 200))" 0 "xCAT file is whole 200-byte records"

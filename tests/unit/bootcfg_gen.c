@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../bootcfg/dhcp.h"
 #include "../../bootcfg/gen.h"
 #include "tap.h"
 

@@ -7,11 +7,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../bootcfg/plan.h"
+#include "../../bootcfg/write.h"
 #include "tap.h"
 
 static const char profiles[] = "[profile l]\nkernel = k\n";
 static char root[] = "/tmp/bootcfg-unit.XXXXXX";
+static char manifest[64];       /* beside root, outside it */
 
 /* One full run over hosts; returns the stats (errors: created = 999). */
 static struct bc_stats run(const char *hosts, bool dry_run)
@@ -20,7 +21,7 @@ static struct bc_stats run(const char *hosts, bool dry_run)
 	struct bc_profiles ps = { 0 };
 	struct diag d = { 0 };
 	struct bc_env e = { .hs = &hs, .ps = &ps, .d = &d };
-	struct bc_opts o = { .root = root };
+	struct bc_opts o = { .root = root, .manifest = manifest };
 	struct bc_outset out = { 0 };
 	struct bc_write_opts wo = { .dry_run = dry_run };
 	FILE *devnull = fopen("/dev/null", "w");
@@ -89,7 +90,8 @@ static void cycle(void)
 	st = run(two, false);
 	is_int(st.created, 7, "first run creates 7 files");
 	ok(exists("pxelinux.cfg/01-52-54-00-00-00-02"), "per-host file");
-	ok(exists(BC_MANIFEST), "manifest written");
+	ok(access(manifest, F_OK) == 0, "manifest written where asked");
+	ok(!exists(BC_MANIFEST_OLD), "and not in the served tree");
 	ok(no_leftovers(), "no staging directory or temporary left");
 	ino = inode("pxelinux.cfg/01-52-54-00-00-00-01");
 	st = run(two, false);
@@ -142,13 +144,53 @@ static void hostile_manifest(void)
 	snprintf(victim, sizeof(victim), "%s/keep", root);
 	fd = open(victim, O_CREAT | O_WRONLY, 0644);
 	close(fd);
-	snprintf(path, sizeof(path), "%s/" BC_MANIFEST, root);
+	snprintf(path, sizeof(path), "%s", manifest);
 	fd = open(path, O_WRONLY | O_APPEND);
 	ok(fd >= 0 && write(fd, "pxelinux.cfg/../keep\n", 21) == 21,
 	   "manifest edited");
 	close(fd);
 	run(gone, false);
 	ok(access(victim, F_OK) == 0, "a path leaving its directory is never pruned");
+}
+
+/* A manifest older versions left in the root is taken over once. */
+static void migration(void)
+{
+	const char two[] = "52:54:00:00:00:01 a 198.18.0.1 l\n"
+			   "52:54:00:00:00:02 b 198.18.0.2 l\n";
+	const char gone[] = "52:54:00:00:00:01 a 198.18.0.1 l\n";
+	char old[256];
+	struct bc_stats st;
+
+	run(two, false);
+	snprintf(old, sizeof(old), "%s/" BC_MANIFEST_OLD, root);
+	ok(rename(manifest, old) == 0, "manifest moved back into the root");
+	st = run(gone, false);
+	is_int(st.removed, 2, "the old manifest's files are pruned");
+	ok(!exists("pxelinux.cfg/01-52-54-00-00-00-02"), "pruned");
+	ok(access(old, F_OK) < 0, "old manifest removed from the root");
+	ok(access(manifest, F_OK) == 0, "new one written");
+	st = run(gone, false);
+	is_int(st.created + st.changed + st.removed, 0, "then nothing to do");
+}
+
+static void manifest_names(void)
+{
+	static const char *const cases[][2] = {
+		{ "/srv/tftp", "srv-tftp.manifest" },
+		{ "/", "root.manifest" },
+		{ "/srv/my-tftp root", "srv-my%2Dtftp%20root.manifest" },
+		{ "/a_b/c.d", "a_b-c.d.manifest" },
+		{ "/a%2F", "a%252F.manifest" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sbuf b = { 0 };
+
+		bc_manifest_name(cases[i][0], &b);
+		is_str(b.p, cases[i][1], cases[i][0]);
+		sb_free(&b);
+	}
 }
 
 /* A write that fails halfway leaves nothing: no staging, no temporary. */
@@ -159,8 +201,7 @@ static void failure(void)
 	struct bc_stats st;
 	int fd;
 
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'/* '%s'/.bootcfg-manifest",
-		 root, root);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'/* '%s'", root, manifest);
 	if (system(cmd) != 0)
 		diag("could not empty %s", root);
 	snprintf(path, sizeof(path), "%s/pxelinux.cfg", root);
@@ -179,11 +220,14 @@ int main(void)
 
 	if (mkdtemp(root) == NULL)
 		return 1;
+	snprintf(manifest, sizeof(manifest), "%s.manifest", root);
 	cycle();
 	rel_kinds();
 	hostile_manifest();
+	migration();
+	manifest_names();
 	failure();
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s'", root, manifest);
 	if (system(cmd) != 0)
 		diag("could not remove %s", root);
 	return tap_done();

@@ -8,6 +8,9 @@
 
 BOOTCFG=${BOOTCFG:-$NB_BIN/bootcfg}
 BCDATA=$NB_SRC/tests/integ/data/bootcfg
+# manifests go here instead of /var/lib/netboot/bootcfg
+BOOTCFG_STATE_DIR=$T/state
+export BOOTCFG_STATE_DIR
 
 bootcfg_require() {
 	[ -x "$BOOTCFG" ] || skip_all "no bootcfg at $BOOTCFG (build it)"
