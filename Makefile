@@ -55,7 +55,7 @@ INTEG     := $(sort $(wildcard tests/integ/*.t))
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 MANPAGES  := $(wildcard man/*.[1-8])
 
-.PHONY: all check test demo deps deps-bench install install-files tools deb asan fuzz lint bench clean
+.PHONY: all check test demo deps deps-bench install install-files tools deb print-version asan fuzz lint bench clean
 
 all: $(TOOLS:%=$(B)/%) $(UNIT_BINS) $(TTOOL_BINS) $(DEMO_BOOT)
 
@@ -108,7 +108,7 @@ check: deps
 	$(MAKE) test
 
 deps:
-	@sh scripts/deps build test
+	@sh scripts/deps build test package
 
 deps-bench:
 	@sh scripts/deps bench
@@ -229,6 +229,9 @@ deb:
 	cd $(DEB_DIR) && dpkg-buildpackage -us -uc -b
 	mv $(B)/deb/netboot_$(VERSION)_*.deb $(B)/
 	@ls $(B)/netboot_$(VERSION)_*.deb
+
+print-version:
+	@echo $(VERSION)
 
 clean:
 	rm -rf build build-asan build-fuzz
