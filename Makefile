@@ -55,7 +55,7 @@ INTEG     := $(sort $(wildcard tests/integ/*.t))
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 MANPAGES  := $(wildcard man/*.[1-8])
 
-.PHONY: all check test demo deps deps-bench install asan fuzz lint bench clean
+.PHONY: all check test demo deps deps-bench install install-files tools deb print-version asan fuzz lint bench clean
 
 all: $(TOOLS:%=$(B)/%) $(UNIT_BINS) $(TTOOL_BINS) $(DEMO_BOOT)
 
@@ -108,7 +108,7 @@ check: deps
 	$(MAKE) test
 
 deps:
-	@sh scripts/deps build test
+	@sh scripts/deps build test package
 
 deps-bench:
 	@sh scripts/deps bench
@@ -179,19 +179,59 @@ $(B)/tests/tools/%: tests/integ/tools/%.c $(LIBNB)
 	@mkdir -p $(@D)
 	$(CC) $(NB_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBNB)
 
-install: all
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR)
+# What make install and the Debian package put in place.  Units name
+# $(SBINDIR); configuration skeletons go to $(SYSCONFDIR) and are never
+# overwritten by make install (the package makes them conffiles).
+SYSCONFDIR ?= /etc
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+USER_SCRIPTS  := netboot-assign netboot-capture netboot-restore
+ADMIN_SCRIPTS := mkaoeinitrd
+UNITS   := $(wildcard etc/systemd/*.service etc/systemd/*.socket)
+CONFS   := $(wildcard etc/netboot/*)
+
+tools: $(TOOLS:%=$(B)/%)
+
+install: tools install-files
+
+install-files:
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) \
+	    $(DESTDIR)$(SYSCONFDIR)/netboot $(DESTDIR)$(SYSCONFDIR)/default
 	install -m 0755 $(SBIN_TOOLS:%=$(B)/%) $(DESTDIR)$(SBINDIR)
 	install -m 0755 $(BIN_TOOLS:%=$(B)/%) $(DESTDIR)$(BINDIR)
-	@for s in scripts/netboot-* scripts/mkaoeinitrd; do \
-	    [ -f "$$s" ] || continue; \
-	    case $$s in */netboot-demo) continue ;; esac; \
-	    echo "install $$s"; install -m 0755 "$$s" $(DESTDIR)$(BINDIR); \
-	done
+	install -m 0755 $(USER_SCRIPTS:%=scripts/%) $(DESTDIR)$(BINDIR)
+	install -m 0755 $(ADMIN_SCRIPTS:%=scripts/%) $(DESTDIR)$(SBINDIR)
 	@for m in $(MANPAGES); do \
 	    sec=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$sec; \
-	    echo "install $$m"; install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$sec; \
+	    install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$sec; \
 	done
+	@for u in $(UNITS); do \
+	    sed 's|@SBINDIR@|$(SBINDIR)|g' $$u >$(DESTDIR)$(UNITDIR)/$${u##*/}; \
+	    chmod 0644 $(DESTDIR)$(UNITDIR)/$${u##*/}; \
+	done
+	@for c in $(CONFS) etc/default/netboot; do \
+	    d=$(DESTDIR)$(SYSCONFDIR)/$${c#etc/}; \
+	    if [ -e "$$d" ]; then echo "install: keeping $$d"; continue; fi; \
+	    install -m 0644 $$c $$d; \
+	done
+
+# An unsigned binary package in $(B)/: the tree is copied so that the
+# build never writes into the checkout, and debian/changelog is made from
+# $(VERSION) so that the version stays written once.
+DEB_DIR := $(B)/deb/netboot-$(VERSION)
+deb:
+	@sh scripts/deps build package
+	rm -rf $(B)/deb && mkdir -p $(DEB_DIR)
+	git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t $(DEB_DIR)
+	printf '%s\n' "netboot ($(VERSION)) unstable; urgency=medium" "" \
+	    "  * Release $(VERSION)." "" \
+	    " -- netboot suite developers <netboot-maintainers@example.org>  $$(date -R)" \
+	    >$(DEB_DIR)/debian/changelog
+	cd $(DEB_DIR) && dpkg-buildpackage -us -uc -b
+	mv $(B)/deb/netboot_$(VERSION)_*.deb $(B)/
+	@ls $(B)/netboot_$(VERSION)_*.deb
+
+print-version:
+	@echo $(VERSION)
 
 clean:
 	rm -rf build build-asan build-fuzz
