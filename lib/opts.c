@@ -9,10 +9,14 @@
 #include "num.h"
 
 #define OPT_VERSION 0x7e01
+#define OPT_HELP 0x7e02
 
+/* -h and -V as every tool and script of the suite spells them. */
 struct poptOption opts_common[] = {
-	{ "version", '\0', POPT_ARG_NONE, NULL, OPT_VERSION,
+	{ "version", 'V', POPT_ARG_NONE, NULL, OPT_VERSION,
 	  "Print the version and exit", NULL },
+	{ NULL, 'h', POPT_ARG_NONE, NULL, OPT_HELP,
+	  "Show this help message (as --help)", NULL },
 	POPT_TABLEEND
 };
 
@@ -63,6 +67,11 @@ int opts_next(poptContext ctx, const char *prog)
 
 	if (rc == OPT_VERSION) {
 		printf("%s (netboot suite) %s\n", prog, NETBOOT_VERSION);
+		poptFreeContext(ctx);
+		exit(EXIT_OK);
+	}
+	if (rc == OPT_HELP) {
+		poptPrintHelp(ctx, stdout, 0);
 		poptFreeContext(ctx);
 		exit(EXIT_OK);
 	}

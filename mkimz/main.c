@@ -30,7 +30,7 @@ static void usage(FILE *f)
 	      "       mkimz verify [-q] [-T N] IMAGE\n"
 	      "       mkimz info [--porcelain] IMAGE\n"
 	      "       mkimz layout [-q] [-H HEADS] [-S SECTORS] DISK TABFILE\n"
-	      "       mkimz --help | --version\n"
+	      "       mkimz -h | --help | -V | --version\n"
 	      "Run mkimz SUBCOMMAND --help for its options.\n", f);
 }
 
@@ -46,8 +46,8 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return EXIT_OK;
 	}
-	if (!strcmp(argv[1], "--version")) {
-		printf("mkimz (netboot) %s\n", NETBOOT_VERSION);
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("mkimz (netboot suite) %s\n", NETBOOT_VERSION);
 		return EXIT_OK;
 	}
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)

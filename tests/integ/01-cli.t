@@ -6,7 +6,7 @@ HERE=$(dirname "$0")
 . "$HERE/../lib.sh"
 
 TOOLS="aoetarget proxydhcp tftpd bootcfg mkimz"
-CHECKS=6	# per tool, so a missing binary skips the same number
+CHECKS=10	# per tool, so a missing binary skips the same number
 
 # A tool that starts serving instead of parsing its options would hang the
 # whole run: bound every call.
@@ -34,6 +34,16 @@ for tool in $TOOLS; do
 	is "$RC" 0 "$tool --version exits 0"
 	ok "$tool --version prints a version number" \
 		grep -Eq '(^|[^0-9.])[0-9]+\.[0-9]+\.[0-9]+' "$T/out"
+
+	run $BOUND "$bin" -h
+	is "$RC" 0 "$tool -h exits 0"
+	ok "$tool -h prints the same help as --help" \
+		sh -c "$BOUND '$bin' --help | cmp -s - '$T/out'"
+
+	run $BOUND "$bin" -V
+	is "$RC" 0 "$tool -V exits 0"
+	ok "$tool -V prints the same as --version" \
+		sh -c "$BOUND '$bin' --version | cmp -s - '$T/out'"
 
 	run $BOUND "$bin" --no-such-option
 	is "$RC" 2 "$tool --no-such-option exits 2"
