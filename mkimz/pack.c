@@ -5,6 +5,7 @@
  * thread writes them in order and hashes the raw bytes.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,8 +14,10 @@
 #include <zstd.h>
 
 #include "atomic.h"
+#include "chk.h"
 #include "cmd.h"
 #include "fat.h"
+#include "file.h"
 #include "hash.h"
 #include "imz.h"
 #include "opts.h"
@@ -35,7 +38,7 @@ struct pack {
 	struct fat_meta m;
 	struct fat_scan s;
 	struct imz_header h;
-	uint8_t boot[512];	/* sector 0 as read, for the .chk */
+	uint8_t boot[CHK_LEN];	/* sector 0 as read, for the .chk */
 	uint32_t *ulist;	/* used clusters in order */
 	int fd;
 	struct xxh64 whole;
@@ -88,7 +91,7 @@ static int read_meta(struct pack *pk)
 		log_err("%s: cannot read the boot sector", pk->o->src);
 		return -1;
 	}
-	memcpy(pk->boot, bs, 512);
+	memcpy(pk->boot, bs, sizeof(pk->boot));
 	if (fat_parse_boot(bs, n, g, err, sizeof(err))) {
 		log_err("%s: not a FAT file system: %s", pk->o->src, err);
 		return -1;
@@ -446,36 +449,26 @@ static int put_image(struct pack *pk)
 
 /* ---- the .chk ---- */
 
-static uint16_t chk_counter(const char *path, uint32_t off)
+/* Counts on from the .chk already at path, if it is one. */
+static uint16_t chk_counter(const char *path)
 {
-	uint8_t old[513];
-	struct fat_geom g;
-	char err[128];
-	FILE *f = fopen(path, "rb");
-	size_t n = f ? fread(old, 1, sizeof(old), f) : 0;
+	char *old = NULL;
+	size_t len = 0;
+	uint16_t next;
 
-	if (f)
-		fclose(f);
-	if (n != 512 || old[510] != 0x55 || old[511] != 0xaa ||
-	    fat_parse_boot(old, 512, &g, err, sizeof(err)))
-		return 1;
-	return (uint16_t)((((uint32_t)old[off + 2] | (uint32_t)old[off + 3] << 8)) +
-			  1);
+	if (file_read(AT_FDCWD, path, CHK_LEN, &old, &len))
+		len = 0;
+	next = chk_next_counter((const uint8_t *)old, len);
+	free(old);
+	return next;
 }
 
 static int put_chk(struct pack *pk, const char *path, uint64_t whole)
 {
-	const struct fat_geom *g = &pk->m.g;
-	uint32_t off = g->serial_offset ? g->serial_offset
-					: g->type == FAT_32 ? FAT32_BS_VOLID
-							    : FAT16_BS_VOLID;
-	uint8_t chk[512];
-	uint32_t serial = (uint32_t)chk_counter(path, off) << 16 |
-			  xxh64_fold16(whole);
+	uint8_t chk[CHK_LEN];
 
-	memcpy(chk, pk->boot, sizeof(chk));
-	for (int i = 0; i < 4; i++)
-		chk[off + i] = (uint8_t)(serial >> (8 * i));
+	chk_encode(pk->boot, &pk->m.g, chk_counter(path), xxh64_fold16(whole),
+		   chk);
 	if (atomic_write(path, chk, sizeof(chk), 0644)) {
 		log_err("%s: %s", path, strerror(errno));
 		return -1;

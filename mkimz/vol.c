@@ -11,15 +11,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MBR_TABLE	0x1be
-#define MBR_ENTRY	16
+#include "cursor.h"
+#include "layout.h"
 
 int vol_mbr_entry(const uint8_t *mbr, size_t len, int n, uint32_t *start,
 		  uint32_t *count, char *err, size_t errlen)
 {
 	const uint8_t *e;
 
-	if (len < 512 || mbr[510] != 0x55 || mbr[511] != 0xaa) {
+	if (len < 512 || mbr[MBR_SIGNATURE] != 0x55 ||
+	    mbr[MBR_SIGNATURE + 1] != 0xaa) {
 		snprintf(err, errlen, "no MBR partition table");
 		return -1;
 	}
@@ -27,12 +28,10 @@ int vol_mbr_entry(const uint8_t *mbr, size_t len, int n, uint32_t *start,
 		snprintf(err, errlen, "partition %d not 1..4", n);
 		return -1;
 	}
-	e = mbr + MBR_TABLE + (n - 1) * MBR_ENTRY;
-	*start = (uint32_t)e[8] | (uint32_t)e[9] << 8 | (uint32_t)e[10] << 16 |
-		 (uint32_t)e[11] << 24;
-	*count = (uint32_t)e[12] | (uint32_t)e[13] << 8 |
-		 (uint32_t)e[14] << 16 | (uint32_t)e[15] << 24;
-	if (!e[4] || !*start || !*count) {
+	e = mbr + MBR_PTABLE + (n - 1) * MBR_PENTRY_LEN;
+	*start = get_le32(e + MBR_PE_LBA);
+	*count = get_le32(e + MBR_PE_COUNT);
+	if (!e[MBR_PE_TYPE] || !*start || !*count) {
 		snprintf(err, errlen, "partition %d is empty", n);
 		return -1;
 	}
