@@ -30,7 +30,7 @@ aoetarget_LIBS := -lpcap
 proxydhcp_LIBS := -lpcap -lnet
 tftpd_LIBS     :=
 bootcfg_LIBS   :=
-mkimz_LIBS     := -lzstd -lpthread
+mkimz_LIBS     := -lzstd -lxxhash -lpthread
 POPT_LIBS      := -lpopt
 # lib/sandbox.c needs libseccomp; --as-needed keeps it out of the tools
 # that do not sandbox themselves.

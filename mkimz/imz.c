@@ -74,7 +74,7 @@ void imz_header_encode(const struct imz_header *h, uint8_t out[IMZ_HDR_LEN])
 	put_le32(out + IMZ_H_EXCLFILES, h->excluded_files);
 	put_le64(out + IMZ_H_EXCLBYTES, h->excluded_bytes);
 	put_le32(out + IMZ_H_LOST, h->lost_freed);
-	put_le64(out + IMZ_H_HASH, xxh64(out, IMZ_H_HASH, 0));
+	put_le64(out + IMZ_H_HASH, XXH64(out, IMZ_H_HASH, 0));
 }
 
 static void header_fields(const uint8_t *b, struct imz_header *h)
@@ -172,7 +172,7 @@ int imz_header_decode(const uint8_t *buf, size_t len, struct imz_header *h,
 			 h->version);
 		return -1;
 	}
-	if (get_le64(buf + IMZ_H_HASH) != xxh64(buf, IMZ_H_HASH, 0)) {
+	if (get_le64(buf + IMZ_H_HASH) != XXH64(buf, IMZ_H_HASH, 0)) {
 		snprintf(err, errlen, "checksum mismatch");
 		return -1;
 	}
@@ -192,7 +192,7 @@ void imz_part_encode(const struct imz_part *p, uint8_t out[IMZ_PART_LEN])
 	put_le64(out + IMZ_P_RAWLEN, p->raw_len);
 	put_le64(out + IMZ_P_COMPLEN, p->comp_len);
 	put_le64(out + IMZ_P_RAWHASH, p->raw_hash);
-	put_le64(out + IMZ_P_HASH, xxh64(out, IMZ_P_HASH, 0));
+	put_le64(out + IMZ_P_HASH, XXH64(out, IMZ_P_HASH, 0));
 }
 
 int imz_part_decode(const uint8_t *buf, size_t len, uint32_t magic,
@@ -212,7 +212,7 @@ int imz_part_decode(const uint8_t *buf, size_t len, uint32_t magic,
 		snprintf(err, errlen, "bad magic");
 		return -1;
 	}
-	if (get_le64(buf + IMZ_P_HASH) != xxh64(buf, IMZ_P_HASH, 0)) {
+	if (get_le64(buf + IMZ_P_HASH) != XXH64(buf, IMZ_P_HASH, 0)) {
 		snprintf(err, errlen, "part header checksum mismatch");
 		return -1;
 	}
@@ -236,7 +236,7 @@ void imz_trailer_encode(const struct imz_trailer *t,
 	put_le64(out + IMZ_T_STORED, t->stored);
 	put_le64(out + IMZ_T_IMGBYTES, t->image_bytes);
 	put_le64(out + IMZ_T_WHOLE, t->whole);
-	put_le64(out + IMZ_P_HASH, xxh64(out, IMZ_P_HASH, 0));
+	put_le64(out + IMZ_P_HASH, XXH64(out, IMZ_P_HASH, 0));
 }
 
 int imz_trailer_decode(const uint8_t *buf, size_t len, struct imz_trailer *t,
@@ -250,7 +250,7 @@ int imz_trailer_decode(const uint8_t *buf, size_t len, struct imz_trailer *t,
 		snprintf(err, errlen, "bad magic");
 		return -1;
 	}
-	if (get_le64(buf + IMZ_P_HASH) != xxh64(buf, IMZ_P_HASH, 0)) {
+	if (get_le64(buf + IMZ_P_HASH) != XXH64(buf, IMZ_P_HASH, 0)) {
 		snprintf(err, errlen, "checksum mismatch");
 		return -1;
 	}
@@ -275,15 +275,6 @@ const char *imz_part_name(uint32_t magic)
 }
 
 /* ---- sequential reader ---- */
-
-_Static_assert(sizeof(((struct imz_reader *)0)->whole_state) ==
-		       sizeof(struct xxh64),
-	       "reader hash state matches struct xxh64");
-
-static struct xxh64 *whole(struct imz_reader *r)
-{
-	return (struct xxh64 *)(void *)&r->whole_state;
-}
 
 /* Reads exactly len bytes: 0, or -1 with "truncated" / the errno text. */
 static int rd_full(struct imz_reader *r, void *buf, size_t len, char *err,
@@ -346,11 +337,11 @@ static int rd_part(struct imz_reader *r, uint32_t magic, uint32_t index,
 		snprintf(err, errlen, "%s: corrupt compressed data", part);
 		return -1;
 	}
-	if (xxh64(raw, want, 0) != p.raw_hash) {
+	if (XXH64(raw, want, 0) != p.raw_hash) {
 		snprintf(err, errlen, "%s: checksum mismatch", part);
 		return -1;
 	}
-	xxh64_update(whole(r), raw, want);
+	XXH64_update(r->whole, raw, want);
 	r->stored += want;
 	return 0;
 }
@@ -403,9 +394,9 @@ int imz_open(struct imz_reader *r, imz_read_fn rd, void *ctx, char *err,
 	memset(r, 0, sizeof(*r));
 	r->read = rd;
 	r->ctx = ctx;
-	xxh64_init(whole(r), 0);
+	r->whole = XXH64_createState();
 	r->dctx = ZSTD_createDCtx();
-	if (!r->dctx) {
+	if (!r->whole || XXH64_reset(r->whole, 0) != XXH_OK || !r->dctx) {
 		snprintf(err, errlen, "header: out of memory");
 		return -1;
 	}
@@ -463,7 +454,7 @@ int imz_finish(struct imz_reader *r, char *err, size_t errlen)
 		snprintf(err, errlen, "trailer: totals do not match the image");
 		return -1;
 	}
-	if (r->trailer.whole != xxh64_final(whole(r))) {
+	if (r->trailer.whole != XXH64_digest(r->whole)) {
 		snprintf(err, errlen, "trailer: whole-data checksum mismatch");
 		return -1;
 	}
@@ -482,6 +473,7 @@ void imz_close(struct imz_reader *r)
 	free(r->map);
 	free(r->cbuf);
 	ZSTD_freeDCtx(r->dctx);
+	XXH64_freeState(r->whole);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -41,7 +41,7 @@ struct pack {
 	uint8_t boot[CHK_LEN];	/* sector 0 as read, for the .chk */
 	uint32_t *ulist;	/* used clusters in order */
 	int fd;
-	struct xxh64 whole;
+	XXH64_state_t *whole;	/* of every raw byte written */
 	uint64_t stored, written;
 	struct progress pr;
 	void *cctx;
@@ -218,7 +218,7 @@ static int put_part(struct pack *pk, uint32_t magic, uint32_t index,
 	imz_part_encode(&p, ph);
 	if (out_write(pk, ph, sizeof(ph)) || out_write(pk, comp, clen))
 		return -1;
-	xxh64_update(&pk->whole, raw, len);
+	XXH64_update(pk->whole, raw, len);
 	pk->stored += len;
 	return 0;
 }
@@ -237,7 +237,7 @@ static int put_meta(struct pack *pk, uint32_t magic, const uint8_t *raw,
 			imz_part_name(magic));
 	else
 		rc = put_part(pk, magic, 0, raw, len, comp, clen,
-			      xxh64(raw, len, 0));
+			      XXH64(raw, len, 0));
 	free(comp);
 	return rc;
 }
@@ -298,7 +298,7 @@ static int work_one(struct pool *pl, void *cctx, uint32_t i, struct slot *s)
 			strerror(errno));
 		return -1;
 	}
-	s->hash = xxh64(s->raw, s->raw_len, 0);
+	s->hash = XXH64(s->raw, s->raw_len, 0);
 	s->comp_len = imz_compress(cctx, pk->o->level, s->comp,
 				   ZSTD_compressBound(IMZ_CHUNK_RAW), s->raw,
 				   s->raw_len);
@@ -425,7 +425,7 @@ static int put_image(struct pack *pk)
 	uint8_t hb[IMZ_HDR_LEN], tb[IMZ_PART_LEN];
 	struct imz_trailer t;
 
-	xxh64_init(&pk->whole, 0);
+	XXH64_reset(pk->whole, 0);
 	imz_header_encode(&pk->h, hb);
 	if (out_write(pk, hb, sizeof(hb)) ||
 	    put_meta(pk, IMZ_RESERVED, pk->m.reserved, fat_reserved_bytes(g)) ||
@@ -442,7 +442,7 @@ static int put_image(struct pack *pk)
 	t.nchunks = pk->h.nchunks;
 	t.stored = pk->stored;
 	t.image_bytes = pk->written;
-	t.whole = xxh64_final(&pk->whole);
+	t.whole = XXH64_digest(pk->whole);
 	imz_trailer_encode(&t, tb);
 	return out_write(pk, tb, sizeof(tb));
 }
@@ -502,7 +502,7 @@ static int write_out(struct pack *pk, const char *imz, const char *chk)
 	}
 	if (rc)
 		return -1;
-	return put_chk(pk, chk, xxh64_final(&pk->whole));
+	return put_chk(pk, chk, XXH64_digest(pk->whole));
 }
 
 static int pack_run(const struct pack_opts *o)
@@ -524,10 +524,12 @@ static int pack_run(const struct pack_opts *o)
 		return EXIT_FAIL;
 	}
 	pk.cctx = ZSTD_createCCtx();
-	if (pk.cctx && !read_meta(&pk) && !scan(&pk) && !build_header(&pk) &&
+	pk.whole = XXH64_createState();
+	if (pk.cctx && pk.whole && !read_meta(&pk) && !scan(&pk) && !build_header(&pk) &&
 	    !write_out(&pk, std ? NULL : imz, chk))
 		rc = EXIT_OK;
 	ZSTD_freeCCtx(pk.cctx);
+	XXH64_freeState(pk.whole);
 	free(pk.ulist);
 	fat_scan_free(&pk.s);
 	fat_meta_free(&pk.m);

@@ -142,7 +142,7 @@ static int chunk_work(struct pool *pl, ZSTD_DCtx *dc, const struct slot *s,
 			 pl->image, s->index);
 		return -1;
 	}
-	if (xxh64(s->raw, s->raw_len, 0) != s->raw_hash) {
+	if (XXH64(s->raw, s->raw_len, 0) != s->raw_hash) {
 		snprintf(msg, len, "%s: data chunk %u: checksum mismatch",
 			 pl->image, s->index);
 		return -1;
@@ -232,8 +232,7 @@ static int collect(struct pool *pl, uint32_t i, struct progress *pr)
 	pthread_mutex_unlock(&pl->mu);
 	if (!done)
 		return -1;
-	xxh64_update((struct xxh64 *)(void *)&r->whole_state, s->raw,
-		     s->raw_len);
+	XXH64_update(r->whole, s->raw, s->raw_len);
 	r->stored += s->raw_len;
 	if (pr)
 		progress_add(pr, s->raw_len);
