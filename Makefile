@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # netboot suite: plain GNU make, objects and binaries under $(B)/.
 
-VERSION  := 0.1.0
+# The suite's version, written once: VERSION at the top of the tree.
+# Scripts carry @VERSION@, replaced by make install (from the source tree
+# they read VERSION themselves).
+VERSION  := $(strip $(file <VERSION))
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 SBINDIR  ?= $(PREFIX)/sbin
@@ -59,7 +62,7 @@ MANPAGES  := $(wildcard man/*.[1-8])
 
 all: $(TOOLS:%=$(B)/%) $(UNIT_BINS) $(TTOOL_BINS) $(DEMO_BOOT)
 
-$(B)/obj/%.o: %.c
+$(B)/obj/%.o: %.c VERSION
 	@mkdir -p $(@D)
 	$(CC) $(NB_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
@@ -186,7 +189,9 @@ install: all
 	@for s in scripts/netboot-* scripts/mkaoeinitrd; do \
 	    [ -f "$$s" ] || continue; \
 	    case $$s in */netboot-demo) continue ;; esac; \
-	    echo "install $$s"; install -m 0755 "$$s" $(DESTDIR)$(BINDIR); \
+	    echo "install $$s"; \
+	    sed 's/@VERSION@/$(VERSION)/g' "$$s" >"$(DESTDIR)$(BINDIR)/$${s##*/}" && \
+	    chmod 0755 "$(DESTDIR)$(BINDIR)/$${s##*/}" || exit 1; \
 	done
 	@for m in $(MANPAGES); do \
 	    sec=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$sec; \
