@@ -23,6 +23,7 @@
 #include "opts.h"
 #include "pack.h"
 #include "progress.h"
+#include "temp.h"
 #include "vol.h"
 
 struct pack_opts {
@@ -466,11 +467,19 @@ static uint16_t chk_counter(const char *path)
 static int put_chk(struct pack *pk, const char *path, uint64_t whole)
 {
 	uint8_t chk[CHK_LEN];
+	struct imz_temp t;
+	int rc;
 
 	chk_encode(pk->boot, &pk->m.g, chk_counter(path), xxh64_fold16(whole),
 		   chk);
-	if (atomic_write(path, chk, sizeof(chk), 0644)) {
-		log_err("%s: %s", path, strerror(errno));
+	rc = imz_temp_begin(&t, path, 0644);
+	if (!rc) {
+		rc = write_all(t.af.fd, chk, sizeof(chk));
+		rc = rc ? rc : imz_temp_commit(&t, false);
+		imz_temp_abort(&t);
+	}
+	if (rc) {
+		log_err("%s: %s", path, strerror(-rc));
 		return -1;
 	}
 	return 0;
@@ -478,39 +487,55 @@ static int put_chk(struct pack *pk, const char *path, uint64_t whole)
 
 /* ---- the command ---- */
 
-static int write_out(struct pack *pk, const char *imz, const char *chk)
+/* The image (to pk->fd), then its rename from the temporary t unless
+ * it goes to stdout (t NULL), then the .chk. */
+static int write_out(struct pack *pk, struct imz_temp *t, const char *chk)
 {
-	struct atomic_file af;
 	int rc;
 
-	if (!imz) {
-		pk->fd = STDOUT_FILENO;
-		rc = put_image(pk);
-	} else {
-		if (atomic_begin(&af, imz, 0644)) {
-			log_err("%s: %s", imz, strerror(errno));
-			return -1;
-		}
-		pk->fd = af.fd;
-		rc = put_image(pk);
-		if (rc)
-			atomic_abort(&af);
-		else if (atomic_commit(&af)) {
-			log_err("%s: %s", imz, strerror(errno));
-			rc = -1;
-		}
-	}
-	if (rc)
+	if (put_image(pk))
 		return -1;
+	rc = t ? imz_temp_commit(t, false) : 0;
+	if (rc) {
+		log_err("%s: %s", t->af.path, strerror(-rc));
+		return -1;
+	}
 	return put_chk(pk, chk, XXH64_digest(pk->whole));
 }
 
+static int pack_source(struct pack *pk, struct imz_temp *t, const char *chk)
+{
+	char err[160];
+	int rc = EXIT_FAIL;
+
+	if (vol_open(&pk->v, pk->o->src, (int)pk->o->partition, 0, err,
+		     sizeof(err))) {
+		log_err("%s: %s", pk->o->src, err);
+		return EXIT_FAIL;
+	}
+	pk->cctx = ZSTD_createCCtx();
+	pk->whole = XXH64_createState();
+	if (pk->cctx && pk->whole && !read_meta(pk) && !scan(pk) &&
+	    !build_header(pk) && !write_out(pk, t, chk))
+		rc = EXIT_OK;
+	ZSTD_freeCCtx(pk->cctx);
+	XXH64_freeState(pk->whole);
+	free(pk->ulist);
+	fat_scan_free(&pk->s);
+	fat_meta_free(&pk->m);
+	vol_close(&pk->v);
+	return rc;
+}
+
+/* The temporary .imz is made before the source is opened, so that an
+ * output directory that cannot be written fails at once. */
 static int pack_run(const struct pack_opts *o)
 {
-	struct pack pk = { .o = o, .fd = -1 };
-	char imz[4096], chk[4096], err[160];
+	struct pack pk = { .o = o, .fd = STDOUT_FILENO };
+	struct imz_temp t;
+	char imz[4096], chk[4096];
 	size_t n = strlen(o->out);
-	int rc = EXIT_FAIL, std = !strcmp(o->out, "-");
+	int rc, std = !strcmp(o->out, "-");
 
 	if (n > 4 && !strcmp(o->out + n - 4, ".imz"))
 		n -= 4;
@@ -518,22 +543,18 @@ static int pack_run(const struct pack_opts *o)
 	snprintf(chk, sizeof(chk), "%.*s.chk", (int)n, o->out);
 	if (o->chk)
 		snprintf(chk, sizeof(chk), "%s", o->chk);
-	if (vol_open(&pk.v, o->src, (int)o->partition, 0, 0, err,
-		     sizeof(err))) {
-		log_err("%s: %s", o->src, err);
+	imz_temp_clean(chk);
+	if (std)
+		return pack_source(&pk, NULL, chk);
+	imz_temp_clean(imz);
+	rc = imz_temp_begin(&t, imz, 0644);
+	if (rc) {
+		log_err("%s: %s", imz, strerror(-rc));
 		return EXIT_FAIL;
 	}
-	pk.cctx = ZSTD_createCCtx();
-	pk.whole = XXH64_createState();
-	if (pk.cctx && pk.whole && !read_meta(&pk) && !scan(&pk) && !build_header(&pk) &&
-	    !write_out(&pk, std ? NULL : imz, chk))
-		rc = EXIT_OK;
-	ZSTD_freeCCtx(pk.cctx);
-	XXH64_freeState(pk.whole);
-	free(pk.ulist);
-	fat_scan_free(&pk.s);
-	fat_meta_free(&pk.m);
-	vol_close(&pk.v);
+	pk.fd = t.af.fd;
+	rc = pack_source(&pk, &t, chk);
+	imz_temp_abort(&t);
 	return rc;
 }
 

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zstd.h>
 
@@ -27,6 +28,7 @@
 #include "opts.h"
 #include "pack.h"
 #include "progress.h"
+#include "temp.h"
 #include "unpack.h"
 #include "vol.h"
 
@@ -37,6 +39,8 @@ struct unpack {
 	struct imz_reader r;
 	struct fat_meta src, dst;
 	struct vol v;
+	struct imz_temp tmp;	/* a TARGET that did not exist, until renamed */
+	int created;
 	uint64_t lost;
 	struct progress pr;
 };
@@ -351,18 +355,47 @@ static int source_meta(struct unpack *u)
 	return 0;
 }
 
-static int relayout(struct unpack *u, uint64_t create)
+/* A TARGET that does not exist (and no -p) is written as a hidden
+ * temporary beside it, the source volume's size, renamed when complete. */
+static int open_target(struct unpack *u)
+{
+	const struct imz_header *h = &u->r.h;
+	const char *path = u->target;
+	struct stat st;
+	char err[200];
+	mode_t um;
+	int rc;
+
+	if (!u->partition)
+		imz_temp_clean(u->target);
+	if (!u->partition && lstat(u->target, &st) && errno == ENOENT) {
+		um = umask(0);
+		umask(um);
+		rc = imz_temp_begin(&u->tmp, u->target, 0644 & ~um);
+		if (!rc && ftruncate(u->tmp.af.fd,
+				     (off_t)(h->total_sectors * h->sector_size)))
+			rc = -errno;
+		if (rc) {
+			log_err("%s: %s", u->target, strerror(-rc));
+			return -1;
+		}
+		u->created = 1;
+		path = u->tmp.af.tmp;
+	}
+	if (vol_open(&u->v, path, u->partition, 1, err, sizeof(err))) {
+		log_err("%s: %s", u->target, err);
+		return -1;
+	}
+	return 0;
+}
+
+static int relayout(struct unpack *u)
 {
 	const struct imz_header *h = &u->r.h;
 	struct fat_geom dg;
 	char err[200];
 	uint64_t have;
 
-	if (vol_open(&u->v, u->target, u->partition, 1, create, err,
-		     sizeof(err))) {
-		log_err("%s: %s", u->target, err);
-		return -1;
-	}
 	have = u->v.size / h->sector_size;
 	if (have < h->min_sectors) {
 		log_err("%s: too small: needs at least %llu sectors, has %llu",
@@ -486,6 +519,15 @@ static int write_boot(struct unpack *u)
 	return 0;
 }
 
+static int commit_target(struct unpack *u)
+{
+	int rc = u->created ? imz_temp_commit(&u->tmp, true) : 0;
+
+	if (rc)
+		log_err("%s: %s", u->target, strerror(-rc));
+	return rc ? -1 : 0;
+}
+
 static int unpack_run(struct unpack *u)
 {
 	char err[200];
@@ -497,10 +539,10 @@ static int unpack_run(struct unpack *u)
 		log_err("%s: %s", u->image, err);
 		goto out;
 	}
-	if (source_meta(u) ||
-	    relayout(u, u->r.h.total_sectors * u->r.h.sector_size))
+	if (source_meta(u) || open_target(u) || relayout(u))
 		goto out;
-	if (!write_meta(u) && !write_data(u) && !write_boot(u))
+	if (!write_meta(u) && !write_data(u) && !write_boot(u) &&
+	    !commit_target(u))
 		rc = EXIT_OK;
 out:
 	if (fd > STDIN_FILENO)
@@ -508,8 +550,8 @@ out:
 	fat_meta_free(&u->dst);
 	vol_close(&u->v);
 	imz_close(&u->r);
-	if (rc != EXIT_OK && u->v.created && !unlink(u->target))
-		log_warn("%s: removed: it was made by this unpack", u->target);
+	if (u->created)
+		imz_temp_abort(&u->tmp);
 	return rc;
 }
 

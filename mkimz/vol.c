@@ -75,24 +75,11 @@ static int vol_partition(struct vol *v, char *err, size_t errlen)
 }
 
 int vol_open(struct vol *v, const char *path, int partition, int write,
-	     uint64_t create_size, char *err, size_t errlen)
+	     char *err, size_t errlen)
 {
-	int flags = write ? O_RDWR : O_RDONLY;
-
 	memset(v, 0, sizeof(*v));
 	v->partition = partition;
-	v->fd = open(path, flags | O_CLOEXEC);
-	if (v->fd < 0 && errno == ENOENT && write && create_size &&
-	    !partition) {
-		v->fd = open(path, flags | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-		if (v->fd >= 0 && ftruncate(v->fd, (off_t)create_size)) {
-			snprintf(err, errlen, "%s", strerror(errno));
-			close(v->fd);
-			unlink(path);
-			return -1;
-		}
-		v->created = 1;
-	}
+	v->fd = open(path, (write ? O_RDWR : O_RDONLY) | O_CLOEXEC);
 	if (v->fd < 0 || dev_size(v->fd, &v->size)) {
 		snprintf(err, errlen, "%s", strerror(errno));
 		if (v->fd >= 0)
