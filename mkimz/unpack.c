@@ -528,6 +528,18 @@ static int commit_target(struct unpack *u)
 	return rc ? -1 : 0;
 }
 
+static int unpack_run(struct unpack *u);
+
+int imz_unpack(const char *image, const char *target, int partition,
+	       unsigned threads, int quiet)
+{
+	struct unpack u = { .image = image, .target = target,
+			    .partition = partition, .threads = threads,
+			    .quiet = quiet, .v = { .fd = -1 } };
+
+	return unpack_run(&u);
+}
+
 static int unpack_run(struct unpack *u)
 {
 	char err[200];
@@ -559,7 +571,7 @@ int cmd_unpack(int argc, char **argv)
 {
 	struct unpack u = { .v = { .fd = -1 } };
 	char *part = NULL, *threads = NULL;
-	int force = 0;
+	int force = 0, partition = 0;
 	struct poptOption table[] = {
 		{ "quiet", 'q', POPT_ARG_NONE, &u.quiet, 0, "no progress line",
 		  NULL },
@@ -578,14 +590,12 @@ int cmd_unpack(int argc, char **argv)
 	int nargs, rc;
 
 	if (part)
-		u.partition = (int)opts_num(ctx, "--partition", part, 1, 4);
+		partition = (int)opts_num(ctx, "--partition", part, 1, 4);
 	u.threads = imz_threads(ctx, threads);
 	args = opts_args(ctx, &nargs);
 	if (nargs != 2)
 		opts_usage_error(ctx, "need IMAGE and TARGET");
-	u.image = args[0];
-	u.target = args[1];
-	rc = unpack_run(&u);
+	rc = imz_unpack(args[0], args[1], partition, u.threads, u.quiet);
 	free(part);
 	free(threads);
 	poptFreeContext(ctx);
