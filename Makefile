@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # netboot suite: plain GNU make, objects and binaries under $(B)/.
 
-VERSION  := 0.1.0
+# The suite's version, written once: VERSION at the top of the tree.
+# Scripts carry @VERSION@, replaced by make install (from the source tree
+# they read VERSION themselves).
+VERSION  := $(strip $(file <VERSION))
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 SBINDIR  ?= $(PREFIX)/sbin
@@ -30,7 +33,7 @@ aoetarget_LIBS := -lpcap
 proxydhcp_LIBS := -lpcap -lnet
 tftpd_LIBS     :=
 bootcfg_LIBS   :=
-mkimz_LIBS     := -lzstd -lpthread
+mkimz_LIBS     := -lzstd -lxxhash -lpthread
 POPT_LIBS      := -lpopt
 # lib/sandbox.c needs libseccomp; --as-needed keeps it out of the tools
 # that do not sandbox themselves.
@@ -59,7 +62,7 @@ MANPAGES  := $(wildcard man/*.[1-8])
 
 all: $(TOOLS:%=$(B)/%) $(UNIT_BINS) $(TTOOL_BINS) $(DEMO_BOOT)
 
-$(B)/obj/%.o: %.c
+$(B)/obj/%.o: %.c VERSION
 	@mkdir -p $(@D)
 	$(CC) $(NB_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
@@ -198,8 +201,11 @@ install-files:
 	    $(DESTDIR)$(SYSCONFDIR)/netboot $(DESTDIR)$(SYSCONFDIR)/default
 	install -m 0755 $(SBIN_TOOLS:%=$(B)/%) $(DESTDIR)$(SBINDIR)
 	install -m 0755 $(BIN_TOOLS:%=$(B)/%) $(DESTDIR)$(BINDIR)
-	install -m 0755 $(USER_SCRIPTS:%=scripts/%) $(DESTDIR)$(BINDIR)
-	install -m 0755 $(ADMIN_SCRIPTS:%=scripts/%) $(DESTDIR)$(SBINDIR)
+	@for s in $(USER_SCRIPTS:%=$(DESTDIR)$(BINDIR)/%) \
+	    $(ADMIN_SCRIPTS:%=$(DESTDIR)$(SBINDIR)/%); do \
+	    sed 's/@VERSION@/$(VERSION)/g' "scripts/$${s##*/}" >"$$s" && \
+	    chmod 0755 "$$s" || exit 1; \
+	done
 	@for m in $(MANPAGES); do \
 	    sec=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$sec; \
 	    install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$sec; \

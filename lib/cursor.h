@@ -251,4 +251,49 @@ static inline bool wcur_le64(struct wcur *w, uint64_t v)
 /* Writes s and its terminating NUL. */
 bool wcur_cstr(struct wcur *w, const char *s);
 
+/*
+ * Fixed-offset fields, for formats drawn as tables of offsets (FAT boot
+ * sectors, MBR entries, .imz headers): load or store a little-endian value
+ * at p.  No bounds check: the caller has already checked the record's size.
+ */
+static inline uint16_t get_le16(const void *p)
+{
+	const uint8_t *q = p;
+	return (uint16_t)(q[1] << 8 | q[0]);
+}
+
+static inline uint32_t get_le32(const void *p)
+{
+	const uint8_t *q = p;
+	return (uint32_t)q[3] << 24 | (uint32_t)q[2] << 16 |
+	       (uint32_t)q[1] << 8 | q[0];
+}
+
+static inline uint64_t get_le64(const void *p)
+{
+	const uint8_t *q = p;
+	return (uint64_t)get_le32(q + 4) << 32 | get_le32(q);
+}
+
+static inline void put_le16(void *p, uint16_t v)
+{
+	uint8_t *q = p;
+	q[0] = (uint8_t)v;
+	q[1] = (uint8_t)(v >> 8);
+}
+
+static inline void put_le32(void *p, uint32_t v)
+{
+	uint8_t *q = p;
+	for (int i = 0; i < 4; i++, v >>= 8)
+		q[i] = (uint8_t)v;
+}
+
+static inline void put_le64(void *p, uint64_t v)
+{
+	uint8_t *q = p;
+	for (int i = 0; i < 8; i++, v >>= 8)
+		q[i] = (uint8_t)v;
+}
+
 #endif

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "file.h"
 #include "format.h"
 #include "layout.h"
 #include "log.h"
@@ -31,30 +32,16 @@ struct layout_job {
 	uint8_t mbr[MBR_SECTOR];
 };
 
-static int read_tab(const char *path, char *buf, size_t *len)
+/* TABFILE into a new buffer (the caller frees it): 0 or -1 after logging. */
+static int read_tab(const char *path, char **buf, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-	size_t got = 0;
+	int rc = file_read(AT_FDCWD, path, LAYOUT_MAX_BYTES, buf, len);
 
-	if (fd < 0) {
-		log_err("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	while ((n = read(fd, buf + got, LAYOUT_MAX_BYTES + 1 - got)) > 0 &&
-	       got + (size_t)n <= LAYOUT_MAX_BYTES)
-		got += (size_t)n;
-	close(fd);
-	if (n < 0) {
-		log_err("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (n > 0) {
+	if (rc == -EFBIG)
 		log_err("%s: longer than %d bytes", path, LAYOUT_MAX_BYTES);
-		return -1;
-	}
-	*len = got;
-	return 0;
+	else if (rc < 0)
+		log_err("%s: %s", path, strerror(-rc));
+	return rc < 0 ? -1 : 0;
 }
 
 static int disk_size(struct layout_job *j)
@@ -212,13 +199,16 @@ static int write_disk(struct layout_job *j)
 
 static int run(struct layout_job *j)
 {
-	char buf[LAYOUT_MAX_BYTES + 1], err[160];
+	char *buf, err[160];
 	size_t len;
 	unsigned line;
+	int bad;
 
-	if (read_tab(j->tab, buf, &len))
+	if (read_tab(j->tab, &buf, &len))
 		return EXIT_FAIL;
-	if (layout_parse(buf, len, &j->spec, &line, err, sizeof(err))) {
+	bad = layout_parse(buf, len, &j->spec, &line, err, sizeof(err));
+	free(buf);
+	if (bad) {
 		log_err("%s:%u: %s", j->tab, line, err);
 		return EXIT_FAIL;
 	}

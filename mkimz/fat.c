@@ -15,29 +15,6 @@ const char *const fat_default_excludes[] = {
 	"*.SWP", "pagefile.sys", "hiberfil.sys", "swapfile.sys", NULL,
 };
 
-uint32_t fat_rd16(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8;
-}
-
-uint32_t fat_rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-void fat_wr16(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-void fat_wr32(uint8_t *p, uint32_t v)
-{
-	fat_wr16(p, v & 0xffff);
-	fat_wr16(p + 2, v >> 16);
-}
-
 void fat_errf(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
@@ -80,11 +57,11 @@ static int check_basic(const uint8_t *b, struct fat_geom *g, char *err,
 {
 	uint32_t media = b[FAT_BPB_MEDIA];
 
-	g->bytes_per_sector = fat_rd16(b + FAT_BPB_BYTSPERSEC);
+	g->bytes_per_sector = get_le16(b + FAT_BPB_BYTSPERSEC);
 	g->sectors_per_cluster = b[FAT_BPB_SECPERCLUS];
-	g->reserved_sectors = fat_rd16(b + FAT_BPB_RSVDSECCNT);
+	g->reserved_sectors = get_le16(b + FAT_BPB_RSVDSECCNT);
 	g->nfats = b[FAT_BPB_NUMFATS];
-	g->root_entries = fat_rd16(b + FAT_BPB_ROOTENTCNT);
+	g->root_entries = get_le16(b + FAT_BPB_ROOTENTCNT);
 	if (b[FAT_BS_SIGNATURE] != 0x55 || b[FAT_BS_SIGNATURE + 1] != 0xaa)
 		return fat_errf(err, errlen, "no 55 AA boot signature"), -1;
 	if (!is_pow2(g->bytes_per_sector) || g->bytes_per_sector < 512 ||
@@ -112,12 +89,12 @@ static int check_basic(const uint8_t *b, struct fat_geom *g, char *err,
 static int read_sizes(const uint8_t *b, struct fat_geom *g, char *err,
 		      size_t errlen)
 {
-	uint32_t fatsz16 = fat_rd16(b + FAT_BPB_FATSZ16);
-	uint32_t tot16 = fat_rd16(b + FAT_BPB_TOTSEC16);
+	uint32_t fatsz16 = get_le16(b + FAT_BPB_FATSZ16);
+	uint32_t tot16 = get_le16(b + FAT_BPB_TOTSEC16);
 	uint64_t meta;
 
-	g->total_sectors = tot16 ? tot16 : fat_rd32(b + FAT_BPB_TOTSEC32);
-	g->fat_sectors = fatsz16 ? fatsz16 : fat_rd32(b + FAT32_BPB_FATSZ32);
+	g->total_sectors = tot16 ? tot16 : get_le32(b + FAT_BPB_TOTSEC32);
+	g->fat_sectors = fatsz16 ? fatsz16 : get_le32(b + FAT32_BPB_FATSZ32);
 	if (!g->total_sectors)
 		return fat_errf(err, errlen, "total sectors is 0"), -1;
 	if (!g->fat_sectors)
@@ -142,7 +119,7 @@ static int decide_type(const uint8_t *b, struct fat_geom *g, char *err,
 {
 	uint64_t n = (g->total_sectors - g->first_data_sector) /
 		     g->sectors_per_cluster;
-	int fat32_bpb = fat_rd16(b + FAT_BPB_FATSZ16) == 0;
+	int fat32_bpb = get_le16(b + FAT_BPB_FATSZ16) == 0;
 
 	if (n < 1)
 		return fat_errf(err, errlen, "no data clusters"), -1;
@@ -174,7 +151,7 @@ static int decide_type(const uint8_t *b, struct fat_geom *g, char *err,
 
 static uint32_t reserved_slot(const uint8_t *p, uint32_t rsvd)
 {
-	uint32_t v = fat_rd16(p);
+	uint32_t v = get_le16(p);
 
 	return v && v < rsvd ? v : 0;
 }
@@ -186,11 +163,11 @@ static int read_ext(const uint8_t *b, struct fat_geom *g, char *err,
 					     : FAT16_BS_BOOTSIG;
 	uint32_t flags = g->type == FAT_32 ? FAT32_BS_FLAGS : FAT16_BS_FLAGS;
 
-	g->hidden_sectors = fat_rd32(b + FAT_BPB_HIDDSEC);
+	g->hidden_sectors = get_le32(b + FAT_BPB_HIDDSEC);
 	g->root_cluster = 0;
 	g->fsinfo_sector = g->backup_boot_sector = 0;
 	if (g->type == FAT_32) {
-		g->root_cluster = fat_rd32(b + FAT32_BPB_ROOTCLUS);
+		g->root_cluster = get_le32(b + FAT32_BPB_ROOTCLUS);
 		if (g->root_cluster < 2 ||
 		    g->root_cluster > g->cluster_count + 1)
 			return fat_errf(err, errlen,
@@ -206,7 +183,7 @@ static int read_ext(const uint8_t *b, struct fat_geom *g, char *err,
 	g->label[0] = 0;
 	if (b[sig_off] == 0x29 || b[sig_off] == 0x28) {
 		g->serial_offset = sig_off + 1;
-		g->serial = fat_rd32(b + sig_off + 1);
+		g->serial = get_le32(b + sig_off + 1);
 		if (b[sig_off] == 0x29)
 			trim_label(g->label, b + sig_off + 5);
 		g->dirty = b[flags] & 1;
@@ -232,30 +209,30 @@ int fat_parse_boot(const uint8_t *buf, size_t len, struct fat_geom *g,
 uint32_t fat_get(const struct fat_geom *g, const uint8_t *fat, uint32_t n)
 {
 	if (g->type == FAT_12) {
-		uint32_t v = fat_rd16(fat + n + n / 2);
+		uint32_t v = get_le16(fat + n + n / 2);
 
 		return n & 1 ? v >> 4 : v & 0xfff;
 	}
 	if (g->type == FAT_16)
-		return fat_rd16(fat + 2 * (size_t)n);
-	return fat_rd32(fat + 4 * (size_t)n) & 0x0fffffff;
+		return get_le16(fat + 2 * (size_t)n);
+	return get_le32(fat + 4 * (size_t)n) & 0x0fffffff;
 }
 
 void fat_set(const struct fat_geom *g, uint8_t *fat, uint32_t n, uint32_t v)
 {
 	if (g->type == FAT_12) {
 		uint8_t *p = fat + n + n / 2;
-		uint32_t old = fat_rd16(p);
+		uint32_t old = get_le16(p);
 
 		v &= 0xfff;
 		old = n & 1 ? (old & 0x000f) | v << 4 : (old & 0xf000) | v;
-		fat_wr16(p, old);
+		put_le16(p, (uint16_t)old);
 	} else if (g->type == FAT_16) {
-		fat_wr16(fat + 2 * (size_t)n, v);
+		put_le16(fat + 2 * (size_t)n, (uint16_t)v);
 	} else {
 		uint8_t *p = fat + 4 * (size_t)n;
 
-		fat_wr32(p, (fat_rd32(p) & 0xf0000000) | (v & 0x0fffffff));
+		put_le32(p, (get_le32(p) & 0xf0000000) | (v & 0x0fffffff));
 	}
 }
 
@@ -396,13 +373,13 @@ static void write_bpb(uint8_t *b, const struct fat_geom *g, uint32_t hidden)
 {
 	int small = g->type != FAT_32 && g->total_sectors < 65536;
 
-	fat_wr16(b + FAT_BPB_TOTSEC16, small ? (uint32_t)g->total_sectors : 0);
-	fat_wr32(b + FAT_BPB_TOTSEC32, small ? 0 : (uint32_t)g->total_sectors);
+	put_le16(b + FAT_BPB_TOTSEC16, small ? (uint16_t)g->total_sectors : 0);
+	put_le32(b + FAT_BPB_TOTSEC32, small ? 0 : (uint32_t)g->total_sectors);
 	if (g->type == FAT_32)
-		fat_wr32(b + FAT32_BPB_FATSZ32, g->fat_sectors);
+		put_le32(b + FAT32_BPB_FATSZ32, g->fat_sectors);
 	else
-		fat_wr16(b + FAT_BPB_FATSZ16, g->fat_sectors);
-	fat_wr32(b + FAT_BPB_HIDDSEC, hidden);
+		put_le16(b + FAT_BPB_FATSZ16, (uint16_t)g->fat_sectors);
+	put_le32(b + FAT_BPB_HIDDSEC, hidden);
 }
 
 void fat_fsinfo_update(const struct fat_geom *g, uint8_t *reserved,
@@ -425,11 +402,11 @@ void fat_fsinfo_update(const struct fat_geom *g, uint8_t *reserved,
 	for (int i = 0; i < 2; i++) {
 		uint8_t *s = reserved + (size_t)secs[i] * g->bytes_per_sector;
 
-		if (!secs[i] || fat_rd32(s + FAT_FSI_LEADSIG) != 0x41615252 ||
-		    fat_rd32(s + FAT_FSI_STRUCSIG) != 0x61417272)
+		if (!secs[i] || get_le32(s + FAT_FSI_LEADSIG) != 0x41615252 ||
+		    get_le32(s + FAT_FSI_STRUCSIG) != 0x61417272)
 			continue;
-		fat_wr32(s + FAT_FSI_FREE_COUNT, g->cluster_count - used);
-		fat_wr32(s + FAT_FSI_NXT_FREE, next);
+		put_le32(s + FAT_FSI_FREE_COUNT, g->cluster_count - used);
+		put_le32(s + FAT_FSI_NXT_FREE, next);
 	}
 }
 

@@ -6,12 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cursor.h"
 #include "fat.h"
 
-uint32_t fat_rd16(const uint8_t *p);
-uint32_t fat_rd32(const uint8_t *p);
-void fat_wr16(uint8_t *p, uint32_t v);
-void fat_wr32(uint8_t *p, uint32_t v);
 __attribute__((format(printf, 3, 4))) void
 fat_errf(char *err, size_t errlen, const char *fmt, ...);
 

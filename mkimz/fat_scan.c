@@ -295,18 +295,18 @@ static void chain_trim(struct scan_st *st, size_t n)
 
 static uint32_t de_start(const struct fat_geom *g, const uint8_t *e)
 {
-	uint32_t c = fat_rd16(e + FAT_DE_CLUS_LO);
+	uint32_t c = get_le16(e + FAT_DE_CLUS_LO);
 
 	if (g->type == FAT_32)
-		c |= fat_rd16(e + FAT_DE_CLUS_HI) << 16;
+		c |= (uint32_t)get_le16(e + FAT_DE_CLUS_HI) << 16;
 	return c;
 }
 
 static void de_set_start(const struct fat_geom *g, uint8_t *e, uint32_t c)
 {
-	fat_wr16(e + FAT_DE_CLUS_LO, c & 0xffff);
+	put_le16(e + FAT_DE_CLUS_LO, (uint16_t)c);
 	if (g->type == FAT_32)
-		fat_wr16(e + FAT_DE_CLUS_HI, c >> 16);
+		put_le16(e + FAT_DE_CLUS_HI, (uint16_t)(c >> 16));
 }
 
 static void de_delete(struct dent *d)
@@ -344,7 +344,7 @@ static void lfn_feed(struct lfn *l, uint8_t *e)
 	if (!l->active)
 		return;
 	for (int i = 0; i < 13; i++)
-		l->u[(ord - 1) * 13 + i] = (uint16_t)fat_rd16(e + lfn_pos[i]);
+		l->u[(ord - 1) * 13 + i] = get_le16(e + lfn_pos[i]);
 	l->expect = ord - 1;
 }
 
@@ -480,7 +480,7 @@ static int do_dir(struct scan_st *st, struct dent *d, char *path,
 static int file_sizes(struct scan_st *st, uint8_t *e, const char *path,
 		      uint32_t start)
 {
-	uint32_t size = fat_rd32(e + FAT_DE_SIZE), cb = st->g->cluster_bytes;
+	uint32_t size = get_le32(e + FAT_DE_SIZE), cb = st->g->cluster_bytes;
 	uint64_t want = ((uint64_t)size + cb - 1) / cb;
 	size_t n = st->chain.n;
 
@@ -499,7 +499,7 @@ static int file_sizes(struct scan_st *st, uint8_t *e, const char *path,
 	if (st->chain.n > want)
 		chain_trim(st, (size_t)want);
 	if ((uint64_t)st->chain.n * cb < size)
-		fat_wr32(e + FAT_DE_SIZE, (uint32_t)st->chain.n * cb);
+		put_le32(e + FAT_DE_SIZE, (uint32_t)st->chain.n * cb);
 	if (!st->chain.n)
 		de_set_start(st->g, e, 0);
 	return 0;
@@ -508,7 +508,7 @@ static int file_sizes(struct scan_st *st, uint8_t *e, const char *path,
 static int do_file(struct scan_st *st, struct dent *d, const char *path)
 {
 	uint8_t *e = d->e;
-	uint32_t start = de_start(st->g, e), size = fat_rd32(e + FAT_DE_SIZE);
+	uint32_t start = de_start(st->g, e), size = get_le32(e + FAT_DE_SIZE);
 
 	if (excluded(st, d)) {
 		st->out->excluded_files++;
@@ -524,7 +524,7 @@ static int do_file(struct scan_st *st, struct dent *d, const char *path)
 		if (size && problem(st, "%s: size %u but no clusters", path,
 				    size) < 0)
 			return -1;
-		fat_wr32(e + FAT_DE_SIZE, 0);
+		put_le32(e + FAT_DE_SIZE, 0);
 		return 0;
 	}
 	if (walk_chain(st, start, path) < 0 ||

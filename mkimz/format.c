@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cursor.h"
 #include "fat.h"
 
 #define FAT16_MIN_CLUSTERS	(FAT12_MAX_CLUSTERS + 1)
@@ -57,18 +58,6 @@ int fmt16_plan(uint64_t sectors, struct fmt16_plan *p, char *err,
 	return -1;
 }
 
-static void le16(uint8_t *b, uint32_t v)
-{
-	b[0] = (uint8_t)v;
-	b[1] = (uint8_t)(v >> 8);
-}
-
-static void le32(uint8_t *b, uint32_t v)
-{
-	le16(b, v);
-	le16(b + 2, v >> 16);
-}
-
 static void pad_copy(uint8_t *dst, const char *s, size_t n)
 {
 	size_t l = strlen(s);
@@ -87,23 +76,23 @@ static void build_boot(const struct fmt16_plan *p, const struct fmt16_id *id,
 	bs[FAT_BS_JMP + 1] = 0x3c;
 	bs[FAT_BS_JMP + 2] = 0x90;
 	pad_copy(bs + FAT_BS_OEM, "NETBOOT", 8);
-	le16(bs + FAT_BPB_BYTSPERSEC, FMT16_SECTOR);
+	put_le16(bs + FAT_BPB_BYTSPERSEC, FMT16_SECTOR);
 	bs[FAT_BPB_SECPERCLUS] = (uint8_t)p->sectors_per_cluster;
-	le16(bs + FAT_BPB_RSVDSECCNT, p->reserved_sectors);
+	put_le16(bs + FAT_BPB_RSVDSECCNT, (uint16_t)p->reserved_sectors);
 	bs[FAT_BPB_NUMFATS] = 2;
-	le16(bs + FAT_BPB_ROOTENTCNT, FMT16_ROOT_ENTRIES);
+	put_le16(bs + FAT_BPB_ROOTENTCNT, FMT16_ROOT_ENTRIES);
 	if (p->sectors < 0x10000)
-		le16(bs + FAT_BPB_TOTSEC16, p->sectors);
+		put_le16(bs + FAT_BPB_TOTSEC16, (uint16_t)p->sectors);
 	else
-		le32(bs + FAT_BPB_TOTSEC32, p->sectors);
+		put_le32(bs + FAT_BPB_TOTSEC32, p->sectors);
 	bs[FAT_BPB_MEDIA] = FMT16_MEDIA;
-	le16(bs + FAT_BPB_FATSZ16, p->fat_sectors);
-	le16(bs + FAT_BPB_SECPERTRK, id->sectors_per_track);
-	le16(bs + FAT_BPB_NUMHEADS, id->heads);
-	le32(bs + FAT_BPB_HIDDSEC, id->hidden);
+	put_le16(bs + FAT_BPB_FATSZ16, (uint16_t)p->fat_sectors);
+	put_le16(bs + FAT_BPB_SECPERTRK, id->sectors_per_track);
+	put_le16(bs + FAT_BPB_NUMHEADS, id->heads);
+	put_le32(bs + FAT_BPB_HIDDSEC, id->hidden);
 	bs[FAT16_BS_DRVNUM] = 0x80;
 	bs[FAT16_BS_BOOTSIG] = 0x29;
-	le32(bs + FAT16_BS_VOLID, id->serial);
+	put_le32(bs + FAT16_BS_VOLID, id->serial);
 	pad_copy(bs + FAT16_BS_VOLLAB, id->label, 11);
 	pad_copy(bs + FAT16_BS_VOLLAB + 11, "FAT16", 8);
 	memcpy(bs + 0x3e, code, sizeof(code));
@@ -123,8 +112,8 @@ void fmt16_build(const struct fmt16_plan *p, const struct fmt16_id *id,
 	for (int copy = 0; copy < 2; copy++) {
 		uint8_t *f = fat + copy * fat_bytes;
 
-		le16(f, 0xff00 | FMT16_MEDIA);	/* entry 0: media */
-		le16(f + 2, 0xffff);		/* entry 1: clean, no error */
+		put_le16(f, 0xff00 | FMT16_MEDIA);	/* entry 0: media */
+		put_le16(f + 2, 0xffff);		/* entry 1: clean, no error */
 	}
 	pad_copy(root + FAT_DE_NAME, id->label, 11);
 	root[FAT_DE_ATTR] = FAT_ATTR_VOLUME;

@@ -7,41 +7,8 @@
 #include <string.h>
 #include <zstd.h>
 
+#include "cursor.h"
 #include "hash.h"
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
-}
 
 uint32_t imz_chunk_clusters(uint32_t cluster_bytes)
 {
@@ -86,54 +53,54 @@ void imz_header_encode(const struct imz_header *h, uint8_t out[IMZ_HDR_LEN])
 {
 	memset(out, 0, IMZ_HDR_LEN);
 	memcpy(out + IMZ_H_MAGIC, IMZ_MAGIC, 8);
-	put16(out + IMZ_H_VERSION, IMZ_VERSION);
-	put16(out + IMZ_H_HDRLEN, IMZ_HDR_LEN);
-	put32(out + IMZ_H_FATTYPE, h->fat_type);
-	put32(out + IMZ_H_SECSIZE, h->sector_size);
-	put32(out + IMZ_H_CLUSBYTES, h->cluster_bytes);
-	put32(out + IMZ_H_RSVDSECS, h->reserved_sectors);
-	put32(out + IMZ_H_NFATS, h->nfats);
-	put32(out + IMZ_H_ROOTENTS, h->root_entries);
-	put32(out + IMZ_H_FATSECS, h->fat_sectors);
-	put64(out + IMZ_H_TOTSECS, h->total_sectors);
-	put32(out + IMZ_H_CLUSTERS, h->cluster_count);
-	put32(out + IMZ_H_USED, h->used_clusters);
-	put32(out + IMZ_H_LASTUSED, h->last_used);
-	put32(out + IMZ_H_CHUNKCLUS, h->chunk_clusters);
-	put64(out + IMZ_H_MINSECS, h->min_sectors);
-	put32(out + IMZ_H_NCHUNKS, h->nchunks);
-	put32(out + IMZ_H_SERIAL, h->serial);
+	put_le16(out + IMZ_H_VERSION, IMZ_VERSION);
+	put_le16(out + IMZ_H_HDRLEN, IMZ_HDR_LEN);
+	put_le32(out + IMZ_H_FATTYPE, h->fat_type);
+	put_le32(out + IMZ_H_SECSIZE, h->sector_size);
+	put_le32(out + IMZ_H_CLUSBYTES, h->cluster_bytes);
+	put_le32(out + IMZ_H_RSVDSECS, h->reserved_sectors);
+	put_le32(out + IMZ_H_NFATS, h->nfats);
+	put_le32(out + IMZ_H_ROOTENTS, h->root_entries);
+	put_le32(out + IMZ_H_FATSECS, h->fat_sectors);
+	put_le64(out + IMZ_H_TOTSECS, h->total_sectors);
+	put_le32(out + IMZ_H_CLUSTERS, h->cluster_count);
+	put_le32(out + IMZ_H_USED, h->used_clusters);
+	put_le32(out + IMZ_H_LASTUSED, h->last_used);
+	put_le32(out + IMZ_H_CHUNKCLUS, h->chunk_clusters);
+	put_le64(out + IMZ_H_MINSECS, h->min_sectors);
+	put_le32(out + IMZ_H_NCHUNKS, h->nchunks);
+	put_le32(out + IMZ_H_SERIAL, h->serial);
 	memcpy(out + IMZ_H_LABEL, h->label, 11);
-	put32(out + IMZ_H_EXCLFILES, h->excluded_files);
-	put64(out + IMZ_H_EXCLBYTES, h->excluded_bytes);
-	put32(out + IMZ_H_LOST, h->lost_freed);
-	put64(out + IMZ_H_HASH, xxh64(out, IMZ_H_HASH, 0));
+	put_le32(out + IMZ_H_EXCLFILES, h->excluded_files);
+	put_le64(out + IMZ_H_EXCLBYTES, h->excluded_bytes);
+	put_le32(out + IMZ_H_LOST, h->lost_freed);
+	put_le64(out + IMZ_H_HASH, XXH64(out, IMZ_H_HASH, 0));
 }
 
 static void header_fields(const uint8_t *b, struct imz_header *h)
 {
 	memset(h, 0, sizeof(*h));
-	h->version = get16(b + IMZ_H_VERSION);
-	h->fat_type = get32(b + IMZ_H_FATTYPE);
-	h->sector_size = get32(b + IMZ_H_SECSIZE);
-	h->cluster_bytes = get32(b + IMZ_H_CLUSBYTES);
-	h->reserved_sectors = get32(b + IMZ_H_RSVDSECS);
-	h->nfats = get32(b + IMZ_H_NFATS);
-	h->root_entries = get32(b + IMZ_H_ROOTENTS);
-	h->fat_sectors = get32(b + IMZ_H_FATSECS);
-	h->total_sectors = get64(b + IMZ_H_TOTSECS);
-	h->cluster_count = get32(b + IMZ_H_CLUSTERS);
-	h->used_clusters = get32(b + IMZ_H_USED);
-	h->last_used = get32(b + IMZ_H_LASTUSED);
-	h->chunk_clusters = get32(b + IMZ_H_CHUNKCLUS);
-	h->min_sectors = get64(b + IMZ_H_MINSECS);
-	h->nchunks = get32(b + IMZ_H_NCHUNKS);
-	h->serial = get32(b + IMZ_H_SERIAL);
+	h->version = get_le16(b + IMZ_H_VERSION);
+	h->fat_type = get_le32(b + IMZ_H_FATTYPE);
+	h->sector_size = get_le32(b + IMZ_H_SECSIZE);
+	h->cluster_bytes = get_le32(b + IMZ_H_CLUSBYTES);
+	h->reserved_sectors = get_le32(b + IMZ_H_RSVDSECS);
+	h->nfats = get_le32(b + IMZ_H_NFATS);
+	h->root_entries = get_le32(b + IMZ_H_ROOTENTS);
+	h->fat_sectors = get_le32(b + IMZ_H_FATSECS);
+	h->total_sectors = get_le64(b + IMZ_H_TOTSECS);
+	h->cluster_count = get_le32(b + IMZ_H_CLUSTERS);
+	h->used_clusters = get_le32(b + IMZ_H_USED);
+	h->last_used = get_le32(b + IMZ_H_LASTUSED);
+	h->chunk_clusters = get_le32(b + IMZ_H_CHUNKCLUS);
+	h->min_sectors = get_le64(b + IMZ_H_MINSECS);
+	h->nchunks = get_le32(b + IMZ_H_NCHUNKS);
+	h->serial = get_le32(b + IMZ_H_SERIAL);
 	memcpy(h->label, b + IMZ_H_LABEL, 11);
 	h->label[11] = '\0';
-	h->excluded_files = get32(b + IMZ_H_EXCLFILES);
-	h->excluded_bytes = get64(b + IMZ_H_EXCLBYTES);
-	h->lost_freed = get32(b + IMZ_H_LOST);
+	h->excluded_files = get_le32(b + IMZ_H_EXCLFILES);
+	h->excluded_bytes = get_le64(b + IMZ_H_EXCLBYTES);
+	h->lost_freed = get_le32(b + IMZ_H_LOST);
 }
 
 static int pow2(uint64_t v)
@@ -200,12 +167,12 @@ int imz_header_decode(const uint8_t *buf, size_t len, struct imz_header *h,
 	}
 	header_fields(buf, h);
 	if (h->version != IMZ_VERSION ||
-	    get16(buf + IMZ_H_HDRLEN) != IMZ_HDR_LEN) {
+	    get_le16(buf + IMZ_H_HDRLEN) != IMZ_HDR_LEN) {
 		snprintf(err, errlen, "unsupported format version %u",
 			 h->version);
 		return -1;
 	}
-	if (get64(buf + IMZ_H_HASH) != xxh64(buf, IMZ_H_HASH, 0)) {
+	if (get_le64(buf + IMZ_H_HASH) != XXH64(buf, IMZ_H_HASH, 0)) {
 		snprintf(err, errlen, "checksum mismatch");
 		return -1;
 	}
@@ -220,12 +187,12 @@ int imz_header_decode(const uint8_t *buf, size_t len, struct imz_header *h,
 void imz_part_encode(const struct imz_part *p, uint8_t out[IMZ_PART_LEN])
 {
 	memset(out, 0, IMZ_PART_LEN);
-	put32(out + IMZ_P_MAGIC, p->magic);
-	put32(out + IMZ_P_INDEX, p->index);
-	put64(out + IMZ_P_RAWLEN, p->raw_len);
-	put64(out + IMZ_P_COMPLEN, p->comp_len);
-	put64(out + IMZ_P_RAWHASH, p->raw_hash);
-	put64(out + IMZ_P_HASH, xxh64(out, IMZ_P_HASH, 0));
+	put_le32(out + IMZ_P_MAGIC, p->magic);
+	put_le32(out + IMZ_P_INDEX, p->index);
+	put_le64(out + IMZ_P_RAWLEN, p->raw_len);
+	put_le64(out + IMZ_P_COMPLEN, p->comp_len);
+	put_le64(out + IMZ_P_RAWHASH, p->raw_hash);
+	put_le64(out + IMZ_P_HASH, XXH64(out, IMZ_P_HASH, 0));
 }
 
 int imz_part_decode(const uint8_t *buf, size_t len, uint32_t magic,
@@ -236,16 +203,16 @@ int imz_part_decode(const uint8_t *buf, size_t len, uint32_t magic,
 		snprintf(err, errlen, "truncated");
 		return -1;
 	}
-	p->magic = get32(buf + IMZ_P_MAGIC);
-	p->index = get32(buf + IMZ_P_INDEX);
-	p->raw_len = get64(buf + IMZ_P_RAWLEN);
-	p->comp_len = get64(buf + IMZ_P_COMPLEN);
-	p->raw_hash = get64(buf + IMZ_P_RAWHASH);
+	p->magic = get_le32(buf + IMZ_P_MAGIC);
+	p->index = get_le32(buf + IMZ_P_INDEX);
+	p->raw_len = get_le64(buf + IMZ_P_RAWLEN);
+	p->comp_len = get_le64(buf + IMZ_P_COMPLEN);
+	p->raw_hash = get_le64(buf + IMZ_P_RAWHASH);
 	if (p->magic != magic) {
 		snprintf(err, errlen, "bad magic");
 		return -1;
 	}
-	if (get64(buf + IMZ_P_HASH) != xxh64(buf, IMZ_P_HASH, 0)) {
+	if (get_le64(buf + IMZ_P_HASH) != XXH64(buf, IMZ_P_HASH, 0)) {
 		snprintf(err, errlen, "part header checksum mismatch");
 		return -1;
 	}
@@ -264,12 +231,12 @@ void imz_trailer_encode(const struct imz_trailer *t,
 			uint8_t out[IMZ_PART_LEN])
 {
 	memset(out, 0, IMZ_PART_LEN);
-	put32(out + IMZ_P_MAGIC, IMZ_TRAILER);
-	put32(out + IMZ_T_NCHUNKS, t->nchunks);
-	put64(out + IMZ_T_STORED, t->stored);
-	put64(out + IMZ_T_IMGBYTES, t->image_bytes);
-	put64(out + IMZ_T_WHOLE, t->whole);
-	put64(out + IMZ_P_HASH, xxh64(out, IMZ_P_HASH, 0));
+	put_le32(out + IMZ_P_MAGIC, IMZ_TRAILER);
+	put_le32(out + IMZ_T_NCHUNKS, t->nchunks);
+	put_le64(out + IMZ_T_STORED, t->stored);
+	put_le64(out + IMZ_T_IMGBYTES, t->image_bytes);
+	put_le64(out + IMZ_T_WHOLE, t->whole);
+	put_le64(out + IMZ_P_HASH, XXH64(out, IMZ_P_HASH, 0));
 }
 
 int imz_trailer_decode(const uint8_t *buf, size_t len, struct imz_trailer *t,
@@ -279,18 +246,18 @@ int imz_trailer_decode(const uint8_t *buf, size_t len, struct imz_trailer *t,
 		snprintf(err, errlen, "truncated");
 		return -1;
 	}
-	if (get32(buf) != IMZ_TRAILER) {
+	if (get_le32(buf) != IMZ_TRAILER) {
 		snprintf(err, errlen, "bad magic");
 		return -1;
 	}
-	if (get64(buf + IMZ_P_HASH) != xxh64(buf, IMZ_P_HASH, 0)) {
+	if (get_le64(buf + IMZ_P_HASH) != XXH64(buf, IMZ_P_HASH, 0)) {
 		snprintf(err, errlen, "checksum mismatch");
 		return -1;
 	}
-	t->nchunks = get32(buf + IMZ_T_NCHUNKS);
-	t->stored = get64(buf + IMZ_T_STORED);
-	t->image_bytes = get64(buf + IMZ_T_IMGBYTES);
-	t->whole = get64(buf + IMZ_T_WHOLE);
+	t->nchunks = get_le32(buf + IMZ_T_NCHUNKS);
+	t->stored = get_le64(buf + IMZ_T_STORED);
+	t->image_bytes = get_le64(buf + IMZ_T_IMGBYTES);
+	t->whole = get_le64(buf + IMZ_T_WHOLE);
 	return 0;
 }
 
@@ -308,15 +275,6 @@ const char *imz_part_name(uint32_t magic)
 }
 
 /* ---- sequential reader ---- */
-
-_Static_assert(sizeof(((struct imz_reader *)0)->whole_state) ==
-		       sizeof(struct xxh64),
-	       "reader hash state matches struct xxh64");
-
-static struct xxh64 *whole(struct imz_reader *r)
-{
-	return (struct xxh64 *)(void *)&r->whole_state;
-}
 
 /* Reads exactly len bytes: 0, or -1 with "truncated" / the errno text. */
 static int rd_full(struct imz_reader *r, void *buf, size_t len, char *err,
@@ -379,11 +337,11 @@ static int rd_part(struct imz_reader *r, uint32_t magic, uint32_t index,
 		snprintf(err, errlen, "%s: corrupt compressed data", part);
 		return -1;
 	}
-	if (xxh64(raw, want, 0) != p.raw_hash) {
+	if (XXH64(raw, want, 0) != p.raw_hash) {
 		snprintf(err, errlen, "%s: checksum mismatch", part);
 		return -1;
 	}
-	xxh64_update(whole(r), raw, want);
+	XXH64_update(r->whole, raw, want);
 	r->stored += want;
 	return 0;
 }
@@ -436,9 +394,9 @@ int imz_open(struct imz_reader *r, imz_read_fn rd, void *ctx, char *err,
 	memset(r, 0, sizeof(*r));
 	r->read = rd;
 	r->ctx = ctx;
-	xxh64_init(whole(r), 0);
+	r->whole = XXH64_createState();
 	r->dctx = ZSTD_createDCtx();
-	if (!r->dctx) {
+	if (!r->whole || XXH64_reset(r->whole, 0) != XXH_OK || !r->dctx) {
 		snprintf(err, errlen, "header: out of memory");
 		return -1;
 	}
@@ -496,7 +454,7 @@ int imz_finish(struct imz_reader *r, char *err, size_t errlen)
 		snprintf(err, errlen, "trailer: totals do not match the image");
 		return -1;
 	}
-	if (r->trailer.whole != xxh64_final(whole(r))) {
+	if (r->trailer.whole != XXH64_digest(r->whole)) {
 		snprintf(err, errlen, "trailer: whole-data checksum mismatch");
 		return -1;
 	}
@@ -515,6 +473,7 @@ void imz_close(struct imz_reader *r)
 	free(r->map);
 	free(r->cbuf);
 	ZSTD_freeDCtx(r->dctx);
+	XXH64_freeState(r->whole);
 	memset(r, 0, sizeof(*r));
 }
 

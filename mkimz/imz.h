@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <xxhash.h>
 
 #define IMZ_MAGIC		"\x89IMZ\r\n\x1a\n"
 #define IMZ_VERSION		1
@@ -159,11 +160,7 @@ struct imz_reader {
 	uint8_t *cbuf;				/* compressed part */
 	size_t cbuf_len;
 	void *dctx;				/* ZSTD_DCtx */
-	struct {
-		uint64_t v[4], total, seed;
-		uint8_t buf[32];
-		size_t nbuf;
-	} whole_state;				/* struct xxh64 */
+	XXH64_state_t *whole;			/* of every raw byte so far */
 	uint64_t stored;			/* raw bytes read so far */
 	uint64_t pos;				/* file bytes consumed */
 	uint32_t next_chunk;

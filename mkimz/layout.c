@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cursor.h"
 #include "num.h"
 
 #define MAX_TOKENS	12
@@ -474,14 +475,6 @@ void layout_chs_bytes(uint64_t lba, const struct layout_geom *g,
 	out[2] = (uint8_t)c;
 }
 
-static void put_le32(uint8_t *p, uint64_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
 int layout_nextboot_free(const uint8_t *mbr)
 {
 	const uint8_t *r = mbr + MBR_NEXTBOOT;
@@ -508,8 +501,8 @@ static void put_entry(uint8_t *pe, const struct layout_part *pt,
 	layout_chs_bytes(e->start, g, pe + MBR_PE_CHS_START);
 	pe[MBR_PE_TYPE] = pt->type;
 	layout_chs_bytes(e->start + e->count - 1, g, pe + MBR_PE_CHS_END);
-	put_le32(pe + MBR_PE_LBA, e->start);
-	put_le32(pe + MBR_PE_COUNT, e->count);
+	put_le32(pe + MBR_PE_LBA, (uint32_t)e->start);
+	put_le32(pe + MBR_PE_COUNT, (uint32_t)e->count);
 }
 
 void layout_mbr(const struct layout_spec *sp, const struct layout_geom *g,

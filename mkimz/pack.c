@@ -5,6 +5,7 @@
  * thread writes them in order and hashes the raw bytes.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,13 +14,16 @@
 #include <zstd.h>
 
 #include "atomic.h"
+#include "chk.h"
 #include "cmd.h"
 #include "fat.h"
+#include "file.h"
 #include "hash.h"
 #include "imz.h"
 #include "opts.h"
 #include "pack.h"
 #include "progress.h"
+#include "temp.h"
 #include "vol.h"
 
 struct pack_opts {
@@ -35,10 +39,10 @@ struct pack {
 	struct fat_meta m;
 	struct fat_scan s;
 	struct imz_header h;
-	uint8_t boot[512];	/* sector 0 as read, for the .chk */
+	uint8_t boot[CHK_LEN];	/* sector 0 as read, for the .chk */
 	uint32_t *ulist;	/* used clusters in order */
 	int fd;
-	struct xxh64 whole;
+	XXH64_state_t *whole;	/* of every raw byte written */
 	uint64_t stored, written;
 	struct progress pr;
 	void *cctx;
@@ -88,7 +92,7 @@ static int read_meta(struct pack *pk)
 		log_err("%s: cannot read the boot sector", pk->o->src);
 		return -1;
 	}
-	memcpy(pk->boot, bs, 512);
+	memcpy(pk->boot, bs, sizeof(pk->boot));
 	if (fat_parse_boot(bs, n, g, err, sizeof(err))) {
 		log_err("%s: not a FAT file system: %s", pk->o->src, err);
 		return -1;
@@ -215,7 +219,7 @@ static int put_part(struct pack *pk, uint32_t magic, uint32_t index,
 	imz_part_encode(&p, ph);
 	if (out_write(pk, ph, sizeof(ph)) || out_write(pk, comp, clen))
 		return -1;
-	xxh64_update(&pk->whole, raw, len);
+	XXH64_update(pk->whole, raw, len);
 	pk->stored += len;
 	return 0;
 }
@@ -234,7 +238,7 @@ static int put_meta(struct pack *pk, uint32_t magic, const uint8_t *raw,
 			imz_part_name(magic));
 	else
 		rc = put_part(pk, magic, 0, raw, len, comp, clen,
-			      xxh64(raw, len, 0));
+			      XXH64(raw, len, 0));
 	free(comp);
 	return rc;
 }
@@ -295,7 +299,7 @@ static int work_one(struct pool *pl, void *cctx, uint32_t i, struct slot *s)
 			strerror(errno));
 		return -1;
 	}
-	s->hash = xxh64(s->raw, s->raw_len, 0);
+	s->hash = XXH64(s->raw, s->raw_len, 0);
 	s->comp_len = imz_compress(cctx, pk->o->level, s->comp,
 				   ZSTD_compressBound(IMZ_CHUNK_RAW), s->raw,
 				   s->raw_len);
@@ -422,7 +426,7 @@ static int put_image(struct pack *pk)
 	uint8_t hb[IMZ_HDR_LEN], tb[IMZ_PART_LEN];
 	struct imz_trailer t;
 
-	xxh64_init(&pk->whole, 0);
+	XXH64_reset(pk->whole, 0);
 	imz_header_encode(&pk->h, hb);
 	if (out_write(pk, hb, sizeof(hb)) ||
 	    put_meta(pk, IMZ_RESERVED, pk->m.reserved, fat_reserved_bytes(g)) ||
@@ -439,45 +443,43 @@ static int put_image(struct pack *pk)
 	t.nchunks = pk->h.nchunks;
 	t.stored = pk->stored;
 	t.image_bytes = pk->written;
-	t.whole = xxh64_final(&pk->whole);
+	t.whole = XXH64_digest(pk->whole);
 	imz_trailer_encode(&t, tb);
 	return out_write(pk, tb, sizeof(tb));
 }
 
 /* ---- the .chk ---- */
 
-static uint16_t chk_counter(const char *path, uint32_t off)
+/* Counts on from the .chk already at path, if it is one. */
+static uint16_t chk_counter(const char *path)
 {
-	uint8_t old[513];
-	struct fat_geom g;
-	char err[128];
-	FILE *f = fopen(path, "rb");
-	size_t n = f ? fread(old, 1, sizeof(old), f) : 0;
+	char *old = NULL;
+	size_t len = 0;
+	uint16_t next;
 
-	if (f)
-		fclose(f);
-	if (n != 512 || old[510] != 0x55 || old[511] != 0xaa ||
-	    fat_parse_boot(old, 512, &g, err, sizeof(err)))
-		return 1;
-	return (uint16_t)((((uint32_t)old[off + 2] | (uint32_t)old[off + 3] << 8)) +
-			  1);
+	if (file_read(AT_FDCWD, path, CHK_LEN, &old, &len))
+		len = 0;
+	next = chk_next_counter((const uint8_t *)old, len);
+	free(old);
+	return next;
 }
 
 static int put_chk(struct pack *pk, const char *path, uint64_t whole)
 {
-	const struct fat_geom *g = &pk->m.g;
-	uint32_t off = g->serial_offset ? g->serial_offset
-					: g->type == FAT_32 ? FAT32_BS_VOLID
-							    : FAT16_BS_VOLID;
-	uint8_t chk[512];
-	uint32_t serial = (uint32_t)chk_counter(path, off) << 16 |
-			  xxh64_fold16(whole);
+	uint8_t chk[CHK_LEN];
+	struct imz_temp t;
+	int rc;
 
-	memcpy(chk, pk->boot, sizeof(chk));
-	for (int i = 0; i < 4; i++)
-		chk[off + i] = (uint8_t)(serial >> (8 * i));
-	if (atomic_write(path, chk, sizeof(chk), 0644)) {
-		log_err("%s: %s", path, strerror(errno));
+	chk_encode(pk->boot, &pk->m.g, chk_counter(path), xxh64_fold16(whole),
+		   chk);
+	rc = imz_temp_begin(&t, path, 0644);
+	if (!rc) {
+		rc = write_all(t.af.fd, chk, sizeof(chk));
+		rc = rc ? rc : imz_temp_commit(&t, false);
+		imz_temp_abort(&t);
+	}
+	if (rc) {
+		log_err("%s: %s", path, strerror(-rc));
 		return -1;
 	}
 	return 0;
@@ -485,39 +487,55 @@ static int put_chk(struct pack *pk, const char *path, uint64_t whole)
 
 /* ---- the command ---- */
 
-static int write_out(struct pack *pk, const char *imz, const char *chk)
+/* The image (to pk->fd), then its rename from the temporary t unless
+ * it goes to stdout (t NULL), then the .chk. */
+static int write_out(struct pack *pk, struct imz_temp *t, const char *chk)
 {
-	struct atomic_file af;
 	int rc;
 
-	if (!imz) {
-		pk->fd = STDOUT_FILENO;
-		rc = put_image(pk);
-	} else {
-		if (atomic_begin(&af, imz, 0644)) {
-			log_err("%s: %s", imz, strerror(errno));
-			return -1;
-		}
-		pk->fd = af.fd;
-		rc = put_image(pk);
-		if (rc)
-			atomic_abort(&af);
-		else if (atomic_commit(&af)) {
-			log_err("%s: %s", imz, strerror(errno));
-			rc = -1;
-		}
-	}
-	if (rc)
+	if (put_image(pk))
 		return -1;
-	return put_chk(pk, chk, xxh64_final(&pk->whole));
+	rc = t ? imz_temp_commit(t, false) : 0;
+	if (rc) {
+		log_err("%s: %s", t->af.path, strerror(-rc));
+		return -1;
+	}
+	return put_chk(pk, chk, XXH64_digest(pk->whole));
 }
 
+static int pack_source(struct pack *pk, struct imz_temp *t, const char *chk)
+{
+	char err[160];
+	int rc = EXIT_FAIL;
+
+	if (vol_open(&pk->v, pk->o->src, (int)pk->o->partition, 0, err,
+		     sizeof(err))) {
+		log_err("%s: %s", pk->o->src, err);
+		return EXIT_FAIL;
+	}
+	pk->cctx = ZSTD_createCCtx();
+	pk->whole = XXH64_createState();
+	if (pk->cctx && pk->whole && !read_meta(pk) && !scan(pk) &&
+	    !build_header(pk) && !write_out(pk, t, chk))
+		rc = EXIT_OK;
+	ZSTD_freeCCtx(pk->cctx);
+	XXH64_freeState(pk->whole);
+	free(pk->ulist);
+	fat_scan_free(&pk->s);
+	fat_meta_free(&pk->m);
+	vol_close(&pk->v);
+	return rc;
+}
+
+/* The temporary .imz is made before the source is opened, so that an
+ * output directory that cannot be written fails at once. */
 static int pack_run(const struct pack_opts *o)
 {
-	struct pack pk = { .o = o, .fd = -1 };
-	char imz[4096], chk[4096], err[160];
+	struct pack pk = { .o = o, .fd = STDOUT_FILENO };
+	struct imz_temp t;
+	char imz[4096], chk[4096];
 	size_t n = strlen(o->out);
-	int rc = EXIT_FAIL, std = !strcmp(o->out, "-");
+	int rc, std = !strcmp(o->out, "-");
 
 	if (n > 4 && !strcmp(o->out + n - 4, ".imz"))
 		n -= 4;
@@ -525,20 +543,18 @@ static int pack_run(const struct pack_opts *o)
 	snprintf(chk, sizeof(chk), "%.*s.chk", (int)n, o->out);
 	if (o->chk)
 		snprintf(chk, sizeof(chk), "%s", o->chk);
-	if (vol_open(&pk.v, o->src, (int)o->partition, 0, 0, err,
-		     sizeof(err))) {
-		log_err("%s: %s", o->src, err);
+	imz_temp_clean(chk);
+	if (std)
+		return pack_source(&pk, NULL, chk);
+	imz_temp_clean(imz);
+	rc = imz_temp_begin(&t, imz, 0644);
+	if (rc) {
+		log_err("%s: %s", imz, strerror(-rc));
 		return EXIT_FAIL;
 	}
-	pk.cctx = ZSTD_createCCtx();
-	if (pk.cctx && !read_meta(&pk) && !scan(&pk) && !build_header(&pk) &&
-	    !write_out(&pk, std ? NULL : imz, chk))
-		rc = EXIT_OK;
-	ZSTD_freeCCtx(pk.cctx);
-	free(pk.ulist);
-	fat_scan_free(&pk.s);
-	fat_meta_free(&pk.m);
-	vol_close(&pk.v);
+	pk.fd = t.af.fd;
+	rc = pack_source(&pk, &t, chk);
+	imz_temp_abort(&t);
 	return rc;
 }
 

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zstd.h>
 
@@ -27,6 +28,7 @@
 #include "opts.h"
 #include "pack.h"
 #include "progress.h"
+#include "temp.h"
 #include "unpack.h"
 #include "vol.h"
 
@@ -37,6 +39,8 @@ struct unpack {
 	struct imz_reader r;
 	struct fat_meta src, dst;
 	struct vol v;
+	struct imz_temp tmp;	/* a TARGET that did not exist, until renamed */
+	int created;
 	uint64_t lost;
 	struct progress pr;
 };
@@ -142,7 +146,7 @@ static int chunk_work(struct pool *pl, ZSTD_DCtx *dc, const struct slot *s,
 			 pl->image, s->index);
 		return -1;
 	}
-	if (xxh64(s->raw, s->raw_len, 0) != s->raw_hash) {
+	if (XXH64(s->raw, s->raw_len, 0) != s->raw_hash) {
 		snprintf(msg, len, "%s: data chunk %u: checksum mismatch",
 			 pl->image, s->index);
 		return -1;
@@ -232,8 +236,7 @@ static int collect(struct pool *pl, uint32_t i, struct progress *pr)
 	pthread_mutex_unlock(&pl->mu);
 	if (!done)
 		return -1;
-	xxh64_update((struct xxh64 *)(void *)&r->whole_state, s->raw,
-		     s->raw_len);
+	XXH64_update(r->whole, s->raw, s->raw_len);
 	r->stored += s->raw_len;
 	if (pr)
 		progress_add(pr, s->raw_len);
@@ -352,18 +355,47 @@ static int source_meta(struct unpack *u)
 	return 0;
 }
 
-static int relayout(struct unpack *u, uint64_t create)
+/* A TARGET that does not exist (and no -p) is written as a hidden
+ * temporary beside it, the source volume's size, renamed when complete. */
+static int open_target(struct unpack *u)
+{
+	const struct imz_header *h = &u->r.h;
+	const char *path = u->target;
+	struct stat st;
+	char err[200];
+	mode_t um;
+	int rc;
+
+	if (!u->partition)
+		imz_temp_clean(u->target);
+	if (!u->partition && lstat(u->target, &st) && errno == ENOENT) {
+		um = umask(0);
+		umask(um);
+		rc = imz_temp_begin(&u->tmp, u->target, 0644 & ~um);
+		if (!rc && ftruncate(u->tmp.af.fd,
+				     (off_t)(h->total_sectors * h->sector_size)))
+			rc = -errno;
+		if (rc) {
+			log_err("%s: %s", u->target, strerror(-rc));
+			return -1;
+		}
+		u->created = 1;
+		path = u->tmp.af.tmp;
+	}
+	if (vol_open(&u->v, path, u->partition, 1, err, sizeof(err))) {
+		log_err("%s: %s", u->target, err);
+		return -1;
+	}
+	return 0;
+}
+
+static int relayout(struct unpack *u)
 {
 	const struct imz_header *h = &u->r.h;
 	struct fat_geom dg;
 	char err[200];
 	uint64_t have;
 
-	if (vol_open(&u->v, u->target, u->partition, 1, create, err,
-		     sizeof(err))) {
-		log_err("%s: %s", u->target, err);
-		return -1;
-	}
 	have = u->v.size / h->sector_size;
 	if (have < h->min_sectors) {
 		log_err("%s: too small: needs at least %llu sectors, has %llu",
@@ -487,6 +519,27 @@ static int write_boot(struct unpack *u)
 	return 0;
 }
 
+static int commit_target(struct unpack *u)
+{
+	int rc = u->created ? imz_temp_commit(&u->tmp, true) : 0;
+
+	if (rc)
+		log_err("%s: %s", u->target, strerror(-rc));
+	return rc ? -1 : 0;
+}
+
+static int unpack_run(struct unpack *u);
+
+int imz_unpack(const char *image, const char *target, int partition,
+	       unsigned threads, int quiet)
+{
+	struct unpack u = { .image = image, .target = target,
+			    .partition = partition, .threads = threads,
+			    .quiet = quiet, .v = { .fd = -1 } };
+
+	return unpack_run(&u);
+}
+
 static int unpack_run(struct unpack *u)
 {
 	char err[200];
@@ -498,10 +551,10 @@ static int unpack_run(struct unpack *u)
 		log_err("%s: %s", u->image, err);
 		goto out;
 	}
-	if (source_meta(u) ||
-	    relayout(u, u->r.h.total_sectors * u->r.h.sector_size))
+	if (source_meta(u) || open_target(u) || relayout(u))
 		goto out;
-	if (!write_meta(u) && !write_data(u) && !write_boot(u))
+	if (!write_meta(u) && !write_data(u) && !write_boot(u) &&
+	    !commit_target(u))
 		rc = EXIT_OK;
 out:
 	if (fd > STDIN_FILENO)
@@ -509,8 +562,8 @@ out:
 	fat_meta_free(&u->dst);
 	vol_close(&u->v);
 	imz_close(&u->r);
-	if (rc != EXIT_OK && u->v.created && !unlink(u->target))
-		log_warn("%s: removed: it was made by this unpack", u->target);
+	if (u->created)
+		imz_temp_abort(&u->tmp);
 	return rc;
 }
 
@@ -518,7 +571,7 @@ int cmd_unpack(int argc, char **argv)
 {
 	struct unpack u = { .v = { .fd = -1 } };
 	char *part = NULL, *threads = NULL;
-	int force = 0;
+	int force = 0, partition = 0;
 	struct poptOption table[] = {
 		{ "quiet", 'q', POPT_ARG_NONE, &u.quiet, 0, "no progress line",
 		  NULL },
@@ -537,14 +590,12 @@ int cmd_unpack(int argc, char **argv)
 	int nargs, rc;
 
 	if (part)
-		u.partition = (int)opts_num(ctx, "--partition", part, 1, 4);
+		partition = (int)opts_num(ctx, "--partition", part, 1, 4);
 	u.threads = imz_threads(ctx, threads);
 	args = opts_args(ctx, &nargs);
 	if (nargs != 2)
 		opts_usage_error(ctx, "need IMAGE and TARGET");
-	u.image = args[0];
-	u.target = args[1];
-	rc = unpack_run(&u);
+	rc = imz_unpack(args[0], args[1], partition, u.threads, u.quiet);
 	free(part);
 	free(threads);
 	poptFreeContext(ctx);

@@ -11,6 +11,13 @@ struct progress;
 
 /* imz_read_fn over a file descriptor (ctx: int *). */
 long imz_fd_read(void *ctx, void *buf, size_t len);
+/*
+ * mkimz unpack without its command line: IMAGE ("-": stdin) onto TARGET
+ * (MBR partition N of it when partition is 1..4), on threads workers.
+ * Returns the exit status, after logging any error.
+ */
+int imz_unpack(const char *image, const char *target, int partition,
+	       unsigned threads, int quiet);
 /* Opens IMAGE (or stdin for "-"): 0, or -1 after logging. */
 int imz_open_image(const char *path, int *fd);
 

@@ -11,15 +11,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MBR_TABLE	0x1be
-#define MBR_ENTRY	16
+#include "cursor.h"
+#include "layout.h"
 
 int vol_mbr_entry(const uint8_t *mbr, size_t len, int n, uint32_t *start,
 		  uint32_t *count, char *err, size_t errlen)
 {
 	const uint8_t *e;
 
-	if (len < 512 || mbr[510] != 0x55 || mbr[511] != 0xaa) {
+	if (len < 512 || mbr[MBR_SIGNATURE] != 0x55 ||
+	    mbr[MBR_SIGNATURE + 1] != 0xaa) {
 		snprintf(err, errlen, "no MBR partition table");
 		return -1;
 	}
@@ -27,12 +28,10 @@ int vol_mbr_entry(const uint8_t *mbr, size_t len, int n, uint32_t *start,
 		snprintf(err, errlen, "partition %d not 1..4", n);
 		return -1;
 	}
-	e = mbr + MBR_TABLE + (n - 1) * MBR_ENTRY;
-	*start = (uint32_t)e[8] | (uint32_t)e[9] << 8 | (uint32_t)e[10] << 16 |
-		 (uint32_t)e[11] << 24;
-	*count = (uint32_t)e[12] | (uint32_t)e[13] << 8 |
-		 (uint32_t)e[14] << 16 | (uint32_t)e[15] << 24;
-	if (!e[4] || !*start || !*count) {
+	e = mbr + MBR_PTABLE + (n - 1) * MBR_PENTRY_LEN;
+	*start = get_le32(e + MBR_PE_LBA);
+	*count = get_le32(e + MBR_PE_COUNT);
+	if (!e[MBR_PE_TYPE] || !*start || !*count) {
 		snprintf(err, errlen, "partition %d is empty", n);
 		return -1;
 	}
@@ -76,24 +75,11 @@ static int vol_partition(struct vol *v, char *err, size_t errlen)
 }
 
 int vol_open(struct vol *v, const char *path, int partition, int write,
-	     uint64_t create_size, char *err, size_t errlen)
+	     char *err, size_t errlen)
 {
-	int flags = write ? O_RDWR : O_RDONLY;
-
 	memset(v, 0, sizeof(*v));
 	v->partition = partition;
-	v->fd = open(path, flags | O_CLOEXEC);
-	if (v->fd < 0 && errno == ENOENT && write && create_size &&
-	    !partition) {
-		v->fd = open(path, flags | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-		if (v->fd >= 0 && ftruncate(v->fd, (off_t)create_size)) {
-			snprintf(err, errlen, "%s", strerror(errno));
-			close(v->fd);
-			unlink(path);
-			return -1;
-		}
-		v->created = 1;
-	}
+	v->fd = open(path, (write ? O_RDWR : O_RDONLY) | O_CLOEXEC);
 	if (v->fd < 0 || dev_size(v->fd, &v->size)) {
 		snprintf(err, errlen, "%s", strerror(errno));
 		if (v->fd >= 0)

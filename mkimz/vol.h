@@ -12,19 +12,15 @@ struct vol {
 	uint64_t size;		/* volume bytes */
 	uint32_t start_lba;	/* partition start (-p), else 0 */
 	int partition;		/* 1..4, or 0 for the whole file */
-	int created;		/* the file did not exist before */
 };
 
 /* MBR partition n (1..4) of a 512-byte sector: 0 or -1 (err). */
 int vol_mbr_entry(const uint8_t *mbr, size_t len, int n, uint32_t *start,
 		  uint32_t *count, char *err, size_t errlen);
 
-/*
- * Opens path read-only (write = 0) or read-write; with create_size > 0 a
- * missing file (no partition) is created with that size.  0 or -1 (err).
- */
+/* Opens path read-only (write = 0) or read-write.  0 or -1 (err). */
 int vol_open(struct vol *v, const char *path, int partition, int write,
-	     uint64_t create_size, char *err, size_t errlen);
+	     char *err, size_t errlen);
 void vol_close(struct vol *v);
 
 /* pread/pwrite of the whole range relative to the volume start. */

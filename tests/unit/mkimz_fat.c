@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../../mkimz/fat.h"
+#include "cursor.h"
 #include "tap.h"
 
 struct vol {
@@ -16,18 +17,6 @@ struct vol {
 	size_t size;
 	struct fat_meta m;
 };
-
-static void w16(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void w32(uint8_t *p, uint32_t v)
-{
-	w16(p, v & 0xffff);
-	w16(p + 2, v >> 16);
-}
 
 static uint32_t fat_secs(int type, uint32_t total, uint32_t meta, uint32_t spc)
 {
@@ -57,28 +46,28 @@ static void make_boot(uint8_t *b, int type, uint32_t total, uint32_t spc)
 	b[1] = 0x3c;
 	b[2] = 0x90;
 	memcpy(b + 3, "mkfs.fat", 8);
-	w16(b + FAT_BPB_BYTSPERSEC, 512);
+	put_le16(b + FAT_BPB_BYTSPERSEC, 512);
 	b[FAT_BPB_SECPERCLUS] = (uint8_t)spc;
-	w16(b + FAT_BPB_RSVDSECCNT, rsvd);
+	put_le16(b + FAT_BPB_RSVDSECCNT, (uint16_t)rsvd);
 	b[FAT_BPB_NUMFATS] = 2;
-	w16(b + FAT_BPB_ROOTENTCNT, root);
+	put_le16(b + FAT_BPB_ROOTENTCNT, (uint16_t)root);
 	b[FAT_BPB_MEDIA] = 0xf8;
 	if (total < 65536 && type != 32)
-		w16(b + FAT_BPB_TOTSEC16, total);
+		put_le16(b + FAT_BPB_TOTSEC16, (uint16_t)total);
 	else
-		w32(b + FAT_BPB_TOTSEC32, total);
+		put_le32(b + FAT_BPB_TOTSEC32, total);
 	if (type == 32) {
-		w32(b + FAT32_BPB_FATSZ32, fs);
-		w32(b + FAT32_BPB_ROOTCLUS, 2);
-		w16(b + FAT32_BPB_FSINFO, 1);
-		w16(b + FAT32_BPB_BKBOOTSEC, 6);
+		put_le32(b + FAT32_BPB_FATSZ32, fs);
+		put_le32(b + FAT32_BPB_ROOTCLUS, 2);
+		put_le16(b + FAT32_BPB_FSINFO, 1);
+		put_le16(b + FAT32_BPB_BKBOOTSEC, 6);
 		b[FAT32_BS_BOOTSIG] = 0x29;
-		w32(b + FAT32_BS_VOLID, 0x12345678);
+		put_le32(b + FAT32_BS_VOLID, 0x12345678);
 		memcpy(b + FAT32_BS_VOLLAB, "TESTVOL    ", 11);
 	} else {
-		w16(b + FAT_BPB_FATSZ16, fs);
+		put_le16(b + FAT_BPB_FATSZ16, (uint16_t)fs);
 		b[FAT16_BS_BOOTSIG] = 0x29;
-		w32(b + FAT16_BS_VOLID, 0x12345678);
+		put_le32(b + FAT16_BS_VOLID, 0x12345678);
 		memcpy(b + FAT16_BS_VOLLAB, "TESTVOL    ", 11);
 	}
 	b[510] = 0x55;
@@ -117,9 +106,9 @@ static void vol_new(struct vol *v, int type, uint32_t total, uint32_t spc)
 	if (type == 32) {
 		uint8_t *fsi = v->img + 512;
 
-		w32(fsi + FAT_FSI_LEADSIG, 0x41615252);
-		w32(fsi + FAT_FSI_STRUCSIG, 0x61417272);
-		w32(fsi + FAT_FSI_TRAILSIG, 0xaa550000);
+		put_le32(fsi + FAT_FSI_LEADSIG, 0x41615252);
+		put_le32(fsi + FAT_FSI_STRUCSIG, 0x61417272);
+		put_le32(fsi + FAT_FSI_TRAILSIG, 0xaa550000);
 		fat_set(g, v->m.fat, 2, fat_eoc(g));
 		memcpy(v->img + 6 * 512, v->img, 1024);
 	}
@@ -153,9 +142,9 @@ static uint8_t *put_short(uint8_t *d, unsigned i, const char *n83,
 
 	memcpy(e, n83, 11);
 	e[FAT_DE_ATTR] = attr;
-	w16(e + FAT_DE_CLUS_LO, start & 0xffff);
-	w16(e + FAT_DE_CLUS_HI, start >> 16);
-	w32(e + FAT_DE_SIZE, size);
+	put_le16(e + FAT_DE_CLUS_LO, (uint16_t)start);
+	put_le16(e + FAT_DE_CLUS_HI, (uint16_t)(start >> 16));
+	put_le32(e + FAT_DE_SIZE, size);
 	return e;
 }
 
@@ -188,7 +177,7 @@ static unsigned put_long(uint8_t *d, unsigned i, const char *lname,
 			uint32_t ch = at < len ? (uint8_t)lname[at]
 				      : at == len ? 0 : 0xffff;
 
-			w16(e + pos[k], ch);
+			put_le16(e + pos[k], (uint16_t)ch);
 		}
 	}
 	put_short(d, i, n83, attr, start, size);
@@ -232,9 +221,9 @@ static void poke(uint8_t *b, unsigned off, unsigned width, uint32_t v)
 	if (width == 1)
 		b[off] = (uint8_t)v;
 	else if (width == 2)
-		w16(b + off, v);
+		put_le16(b + off, (uint16_t)v);
 	else
-		w32(b + off, v);
+		put_le32(b + off, v);
 }
 
 /* One or two fields of a good FAT16 boot sector changed, and the reason. */
@@ -308,12 +297,12 @@ static void test_boot(void)
 	}
 	make_boot(b, 32, 539973, 8);
 	memcpy(c, b, 512);
-	w32(c + FAT32_BPB_ROOTCLUS, 0);
+	put_le32(c + FAT32_BPB_ROOTCLUS, 0);
 	expect_bad_boot(c, "root cluster", "FAT32 root cluster 0");
-	w32(c + FAT32_BPB_ROOTCLUS, 70000);
+	put_le32(c + FAT32_BPB_ROOTCLUS, 70000);
 	expect_bad_boot(c, "root cluster", "FAT32 root cluster past the end");
 	memcpy(c, b, 512);
-	w32(c + FAT32_BPB_FATSZ32, 0);
+	put_le32(c + FAT32_BPB_FATSZ32, 0);
 	expect_bad_boot(c, "FAT size", "FAT32 FAT size 0");
 }
 
@@ -486,17 +475,17 @@ static void dmg_free(struct vol *v)
 
 static void dmg_size(struct vol *v)
 {
-	w32(v->m.root + 96 + FAT_DE_SIZE, 5000);
+	put_le32(v->m.root + 96 + FAT_DE_SIZE, 5000);
 }
 
 static void dmg_size0(struct vol *v)
 {
-	w32(v->m.root + 96 + FAT_DE_SIZE, 0);
+	put_le32(v->m.root + 96 + FAT_DE_SIZE, 0);
 }
 
 static void dmg_start(struct vol *v)
 {
-	w16(v->m.root + 96 + FAT_DE_CLUS_LO, 60000);
+	put_le16(v->m.root + 96 + FAT_DE_CLUS_LO, 60000);
 }
 
 static void dmg_dirty(struct vol *v)
@@ -516,7 +505,7 @@ static void dmg_badmark(struct vol *v)
 
 static void dmg_nosize(struct vol *v)
 {
-	w16(v->m.root + 96 + FAT_DE_CLUS_LO, 0);
+	put_le16(v->m.root + 96 + FAT_DE_CLUS_LO, 0);
 }
 
 static const struct {
@@ -685,7 +674,7 @@ static void test_unreadable(void)
 	vol_new(&v, 16, 70000, 2);
 	populate(&v, 2);
 	v.size = 1024 * 1024;	/* directory clusters past what rd serves */
-	w16(v.m.root + 128 + FAT_DE_CLUS_LO, 5000);
+	put_le16(v.m.root + 128 + FAT_DE_CLUS_LO, 5000);
 	chain(&v, 5000, 1);
 	ok(scan(&v, NULL, FAT_SCAN_FORCE, &s, err) < 0 &&
 		   strstr(err, "cannot read"),
