@@ -16,8 +16,14 @@ else
 	BOUND=
 fi
 
+# The user scripts make the same promises, in POSIX sh.
+SCRIPTS="netboot-assign netboot-capture netboot-restore mkaoeinitrd netboot-demo"
+SCHECKS=8
+
 set -- $TOOLS
-plan $(($# * CHECKS))
+_nt=$#
+set -- $SCRIPTS
+plan $((_nt * CHECKS + $# * SCHECKS))
 
 for tool in $TOOLS; do
 	bin=$NB_BIN/$tool
@@ -48,6 +54,26 @@ for tool in $TOOLS; do
 	run $BOUND "$bin" --no-such-option
 	is "$RC" 2 "$tool --no-such-option exits 2"
 	ok "$tool --no-such-option explains on stderr" test -s "$T/err"
+done
+
+for script in $SCRIPTS; do
+	sh_=$NB_SRC/scripts/$script
+	run $BOUND sh "$sh_" --help
+	is "$RC" 0 "$script --help exits 0"
+	ok "$script --help starts with its usage" grep -q "^usage: $script" "$T/out"
+	run $BOUND sh "$sh_" -h
+	ok "$script -h prints the same" \
+		sh -c "$BOUND sh '$sh_' --help | cmp -s - '$T/out'"
+	run $BOUND sh "$sh_" --version
+	is "$RC" 0 "$script --version exits 0"
+	like "$(cat "$T/out")" "^$script \\(netboot suite\\) [0-9]+\\.[0-9]+\\.[0-9]+\$" \
+		"$script --version prints its name and the suite's version"
+	run $BOUND sh "$sh_" -V
+	ok "$script -V prints the same" \
+		sh -c "$BOUND sh '$sh_' --version | cmp -s - '$T/out'"
+	run $BOUND sh "$sh_" --no-such-option
+	is "$RC" 2 "$script --no-such-option exits 2"
+	ok "$script --no-such-option explains on stderr" test -s "$T/err"
 done
 
 done_testing
