@@ -28,9 +28,12 @@ struct metrics {
 void metrics_family(struct metrics *m, const char *name, const char *type,
 		    const char *help);
 
+/* Ends the label list of metrics_sample: a null pointer of pointer type. */
+#define METRICS_END ((const char *)0)
+
 /*
  * One sample of the family just started: name (the family's, or with a
- * suffix), value, then label name and value pairs ended by NULL.
+ * suffix), value, then label name and value pairs ended by METRICS_END.
  */
 void metrics_sample(struct metrics *m, const char *name, uint64_t value, ...)
 	__attribute__((sentinel));

@@ -15,13 +15,13 @@ int main(void)
 
 	metrics_family(&m, "x_transfers_total", "counter",
 		       "Transfers finished, by result.");
-	metrics_sample(&m, "x_transfers_total", 12, "result", "ok", NULL);
-	metrics_sample(&m, "x_transfers_total", 0, "result", "timeout", NULL);
+	metrics_sample(&m, "x_transfers_total", 12, "result", "ok", METRICS_END);
+	metrics_sample(&m, "x_transfers_total", 0, "result", "timeout", METRICS_END);
 	metrics_family(&m, "x_active", "gauge", "Now running.\nSecond line \\.");
-	metrics_sample(&m, "x_active", 3, NULL);
+	metrics_sample(&m, "x_active", 3, METRICS_END);
 	metrics_family(&m, "x_frames_total", "counter", "Frames.");
 	metrics_sample(&m, "x_frames_total", 18446744073709551615u, "target",
-		       "e0.0", "file", "/srv/a \"b\"\\\n", NULL);
+		       "e0.0", "file", "/srv/a \"b\"\\\n", METRICS_END);
 	tap_ok(m.buf != NULL && strcmp(m.buf,
 		"# HELP x_transfers_total Transfers finished, by result.\n"
 		"# TYPE x_transfers_total counter\n"
@@ -45,6 +45,7 @@ int main(void)
 		       strstr(buf, "x_active 3\n") != NULL,
 	       "the file holds the text");
 	free(buf);
+	buf = NULL;
 	tap_ok(metrics_commit(&m, path) == 0 &&
 		       file_read(AT_FDCWD, path, 4096, &buf, &len) == 0 &&
 		       len == 0,
