@@ -21,7 +21,8 @@
 #            (NS "-" is the namespace the test runs in; ADDR "-" is none)
 # daemons    start_bg NAME CMD...; stop_bg NAME; bg_pid NAME; bg_alive NAME;
 #            track_pid NAME PID; wait_for SECS CMD...; wait_log NAME ERE [SECS];
-#            wait_udp_port [NS] PORT; wait_tcp_port [NS] PORT; now_cs
+#            wait_udp_port [NS] PORT; wait_tcp_port [NS] PORT; now_cs;
+#            at_exit CMD (run in the cleanup)
 #
 # Environment:
 #   NB_SRC   repository root (default: found by walking up from the test)
@@ -542,12 +543,21 @@ _nb_del_netns() {
 }
 
 # Safe to call more than once: every step empties what it has undone.
+# at_exit CMD: run CMD (one shell word list) in the cleanup, after the
+# daemons have stopped, for what a test changed outside $T.
+_nb_at_exit=
+at_exit() {
+	_nb_at_exit="$_nb_at_exit
+$*"
+}
+
 _nb_cleanup() {		# EXIT_STATUS
 	if [ "$1" -ne 0 ] || [ "$_nb_fail" -gt 0 ]; then
 		_nb_dump_logs
 	fi
 	_nb_stop_all
 	_nb_del_netns
+	[ -z "$_nb_at_exit" ] || eval "$_nb_at_exit"
 	if [ -n "${T-}" ] && [ -d "$T" ]; then
 		if [ -n "${NB_KEEP-}" ]; then
 			diag "kept $T"
