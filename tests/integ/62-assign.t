@@ -72,6 +72,19 @@ ok "proxydhcp logs the reload" wait_for 10 sh -c "[ \$(grep -c 'proxydhcp.table:
 gives_other() { [ "$(file_for 52:54:00:12:34:01)" = other.kpxe ]; }
 ok "proxydhcp answers from the new table" wait_for 10 gives_other
 
+# a table made anew while proxydhcp runs: readable by its group, so the
+# reload works without a chmod
+rm -f "$TB"
+sed -i 's/^ipxe-bios = .*/ipxe-bios = third.kpxe/' "$T/profiles"
+assign --pidfile "$T/pd.pid" "$BCDATA/hosts"
+pd_gid=$(awk '/^Gid:/ { print $3 }' "/proc/$(cat "$T/pd.pid")/status")
+is "$(stat -c '%a %g' "$TB")" "640 $pd_gid" \
+	"a new table: mode 0640, group of the running proxydhcp"
+gives_third() { [ "$(file_for 52:54:00:12:34:01)" = third.kpxe ]; }
+ok "proxydhcp rereads it as its own user" wait_for 10 gives_third
+sed -i 's/^ipxe-bios = .*/ipxe-bios = other.kpxe/' "$T/profiles"
+assign --pidfile "$T/pd.pid" "$BCDATA/hosts"
+
 # a broken table: bootcfg's FILE:LINE shown, nothing touched, no reload
 listing >"$T/before"
 before_loads=$(loads)
