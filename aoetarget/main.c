@@ -14,7 +14,7 @@
 struct main_opts {
 	struct tgt_raw raw;
 	char *config, *state_dir, *pidfile, *user;
-	int foreground, verbose, no_sandbox;
+	int foreground, daemon, verbose, no_sandbox;
 };
 
 enum { OPT_VERBOSE = 1 };
@@ -75,7 +75,8 @@ int main(int argc, char **argv)
 		{ "offset", 'o', POPT_ARG_STRING, &o.raw.offset, 0, "Sectors of the file skipped (default 0)", "SECTORS" },
 		{ "length", 'l', POPT_ARG_STRING, &o.raw.length, 0, "Sectors exported (default: the rest)", "SECTORS" },
 		{ "config", 'c', POPT_ARG_STRING, &o.config, 0, "Serve the targets listed in this file", "CONFIG" },
-		{ "foreground", 'f', POPT_ARG_NONE, &o.foreground, 0, "Stay in the foreground, log to stderr", NULL },
+		{ "foreground", 'f', POPT_ARG_NONE, &o.foreground, 0, "Stay in the foreground, log to stderr (the default)", NULL },
+		{ "daemon", 'D', POPT_ARG_NONE, &o.daemon, 0, "Become a daemon once set up, log to syslog", NULL },
 		{ "state-dir", '\0', POPT_ARG_STRING, &o.state_dir, 0, "Persisted target state (default /var/lib/aoetarget)", "DIR" },
 		{ "pidfile", 'P', POPT_ARG_STRING, &o.pidfile, 0, "Write the process id here", "FILE" },
 		{ "user", 'u', POPT_ARG_STRING, &o.user, 0, "Run as this user once set up (default nobody)", "USER" },
@@ -95,13 +96,15 @@ int main(int argc, char **argv)
 	while ((rc = opts_next(ctx, "aoetarget")) > 0)
 		if (rc == OPT_VERBOSE)
 			o.verbose++;
+	if (o.daemon && o.foreground)
+		opts_usage_error(ctx, "-D and -f contradict each other");
 	rc = targets(ctx, &o, &c);
 	if (rc != 0) {
 		poptFreeContext(ctx);
 		free_opts(&o);
 		return rc;
 	}
-	c.foreground = o.foreground;
+	c.daemon = o.daemon;
 	c.verbose = o.verbose;
 	c.pidfile = o.pidfile;
 	c.user = o.user ? o.user : "nobody";

@@ -870,7 +870,7 @@ static int enter_sandbox(const struct aoetarget_conf *c)
 
 /*
  * Opens everything while root (backing files, pcaps and packet sockets),
- * goes to the background, takes signals through a signalfd, becomes the
+ * goes to the background when asked (-D), takes signals through a signalfd, becomes the
  * unprivileged user and installs the system-call allowlist.
  */
 static int setup(struct server *s)
@@ -885,7 +885,7 @@ static int setup(struct server *s)
 	for (unsigned i = 0; i < s->ntgts; i++)
 		log_start(&s->tgts[i]);
 	/* Fork first: a signalfd polled before a fork wakes only the parent. */
-	if (daemon_setup(!c->foreground, c->pidfile, LOG_DAEMON) < 0)
+	if (daemon_setup(c->daemon, c->pidfile, LOG_DAEMON) < 0)
 		return -1;
 	if (setup_signals(s) < 0) {
 		log_err("event loop: %s", strerror(errno));

@@ -10,7 +10,7 @@
 struct aoetarget_conf {
 	struct tgt_conf *tgts;
 	unsigned ntgts;
-	bool foreground;        /* -f: stay attached, log to stderr */
+	bool daemon;            /* -D: detach, log to syslog */
 	const char *state_dir;  /* --state-dir */
 	const char *pidfile;    /* --pidfile, or NULL */
 	const char *user;       /* -u: run as this user once set up */
