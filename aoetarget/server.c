@@ -364,14 +364,26 @@ static unsigned pump(struct iface *ifc)
 
 /* --- setup --------------------------------------------------------------- */
 
+/* Opens and sizes tc's backing file; a failure is "FILE: why: error" in msg. */
+static int open_disk(struct disk *d, const struct tgt_conf *tc, char *msg,
+		     size_t msglen)
+{
+	const char *why;
+	int rc = disk_open(d, tc->file, &tc->dopts, &why);
+
+	if (rc < 0)
+		snprintf(msg, msglen, "%s: %s: %s", tc->file, why,
+			 strerror(-rc));
+	return rc;
+}
+
 static int open_target(struct target *tg, const struct tgt_conf *tc,
 		       const char *state_dir)
 {
-	const char *why;
-	int rc = disk_open(&tg->disk, tc->file, &tc->dopts, &why);
+	char msg[PATH_MAX + 64];
 
-	if (rc < 0) {
-		log_err("%s: %s: %s", tc->file, why, strerror(-rc));
+	if (open_disk(&tg->disk, tc, msg, sizeof(msg)) < 0) {
+		log_err("%s", msg);
 		return -1;
 	}
 	tg->conf = tc;
@@ -547,23 +559,6 @@ static int open_iface(struct iface *ifc)
 	return open_pcap(ifc) < 0 || open_socket(ifc) < 0 ? -1 : 0;
 }
 
-static int check_unique(const struct server *s, unsigned i)
-{
-	const struct tgt_conf *a = s->tgts[i].conf;
-
-	for (unsigned j = 0; j < i; j++) {
-		const struct tgt_conf *b = s->tgts[j].conf;
-
-		if (a->shelf == b->shelf && a->slot == b->slot &&
-		    strcmp(a->netif, b->netif) == 0) {
-			log_err("e%u.%u on %s given twice", a->shelf, a->slot,
-				a->netif);
-			return -1;
-		}
-	}
-	return 0;
-}
-
 /*
  * The state directory is given to the user the daemon becomes: a state
  * file is replaced by a temporary and a rename, which needs write access
@@ -623,7 +618,7 @@ static int open_targets(struct server *s)
 		s->tgts[i].disk.fd = -1;
 		s->ntgts++;
 		if (open_target(&s->tgts[i], &c->tgts[i], c->state_dir) < 0 ||
-		    check_unique(s, i) < 0 || attach(s, &s->tgts[i]) < 0)
+		    attach(s, &s->tgts[i]) < 0)
 			return -1;
 	}
 	for (unsigned i = 0; i < s->nifs; i++)
@@ -894,6 +889,31 @@ static int setup(struct server *s)
 	if (drop_privileges(c) < 0)
 		return -1;
 	return enter_sandbox(c);
+}
+
+unsigned aoetarget_check(const struct aoetarget_conf *conf, const char *config)
+{
+	char msg[PATH_MAX + 64];
+	struct passwd *pw;
+	unsigned bad = 0;
+
+	for (unsigned i = 0; i < conf->ntgts; i++) {
+		const struct tgt_conf *tc = &conf->tgts[i];
+		struct disk d;
+
+		if (open_disk(&d, tc, msg, sizeof(msg)) == 0) {
+			disk_close(&d);
+			continue;
+		}
+		bad++;
+		if (config)
+			fprintf(stderr, "%s:%u: %s\n", config, tc->line, msg);
+		else
+			fprintf(stderr, "%s\n", msg);
+	}
+	if (user_lookup(conf->user, &pw) < 0)
+		bad++;
+	return bad;
 }
 
 int aoetarget_serve(const struct aoetarget_conf *conf)

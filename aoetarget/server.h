@@ -24,4 +24,14 @@ struct aoetarget_conf {
  */
 int aoetarget_serve(const struct aoetarget_conf *conf);
 
+/*
+ * --check-config: what setup would refuse, found without opening an
+ * interface or a socket: each backing file is opened and sized as serving
+ * would, then closed, and the user to become is looked up (when root).
+ * Each problem goes to standard error, a backing file's as
+ * "CONFIG:LINE: FILE: why: error" (config NULL: without "CONFIG:LINE: ").
+ * Returns how many there were.
+ */
+unsigned aoetarget_check(const struct aoetarget_conf *conf, const char *config);
+
 #endif

@@ -37,4 +37,50 @@ ok "-D: the pid file names a running aoetarget" \
 ok "-D: the daemon serves" wait_for 10 aoe -t 5.1 --timeout 200 config read
 stop_bg D
 
+# --- --check-config ---
+aoe_mkdisk "$T/d2.img" 64
+cat >"$T/good.conf" <<EOF
+# two targets
+5 1 at0 $DISK
+5 2 nosuchif0 $T/d2.img -r
+EOF
+# outside the namespaces: no interface is looked at, no socket opened
+run "$AOETARGET" --check-config -c "$T/good.conf"
+is "$RC" 0 "--check-config, a good file: exit 0"
+like "$(cat "$T/out")" "good\\.conf: 2 targets, no problems" "and says so"
+is "$(cat "$T/err")" "" "nothing on stderr"
+
+cat >"$T/bad.conf" <<EOF
+5 1 at0 $DISK
+5 x at0 $DISK
+5 2 at0 $DISK -b 0
+5 1 at0 $T/d2.img
+5 3 at0 $T/missing.img
+5 4 at0 $DISK -o 1000
+5 5 at0 $DISK --no-such
+EOF
+run "$AOETARGET" --check-config -c "$T/bad.conf"
+is "$RC" 1 "--check-config, a broken file: exit 1"
+B=$T/bad.conf
+like "$(sed -n 1p "$T/err")" "^$B:2: slot 'x': " "line 2: the bad slot"
+like "$(sed -n 2p "$T/err")" "^$B:3: -b '0': " "line 3: the bad buffer count"
+like "$(sed -n 3p "$T/err")" "^$B:4: e5\\.1 on at0: already given on line 1\$" \
+	"line 4: the same shelf.slot twice on one interface"
+like "$(sed -n 4p "$T/err")" "^$B:7: --no-such: " "line 7: the unknown option"
+like "$(sed -n 5p "$T/err")" "^$B:5: $T/missing\\.img: open: No such file" \
+	"line 5: the backing file that cannot be opened"
+like "$(sed -n 6p "$T/err")" "^$B:6: $DISK: offset past the end" \
+	"line 6: the backing file too small for its -o"
+is "$(wc -l <"$T/err" | tr -d ' ')" 6 "six problems, every one listed"
+is "$(cat "$T/out")" "" "nothing on stdout"
+
+run "$AOETARGET" --check-config 5 1 at0 "$DISK"
+is "$RC" 0 "--check-config, the vblade form: exit 0"
+run "$AOETARGET" --check-config 5 1 at0 "$T/missing.img"
+is "$RC" 1 "--check-config, the vblade form, no such file: exit 1"
+like "$(cat "$T/err")" "^$T/missing\\.img: open: No such file" "naming the file"
+run "$AOETARGET" --check-config 70000 1 at0 "$DISK"
+is "$RC" 1 "--check-config, the vblade form, a bad shelf: exit 1"
+like "$(cat "$T/err")" "shelf '70000': " "naming the argument"
+
 done_testing
