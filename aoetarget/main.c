@@ -14,7 +14,7 @@
 
 struct main_opts {
 	struct tgt_raw raw;
-	char *config, *state_dir, *pidfile, *user;
+	char *config, *state_dir, *pidfile, *user, *metrics, *interval;
 	int foreground, daemon, verbose, no_sandbox, check;
 };
 
@@ -31,6 +31,8 @@ static void free_opts(struct main_opts *o)
 	free(o->state_dir);
 	free(o->pidfile);
 	free(o->user);
+	free(o->metrics);
+	free(o->interval);
 }
 
 /*
@@ -103,6 +105,8 @@ int main(int argc, char **argv)
 		{ "pidfile", 'P', POPT_ARG_STRING, &o.pidfile, 0, "Write the process id here", "FILE" },
 		{ "user", 'u', POPT_ARG_STRING, &o.user, 0, "Run as this user once set up (default nobody)", "USER" },
 		{ "no-sandbox", '\0', POPT_ARG_NONE, &o.no_sandbox, 0, "Do not install the seccomp filter; for debugging and for measuring its cost", NULL },
+		{ "metrics", '\0', POPT_ARG_STRING, &o.metrics, 0, "Write the counters here for Prometheus (node_exporter's textfile collector)", "FILE" },
+		{ "metrics-interval", '\0', POPT_ARG_STRING, &o.interval, 0, "Seconds between --metrics writes (1-86400, default 60)", "SECS" },
 		{ "check-config", '\0', POPT_ARG_NONE, &o.check, 0, "Check the configuration, print every problem, exit 0 or 1 without serving", NULL },
 		{ "verbose", 'v', POPT_ARG_NONE, NULL, OPT_VERBOSE, "Log more", NULL },
 		OPTS_COMMON_TABLE,
@@ -122,6 +126,8 @@ int main(int argc, char **argv)
 			o.verbose++;
 	if (o.daemon && o.foreground)
 		opts_usage_error(ctx, "-D and -f contradict each other");
+	c.metrics_interval = o.interval ? (unsigned)opts_num(ctx,
+		"--metrics-interval", o.interval, 1, 86400) : 60;
 	problems = targets(ctx, &o, &c);
 	c.daemon = o.daemon;
 	c.verbose = o.verbose;
@@ -129,6 +135,7 @@ int main(int argc, char **argv)
 	c.user = o.user ? o.user : "nobody";
 	c.no_sandbox = o.no_sandbox;
 	c.state_dir = o.state_dir ? o.state_dir : "/var/lib/aoetarget";
+	c.metrics = o.metrics;
 	if (o.check)
 		rc = check_config(&c, o.config, problems);
 	else

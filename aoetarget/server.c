@@ -11,6 +11,7 @@
 #include "server.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/if_packet.h>
@@ -26,13 +27,16 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "counters.h"
 #include "daemon.h"
 #include "iface.h"
 #include "log.h"
 #include "mac.h"
+#include "metrics.h"
 #include "opts.h"
 #include "priv.h"
 #include "sandbox.h"
@@ -46,16 +50,16 @@
 #define SPIN_NS 50000           /* busy polling after the last frame */
 #endif
 
-struct counters {
-	unsigned long long in, out, errors, rbytes, wbytes;
-};
+/* epoll keys: the signalfd, the metrics timer, then each interface. */
+enum { KEY_SIGNAL, KEY_TIMER, KEY_IFACE };
 
 struct target {
 	struct aoe_target t;
 	struct disk disk;
 	const struct tgt_conf *conf;
 	char state_path[PATH_MAX];
-	struct counters cnt;
+	char name[16];          /* "e<shelf>.<slot>" */
+	struct aoe_counters cnt;
 };
 
 /* A read whose reply is queued, done at the end of the batch. */
@@ -93,8 +97,9 @@ struct server {
 	unsigned ntgts;
 	struct iface *ifs;
 	unsigned nifs;
-	int epfd, sigfd;
+	int epfd, sigfd, timerfd;
 	bool stop;
+	bool metrics_failing;   /* the last metrics write failed (logged once) */
 };
 
 /* --- reads -------------------------------------------------------------- */
@@ -106,9 +111,9 @@ static void fail_read(struct iface *ifc, const struct pending *p)
 	struct aoe_decision d = { .reply = true, .io = AOE_IO_READ };
 
 	aoe_fail_ata(buf, &d, ATA_ER_UNC);
+	aoe_count_fault(&p->tg->cnt, buf, d.len);
 	memset(buf + d.len, 0, AOE_ETH_MIN - d.len);
 	ifc->iov[p->q].iov_len = AOE_ETH_MIN;
-	p->tg->cnt.errors++;
 }
 
 /* The pending reads from i on that continue each other: their count. */
@@ -316,6 +321,7 @@ static void serve_frame(struct iface *ifc, struct target *tg,
 		decide_persisted(tg, req, out, ifc->slot, &d);
 	if (!d.reply)
 		return;
+	aoe_count_io(&tg->cnt, d.io);
 	if (d.io == AOE_IO_READ) {
 		ifc->pend[ifc->npend++] = (struct pending){ tg, d.lba, d.count,
 							    ifc->nq };
@@ -324,7 +330,8 @@ static void serve_frame(struct iface *ifc, struct target *tg,
 							    : ATA_ER_UNC);
 	}
 	tg->cnt.out++;
-	tg->cnt.errors += d.error;
+	if (d.error)
+		aoe_count_fault(&tg->cnt, out, d.len);
 	queue_reply(ifc, d.len);
 }
 
@@ -392,6 +399,7 @@ static int open_target(struct target *tg, const struct tgt_conf *tc,
 	tg->t.sectors = tg->disk.sectors;
 	tg->t.bufcnt = (uint16_t)tc->bufcnt;
 	tg->t.fwver = FW_VERSION;
+	snprintf(tg->name, sizeof(tg->name), "e%u.%u", tc->shelf, tc->slot);
 	tg->t.readonly = tc->dopts.readonly;
 	tg->t.write_cache = !tc->dopts.sync;
 	memcpy(tg->t.st.mask, tc->mask, sizeof(tc->mask));
@@ -670,13 +678,41 @@ static void log_counters(const struct server *s)
 {
 	for (unsigned i = 0; i < s->ntgts; i++) {
 		const struct target *tg = &s->tgts[i];
+		const struct aoe_counters *c = &tg->cnt;
 
-		log_notice("e%u.%u on %s: frames in %llu, out %llu, errors %llu, "
-			   "bytes read %llu, written %llu",
-			   tg->t.shelf, tg->t.slot, tg->conf->netif,
-			   tg->cnt.in, tg->cnt.out, tg->cnt.errors,
-			   tg->cnt.rbytes, tg->cnt.wbytes);
+		log_notice("%s on %s: frames in %" PRIu64 ", out %" PRIu64
+			   ", reads %" PRIu64 ", writes %" PRIu64 ", flushes %"
+			   PRIu64 ", errors %" PRIu64 ", bytes read %" PRIu64
+			   ", written %" PRIu64, tg->name, tg->conf->netif,
+			   c->in, c->out, c->reads, c->writes, c->flushes,
+			   aoe_count_errors(c), c->rbytes, c->wbytes);
 	}
+}
+
+/* --metrics: every target's counters, replaced atomically; failures logged once. */
+static void write_metrics(struct server *s)
+{
+	struct aoe_counted *counted;
+	struct metrics m = { 0 };
+	int rc = -ENOMEM;
+
+	if (s->conf->metrics == NULL)
+		return;
+	counted = calloc(s->ntgts, sizeof(*counted));
+	for (unsigned i = 0; counted && i < s->ntgts; i++)
+		counted[i] = (struct aoe_counted){ s->tgts[i].name,
+						   s->tgts[i].conf->netif,
+						   &s->tgts[i].cnt };
+	if (counted) {
+		aoe_count_metrics(&m, counted, s->ntgts);
+		rc = metrics_commit(&m, s->conf->metrics);
+	}
+	free(counted);
+	if (rc < 0 && !s->metrics_failing)
+		log_warn("%s: %s", s->conf->metrics, strerror(-rc));
+	else if (rc == 0 && s->metrics_failing)
+		log_notice("%s: written again", s->conf->metrics);
+	s->metrics_failing = rc < 0;
 }
 
 static void reload_state(struct server *s)
@@ -693,9 +729,10 @@ static void signal_input(struct server *s)
 	struct signalfd_siginfo si;
 
 	while (read(s->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-		if (si.ssi_signo == SIGUSR1)
+		if (si.ssi_signo == SIGUSR1) {
 			log_counters(s);
-		else if (si.ssi_signo == SIGHUP)
+			write_metrics(s);
+		} else if (si.ssi_signo == SIGHUP)
 			reload_state(s);
 		else
 			s->stop = true;
@@ -722,15 +759,39 @@ static int setup_signals(struct server *s)
 		return -1;
 	s->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (s->sigfd < 0 || s->epfd < 0 || epoll_add(s->epfd, s->sigfd, 0) < 0)
+	if (s->sigfd < 0 || s->epfd < 0 ||
+	    epoll_add(s->epfd, s->sigfd, KEY_SIGNAL) < 0)
 		return -1;
 	for (unsigned i = 0; i < s->nifs; i++) {
 		int fd = pcap_get_selectable_fd(s->ifs[i].pcap);
 
-		if (fd < 0 || epoll_add(s->epfd, fd, i + 1) < 0)
+		if (fd < 0 || epoll_add(s->epfd, fd, KEY_IFACE + i) < 0)
 			return -1;
 	}
 	return 0;
+}
+
+/* --metrics: a timer every --metrics-interval seconds, armed once. */
+static int setup_timer(struct server *s)
+{
+	struct itimerspec every = { .it_interval.tv_sec = s->conf->metrics_interval,
+				    .it_value.tv_sec = s->conf->metrics_interval };
+
+	if (s->conf->metrics == NULL)
+		return 0;
+	s->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (s->timerfd < 0 || timerfd_settime(s->timerfd, 0, &every, NULL) < 0 ||
+	    epoll_add(s->epfd, s->timerfd, KEY_TIMER) < 0)
+		return -1;
+	return 0;
+}
+
+static void timer_input(struct server *s)
+{
+	uint64_t ticks;
+
+	if (read(s->timerfd, &ticks, sizeof(ticks)) == (ssize_t)sizeof(ticks))
+		write_metrics(s);
 }
 
 static uint64_t now_ns(void)
@@ -761,10 +822,13 @@ static int serve(struct server *s)
 			return EXIT_FAIL;
 		}
 		for (int i = 0; i < n; i++) {
-			if (ev[i].data.u64 == 0)
+			if (ev[i].data.u64 == KEY_SIGNAL)
 				signal_input(s);
+			else if (ev[i].data.u64 == KEY_TIMER)
+				timer_input(s);
 			else
-				served += pump(&s->ifs[ev[i].data.u64 - 1]);
+				served += pump(&s->ifs[ev[i].data.u64 -
+						       KEY_IFACE]);
 		}
 		if (served)
 			spin_until = SPIN_NS ? now_ns() + SPIN_NS : 0;
@@ -790,6 +854,8 @@ static void teardown(struct server *s)
 		disk_close(&s->tgts[i].disk);
 	if (s->sigfd >= 0)
 		close(s->sigfd);
+	if (s->timerfd >= 0)
+		close(s->timerfd);
 	if (s->epfd >= 0)
 		close(s->epfd);
 	free(s->ifs);
@@ -882,7 +948,7 @@ static int setup(struct server *s)
 	/* Fork first: a signalfd polled before a fork wakes only the parent. */
 	if (daemon_setup(c->daemon, c->pidfile, LOG_DAEMON) < 0)
 		return -1;
-	if (setup_signals(s) < 0) {
+	if (setup_signals(s) < 0 || setup_timer(s) < 0) {
 		log_err("event loop: %s", strerror(errno));
 		return -1;
 	}
@@ -918,13 +984,16 @@ unsigned aoetarget_check(const struct aoetarget_conf *conf, const char *config)
 
 int aoetarget_serve(const struct aoetarget_conf *conf)
 {
-	struct server s = { .conf = conf, .epfd = -1, .sigfd = -1 };
+	struct server s = { .conf = conf, .epfd = -1, .sigfd = -1,
+			    .timerfd = -1 };
 	int rc = EXIT_FAIL;
 
 	if (setup(&s) == 0) {
 		announce(&s);
+		write_metrics(&s);
 		rc = serve(&s);
 		log_counters(&s);
+		write_metrics(&s);
 	}
 	teardown(&s);
 	return rc;

@@ -15,6 +15,8 @@ struct aoetarget_conf {
 	const char *pidfile;    /* --pidfile, or NULL */
 	const char *user;       /* -u: run as this user once set up */
 	bool no_sandbox;        /* --no-sandbox: no seccomp filter */
+	const char *metrics;    /* --metrics FILE, or NULL */
+	unsigned metrics_interval; /* --metrics-interval, seconds */
 	int verbose;            /* -v count */
 };
 

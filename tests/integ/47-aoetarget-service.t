@@ -83,4 +83,50 @@ run "$AOETARGET" --check-config 70000 1 at0 "$DISK"
 is "$RC" 1 "--check-config, the vblade form, a bad shelf: exit 1"
 like "$(cat "$T/err")" "shelf '70000': " "naming the argument"
 
+# --- --metrics: SIGUSR1 writes the file, and it keeps serving ---
+M=$T/metrics/aoetarget.prom
+mkdir -p "$T/metrics"
+# replaced by a temporary and a rename as nobody: the directory is nobody's
+chown nobody "$T/metrics"
+aoe_start E --metrics "$M" --metrics-interval 1 5 1 "$AOE_TIF" "$DISK" ||
+	fatal "aoetarget --metrics does not start"
+PID=$(bg_pid E)
+ok "the file is there once serving" wait_for 10 test -s "$M"
+run aoe -t 5.1 read 0 8
+is "$RC" 0 "an ATA read"
+aoe_mkdisk "$T/w" 4
+aoe -t 5.1 write 200 <"$T/w" >/dev/null 2>"$T/err"
+is "$?" 0 "an ATA write"
+run aoe -t 5.1 read 5000 1
+kill -s USR1 "$PID"
+wait_log E 'reads [1-9]'
+# metric VALUE of target e5.1 (labels in the order written)
+metric() {
+	sed -n "s/^$1{target=\"e5\\.1\",iface=\"$AOE_TIF\"$2} \\([0-9]*\\)\$/\\1/p" "$M"
+}
+ok "SIGUSR1: the file shows the reads" test "$(metric aoetarget_reads_total)" -ge 1
+ok "and the writes" test "$(metric aoetarget_writes_total)" -ge 1
+ok "and the bytes written" test "$(metric aoetarget_written_bytes_total)" -ge 2048
+ok "and the read past the end by its code" \
+	test "$(metric aoetarget_errors_total ',code="ata_out_of_range"')" -ge 1
+if command -v promtool >/dev/null 2>&1; then
+	run promtool check metrics <"$M"
+	is "$RC" 0 "promtool check metrics accepts the file"
+	is "$(cat "$T/out" "$T/err")" "" "and has nothing to say"
+else
+	skip "no promtool (sh scripts/deps test)" 2
+fi
+FRAMES=$(metric aoetarget_frames_total)
+ok "the target still serves after SIGUSR1" aoe -t 5.1 read 0 1
+# without a signal, a later interval's write shows that read
+ok "the file is replaced every interval" wait_for 10 sh -c \
+	"test \"\$(sed -n 's/^aoetarget_frames_total{.*} //p' '$M')\" -gt $FRAMES"
+is "$(stat -c %U "$M")" nobody "written as nobody"
+ok "no system call was refused" sh -c "! grep -q 'sandbox:' '$T/E.log'"
+stop_bg E
+is "$BG_STATUS" 0 "SIGTERM: exit status 0"
+
+run "$AOETARGET" --metrics-interval 0 5 1 at0 "$DISK"
+is "$RC" 2 "--metrics-interval 0: usage error"
+
 done_testing
