@@ -100,6 +100,7 @@ struct server {
 	int epfd, sigfd, timerfd;
 	bool stop;
 	bool metrics_failing;   /* the last metrics write failed (logged once) */
+	bool pidfile_written;
 };
 
 /* --- reads -------------------------------------------------------------- */
@@ -748,15 +749,21 @@ static int epoll_add(int epfd, int fd, uint64_t key)
 
 static int setup_signals(struct server *s)
 {
+	static const int taken[] = { SIGTERM, SIGINT, SIGUSR1, SIGHUP };
 	sigset_t set;
 
 	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGUSR1);
-	sigaddset(&set, SIGHUP);
+	for (size_t i = 0; i < sizeof(taken) / sizeof(taken[0]); i++)
+		sigaddset(&set, taken[i]);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		return -1;
+	/*
+	 * A signal ignored when we were started (a shell ignores SIGINT for
+	 * background commands) never reaches a signalfd: take them back,
+	 * now that they are blocked.
+	 */
+	for (size_t i = 0; i < sizeof(taken) / sizeof(taken[0]); i++)
+		signal(taken[i], SIG_DFL);
 	s->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (s->sigfd < 0 || s->epfd < 0 ||
@@ -838,8 +845,26 @@ static int serve(struct server *s)
 	return EXIT_OK;
 }
 
+/*
+ * The pid file goes when the daemon does.  It was written as root; the
+ * user the daemon became may not write its directory (/run), which is
+ * expected and said at debug level only.
+ */
+static void remove_pidfile(const struct aoetarget_conf *c)
+{
+	if (unlink(c->pidfile) == 0 || errno == ENOENT)
+		return;
+	if (errno == EACCES || errno == EPERM)
+		log_debug("%s: not removed: %s cannot write its directory",
+			  c->pidfile, c->user);
+	else
+		log_warn("%s: not removed: %s", c->pidfile, strerror(errno));
+}
+
 static void teardown(struct server *s)
 {
+	if (s->pidfile_written)
+		remove_pidfile(s->conf);
 	for (unsigned i = 0; i < s->nifs; i++) {
 		struct iface *ifc = &s->ifs[i];
 
@@ -948,6 +973,7 @@ static int setup(struct server *s)
 	/* Fork first: a signalfd polled before a fork wakes only the parent. */
 	if (daemon_setup(c->daemon, c->pidfile, LOG_DAEMON) < 0)
 		return -1;
+	s->pidfile_written = c->pidfile != NULL;
 	if (setup_signals(s) < 0 || setup_timer(s) < 0) {
 		log_err("event loop: %s", strerror(errno));
 		return -1;
