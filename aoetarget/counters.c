@@ -60,7 +60,7 @@ void aoe_count_metrics(struct metrics *m, const struct aoe_counted *t,
 		for (unsigned i = 0; i < n; i++)
 			metrics_sample(m, fam->name, field(t[i].c, fam->off),
 				       "target", t[i].target, "iface",
-				       t[i].iface, NULL);
+				       t[i].iface, (const char *)NULL);
 	}
 	metrics_family(m, "aoetarget_errors_total", "counter",
 		       "Error replies, by the AoE error, ATA error or MAC "
@@ -70,5 +70,6 @@ void aoe_count_metrics(struct metrics *m, const struct aoe_counted *t,
 			metrics_sample(m, "aoetarget_errors_total",
 				       t[i].c->faults[f], "target", t[i].target,
 				       "iface", t[i].iface, "code",
-				       aoe_fault_name((enum aoe_fault)f), NULL);
+				       aoe_fault_name((enum aoe_fault)f),
+				       (const char *)NULL);
 }
