@@ -168,6 +168,7 @@ enum aoe_rcmd { AOE_RCMD_READ = 0, AOE_RCMD_SET = 1, AOE_RCMD_FORCE = 2 };
 #define AOE_OFF_VERFLAGS (AOE_ETH_LEN + offsetof(struct aoe_hdr, verflags))
 #define AOE_OFF_ERROR (AOE_ETH_LEN + offsetof(struct aoe_hdr, error))
 #define AOE_OFF_MAJOR (AOE_ETH_LEN + offsetof(struct aoe_hdr, major))
+#define AOE_OFF_CMD (AOE_ETH_LEN + offsetof(struct aoe_hdr, command))
 #define AOE_OFF_ARG (AOE_ETH_LEN + AOE_HDR_LEN)
 #define AOE_ATA_AFLAGS offsetof(struct aoe_ata, aflags)
 #define AOE_ATA_ERRFEAT offsetof(struct aoe_ata, errfeat)
@@ -177,6 +178,7 @@ enum aoe_rcmd { AOE_RCMD_READ = 0, AOE_RCMD_SET = 1, AOE_RCMD_FORCE = 2 };
 #define AOE_ATA_LBA_LEN 6
 #define AOE_CFG_VERCMD offsetof(struct aoe_cfg, vercmd)
 #define AOE_MASK_MCMD offsetof(struct aoe_mask, mcmd)
+#define AOE_MASK_MERROR offsetof(struct aoe_mask, merror)
 #define AOE_MASK_DCOUNT offsetof(struct aoe_mask, dcount)
 #define AOE_DIR_DCMD offsetof(struct aoe_mask_dir, dcmd)
 #define AOE_DIR_MAC offsetof(struct aoe_mask_dir, mac)

@@ -219,17 +219,6 @@ int tgt_conf_line(const char *line, const struct tgt_raw *defaults,
 	return rc < 0 ? -1 : 1;
 }
 
-static int add_target(struct tgt_conf **out, int n, const struct tgt_conf *tc)
-{
-	struct tgt_conf *p = realloc(*out, (size_t)(n + 1) * sizeof(*p));
-
-	if (p == NULL)
-		return -1;
-	p[n] = *tc;
-	*out = p;
-	return 0;
-}
-
 /* The line at *off, cut at its comment, into line; advances *off. */
 static int next_line(const char *buf, size_t len, size_t *off, char *line,
 		     size_t max, const char **why)
@@ -253,64 +242,129 @@ static int next_line(const char *buf, size_t len, size_t *off, char *line,
 	return 0;
 }
 
-static void free_targets(struct tgt_conf *tcs, int n)
+/* One parse of a -c file: where problems go, what it gave so far. */
+struct parse {
+	tgt_conf_report *report;
+	void *arg;
+	struct tgt_conf_file *f;
+	unsigned line;
+};
+
+static void problem(struct parse *p, unsigned line, const char *msg)
 {
-	for (int i = 0; i < n; i++)
-		tgt_conf_free(&tcs[i]);
-	free(tcs);
+	p->f->problems++;
+	p->report(p->arg, line, msg);
 }
 
-int tgt_conf_parse(const char *buf, size_t len, const char *name,
-		   const struct tgt_raw *defaults, struct tgt_conf **out,
-		   char *err, size_t errlen)
+/* The line of an earlier target at tc's address on tc's interface, or 0. */
+static unsigned given_before(const struct tgt_conf_file *f,
+			     const struct tgt_conf *tc)
 {
+	for (unsigned i = 0; i < f->ntgts; i++) {
+		const struct tgt_conf *o = &f->tgts[i];
+
+		if (o->shelf == tc->shelf && o->slot == tc->slot &&
+		    strcmp(o->netif, tc->netif) == 0)
+			return o->line;
+	}
+	return 0;
+}
+
+/* Keeps the target of the current line, or reports why not and frees it. */
+static void keep(struct parse *p, struct tgt_conf *tc)
+{
+	struct tgt_conf_file *f = p->f;
+	unsigned before = given_before(f, tc);
+	struct tgt_conf *grown;
+	char msg[128];
+
+	tc->line = p->line;
+	if (before) {
+		snprintf(msg, sizeof(msg), "e%u.%u on %s: already given on "
+			 "line %u", tc->shelf, tc->slot, tc->netif, before);
+		problem(p, p->line, msg);
+		tgt_conf_free(tc);
+		return;
+	}
+	grown = realloc(f->tgts, (f->ntgts + 1) * sizeof(*grown));
+	if (grown == NULL) {
+		problem(p, p->line, strerror(ENOMEM));
+		tgt_conf_free(tc);
+		return;
+	}
+	f->tgts = grown;
+	f->tgts[f->ntgts++] = *tc;
+}
+
+void tgt_conf_parse(const char *buf, size_t len, const struct tgt_raw *defaults,
+		    tgt_conf_report *report, void *arg, struct tgt_conf_file *f)
+{
+	struct parse p = { .report = report, .arg = arg, .f = f };
 	char line[CONF_LINE_MAX], msg[512];
 	const char *why = NULL;
 	size_t off = 0;
-	int lineno = 0, n = 0, rc = 0;
 	struct tgt_conf tc;
+	int rc;
 
-	*out = NULL;
-	while (rc >= 0 && off < len) {
-		lineno++;
-		if (next_line(buf, len, &off, line, sizeof(line), &why) < 0)
-			break;
-		rc = tgt_conf_line(line, defaults, &tc, msg, sizeof(msg));
-		if (rc > 0 && add_target(out, n, &tc) < 0) {
-			tgt_conf_free(&tc);
-			why = strerror(ENOMEM);
-			break;
+	memset(f, 0, sizeof(*f));
+	while (off < len) {
+		p.line++;
+		if (next_line(buf, len, &off, line, sizeof(line), &why) < 0) {
+			problem(&p, p.line, why);
+			continue;
 		}
-		n += rc > 0;
+		rc = tgt_conf_line(line, defaults, &tc, msg, sizeof(msg));
 		if (rc < 0)
-			why = msg;
+			problem(&p, p.line, msg);
+		else if (rc > 0)
+			keep(&p, &tc);
 	}
-	if (why == NULL && n > 0)
-		return n;
-	if (why)
-		fail(err, errlen, "%s:%d: %s", name, lineno, why);
+	if (f->ntgts == 0 && f->problems == 0)
+		problem(&p, 0, "no targets");
+}
+
+void tgt_conf_file_free(struct tgt_conf_file *f)
+{
+	for (unsigned i = 0; i < f->ntgts; i++)
+		tgt_conf_free(&f->tgts[i]);
+	free(f->tgts);
+	memset(f, 0, sizeof(*f));
+}
+
+/* Where tgt_conf_load's problems go. */
+struct printer {
+	const char *path;
+	bool plain;
+};
+
+static void print_problem(void *arg, unsigned line, const char *msg)
+{
+	const struct printer *pr = arg;
+	char where[32] = "";
+
+	if (line)
+		snprintf(where, sizeof(where), ":%u", line);
+	if (pr->plain)
+		fprintf(stderr, "%s%s: %s\n", pr->path, where, msg);
 	else
-		fail(err, errlen, "%s: no targets", name);
-	free_targets(*out, n);
-	*out = NULL;
-	return -1;
+		log_err("%s%s: %s", pr->path, where, msg);
 }
 
 int tgt_conf_load(const char *path, const struct tgt_raw *defaults,
-		  struct tgt_conf **out)
+		  bool plain, struct tgt_conf_file *f)
 {
-	char err[1024], *buf;
+	struct printer pr = { .path = path, .plain = plain };
+	char *buf;
 	size_t len;
 	int rc = file_read(AT_FDCWD, path, CONF_FILE_MAX, &buf, &len);
 
-	*out = NULL;
 	if (rc < 0) {
-		log_err("%s: %s", path, strerror(-rc));
+		memset(f, 0, sizeof(*f));
+		f->problems = 1;
+		print_problem(&pr, 0, rc == -EFBIG ? "too large" : strerror(-rc));
 		return -1;
 	}
-	rc = tgt_conf_parse(buf, len, path, defaults, out, err, sizeof(err));
+	tgt_conf_parse(buf, len, defaults, print_problem, &pr, f);
 	free(buf);
-	if (rc < 0)
-		log_err("%s", err);
-	return rc;
+	return f->problems ? -1 : 0;
 }

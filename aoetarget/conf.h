@@ -32,6 +32,7 @@ struct tgt_conf {
 	struct disk_opts dopts;
 	uint8_t mask[AOE_LIST_MAX][6];  /* -m: the mask list without state */
 	unsigned nmask;
+	unsigned line;                  /* of the -c file; 0: the command line */
 };
 
 /*
@@ -49,21 +50,35 @@ void tgt_conf_free(struct tgt_conf *tc);
 int tgt_conf_line(const char *line, const struct tgt_raw *defaults,
 		  struct tgt_conf *tc, char *err, size_t errlen);
 
-/*
- * Parses a whole -c file held in (buf, len): every line (up to 4095 bytes,
- * no NUL byte) through tgt_conf_line.  Returns the count of targets (> 0)
- * with *out allocated, or -1 with "NAME:LINE: message" (or "NAME: no
- * targets") in err and nothing allocated.
- */
-int tgt_conf_parse(const char *buf, size_t len, const char *name,
-		   const struct tgt_raw *defaults, struct tgt_conf **out,
-		   char *err, size_t errlen);
+/* Receives each problem of a -c file: its line (0: the file as a whole). */
+typedef void tgt_conf_report(void *arg, unsigned line, const char *msg);
+
+/* What a -c file gave. */
+struct tgt_conf_file {
+	struct tgt_conf *tgts;  /* the targets of the good lines, in order */
+	unsigned ntgts;
+	unsigned problems;      /* how many were reported */
+};
 
 /*
- * Reads every target of a -c file.  Returns the count (> 0) with *out
- * allocated, or -1 after printing "file:line: message" through the logger.
+ * Parses a whole -c file held in (buf, len): every line (up to 4095 bytes,
+ * no NUL byte) through tgt_conf_line, each target against those before it
+ * (one shelf.slot twice on one interface is a problem on the later line).
+ * Every problem goes to report and parsing goes on with the next line; a
+ * file without targets and without other problems is one at line 0.
+ * Fills f (free it with tgt_conf_file_free).
+ */
+void tgt_conf_parse(const char *buf, size_t len, const struct tgt_raw *defaults,
+		    tgt_conf_report *report, void *arg, struct tgt_conf_file *f);
+void tgt_conf_file_free(struct tgt_conf_file *f);
+
+/*
+ * Reads and parses a -c file.  Each problem is printed as "PATH:LINE:
+ * message": through the logger, or when plain is set as a bare line on
+ * standard error (--check-config).  Returns 0 when there was none, else
+ * -1; f holds the good lines' targets either way.
  */
 int tgt_conf_load(const char *path, const struct tgt_raw *defaults,
-		  struct tgt_conf **out);
+		  bool plain, struct tgt_conf_file *f);
 
 #endif

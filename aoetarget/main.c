@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* aoetarget: ATA over Ethernet target, vblade compatible. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,8 +14,8 @@
 
 struct main_opts {
 	struct tgt_raw raw;
-	char *config, *state_dir, *pidfile, *user;
-	int foreground, verbose, no_sandbox;
+	char *config, *state_dir, *pidfile, *user, *metrics, *interval;
+	int foreground, daemon, verbose, no_sandbox, check;
 };
 
 enum { OPT_VERBOSE = 1 };
@@ -30,25 +31,31 @@ static void free_opts(struct main_opts *o)
 	free(o->state_dir);
 	free(o->pidfile);
 	free(o->user);
+	free(o->metrics);
+	free(o->interval);
 }
 
-/* The targets of the command line: one from arguments, or a -c file. */
-static int targets(poptContext ctx, const struct main_opts *o,
-		   struct aoetarget_conf *c)
+/*
+ * The targets of the command line: one from arguments, or a -c file.
+ * Returns how many problems were found: with --check-config each is
+ * printed and counted, otherwise a bad argument is a usage error.
+ */
+static unsigned targets(poptContext ctx, const struct main_opts *o,
+			struct aoetarget_conf *c)
 {
+	struct tgt_conf_file f;
 	char err[512];
 	const char **args;
-	int nargs, n;
+	int nargs;
 
 	args = opts_args(ctx, &nargs);
 	if (o->config) {
 		if (nargs != 0)
 			opts_usage_error(ctx, "-c takes no shelf slot netif file");
-		n = tgt_conf_load(o->config, &o->raw, &c->tgts);
-		if (n < 0)
-			return EXIT_USAGE;
-		c->ntgts = (unsigned)n;
-		return 0;
+		(void)tgt_conf_load(o->config, &o->raw, o->check, &f);
+		c->tgts = f.tgts;
+		c->ntgts = f.ntgts;
+		return f.problems;
 	}
 	if (nargs != 4)
 		opts_usage_error(ctx, "expected shelf slot netif file (got %d "
@@ -56,10 +63,27 @@ static int targets(poptContext ctx, const struct main_opts *o,
 	c->tgts = calloc(1, sizeof(*c->tgts));
 	if (c->tgts == NULL)
 		die(EXIT_FAIL, "out of memory");
-	if (tgt_conf_make(&c->tgts[0], &o->raw, args, err, sizeof(err)) < 0)
-		opts_usage_error(ctx, "%s", err);
+	if (tgt_conf_make(&c->tgts[0], &o->raw, args, err, sizeof(err)) < 0) {
+		if (!o->check)
+			opts_usage_error(ctx, "%s", err);
+		log_err("%s", err);
+		return 1;
+	}
 	c->ntgts = 1;
 	return 0;
+}
+
+/* --check-config: every problem printed; exit 0 only when there was none. */
+static int check_config(const struct aoetarget_conf *c, const char *config,
+			unsigned problems)
+{
+	problems += aoetarget_check(c, config);
+	if (problems)
+		return EXIT_FAIL;
+	printf("%s: %u target%s, no problems\n",
+	       config ? config : "command line", c->ntgts,
+	       c->ntgts == 1 ? "" : "s");
+	return EXIT_OK;
 }
 
 int main(int argc, char **argv)
@@ -75,17 +99,22 @@ int main(int argc, char **argv)
 		{ "offset", 'o', POPT_ARG_STRING, &o.raw.offset, 0, "Sectors of the file skipped (default 0)", "SECTORS" },
 		{ "length", 'l', POPT_ARG_STRING, &o.raw.length, 0, "Sectors exported (default: the rest)", "SECTORS" },
 		{ "config", 'c', POPT_ARG_STRING, &o.config, 0, "Serve the targets listed in this file", "CONFIG" },
-		{ "foreground", 'f', POPT_ARG_NONE, &o.foreground, 0, "Stay in the foreground, log to stderr", NULL },
+		{ "foreground", 'f', POPT_ARG_NONE, &o.foreground, 0, "Stay in the foreground, log to stderr (the default)", NULL },
+		{ "daemon", 'D', POPT_ARG_NONE, &o.daemon, 0, "Become a daemon once set up, log to syslog", NULL },
 		{ "state-dir", '\0', POPT_ARG_STRING, &o.state_dir, 0, "Persisted target state (default /var/lib/aoetarget)", "DIR" },
 		{ "pidfile", 'P', POPT_ARG_STRING, &o.pidfile, 0, "Write the process id here", "FILE" },
 		{ "user", 'u', POPT_ARG_STRING, &o.user, 0, "Run as this user once set up (default nobody)", "USER" },
 		{ "no-sandbox", '\0', POPT_ARG_NONE, &o.no_sandbox, 0, "Do not install the seccomp filter; for debugging and for measuring its cost", NULL },
+		{ "metrics", '\0', POPT_ARG_STRING, &o.metrics, 0, "Write the counters here for Prometheus (node_exporter's textfile collector)", "FILE" },
+		{ "metrics-interval", '\0', POPT_ARG_STRING, &o.interval, 0, "Seconds between --metrics writes (1-86400, default 60)", "SECS" },
+		{ "check-config", '\0', POPT_ARG_NONE, &o.check, 0, "Check the configuration, print every problem, exit 0 or 1 without serving", NULL },
 		{ "verbose", 'v', POPT_ARG_NONE, NULL, OPT_VERBOSE, "Log more", NULL },
 		OPTS_COMMON_TABLE,
 		POPT_AUTOHELP
 		POPT_TABLEEND
 	};
 	poptContext ctx;
+	unsigned problems;
 	int rc;
 
 	memset(&o, 0, sizeof(o));
@@ -95,19 +124,22 @@ int main(int argc, char **argv)
 	while ((rc = opts_next(ctx, "aoetarget")) > 0)
 		if (rc == OPT_VERBOSE)
 			o.verbose++;
-	rc = targets(ctx, &o, &c);
-	if (rc != 0) {
-		poptFreeContext(ctx);
-		free_opts(&o);
-		return rc;
-	}
-	c.foreground = o.foreground;
+	if (o.daemon && o.foreground)
+		opts_usage_error(ctx, "-D and -f contradict each other");
+	c.metrics_interval = o.interval ? (unsigned)opts_num(ctx,
+		"--metrics-interval", o.interval, 1, 86400) : 60;
+	problems = targets(ctx, &o, &c);
+	c.daemon = o.daemon;
 	c.verbose = o.verbose;
 	c.pidfile = o.pidfile;
 	c.user = o.user ? o.user : "nobody";
 	c.no_sandbox = o.no_sandbox;
 	c.state_dir = o.state_dir ? o.state_dir : "/var/lib/aoetarget";
-	rc = aoetarget_serve(&c);
+	c.metrics = o.metrics;
+	if (o.check)
+		rc = check_config(&c, o.config, problems);
+	else
+		rc = problems ? EXIT_USAGE : aoetarget_serve(&c);
 	for (unsigned i = 0; i < c.ntgts; i++)
 		tgt_conf_free(&c.tgts[i]);
 	free(c.tgts);

@@ -621,6 +621,67 @@ void aoe_fail_aoe(uint8_t *out, struct aoe_decision *d, uint8_t err)
 	d->error = true;
 }
 
+/* The ATA error register of a reply whose status has ERR set. */
+static enum aoe_fault ata_fault(uint8_t err)
+{
+	if (err & ATA_ER_UNC)
+		return AOE_FAULT_ATA_IO;
+	if (err & ATA_ER_IDNF)
+		return AOE_FAULT_ATA_RANGE;
+	return err & ATA_ER_ABRT ? AOE_FAULT_ATA_ABORT : AOE_FAULT_OTHER;
+}
+
+enum aoe_fault aoe_reply_fault(const uint8_t *reply, size_t len)
+{
+	const uint8_t *arg = reply + AOE_OFF_ARG;
+	uint8_t err;
+
+	if (len < AOE_OFF_ARG)
+		return AOE_FAULT_NONE;
+	if (reply[AOE_OFF_VERFLAGS] & AOE_FLAG_E) {
+		err = reply[AOE_OFF_ERROR];
+		return err >= AOE_ERR_BADCMD && err <= AOE_ERR_RESERVED
+			       ? (enum aoe_fault)(AOE_FAULT_BADCMD + err - 1)
+			       : AOE_FAULT_OTHER;
+	}
+	switch (reply[AOE_OFF_CMD]) {
+	case AOE_CMD_ATA:
+		if (len < AOE_ATA_DATA || !(arg[AOE_ATA_CMDSTAT] & ATA_ST_ERR))
+			return AOE_FAULT_NONE;
+		return ata_fault(arg[AOE_ATA_ERRFEAT]);
+	case AOE_CMD_MASK:
+		if (len < AOE_OFF_ARG + AOE_MASK_LEN || !arg[AOE_MASK_MERROR])
+			return AOE_FAULT_NONE;
+		err = arg[AOE_MASK_MERROR];
+		return err == AOE_MERR_BADDCMD ? AOE_FAULT_MASK_DCMD
+		       : err == AOE_MERR_FULL  ? AOE_FAULT_MASK_FULL
+					       : AOE_FAULT_OTHER;
+	default:
+		return AOE_FAULT_NONE;
+	}
+}
+
+const char *aoe_fault_name(enum aoe_fault f)
+{
+	static const char *const names[AOE_FAULT_COUNT] = {
+		[AOE_FAULT_NONE] = "none",
+		[AOE_FAULT_BADCMD] = "bad_command",
+		[AOE_FAULT_BADARG] = "bad_argument",
+		[AOE_FAULT_UNAVAIL] = "device_unavailable",
+		[AOE_FAULT_CFGSET] = "config_string_present",
+		[AOE_FAULT_BADVER] = "unsupported_version",
+		[AOE_FAULT_RESERVED] = "target_reserved",
+		[AOE_FAULT_ATA_ABORT] = "ata_aborted",
+		[AOE_FAULT_ATA_RANGE] = "ata_out_of_range",
+		[AOE_FAULT_ATA_IO] = "ata_io_error",
+		[AOE_FAULT_MASK_DCMD] = "mask_bad_directive",
+		[AOE_FAULT_MASK_FULL] = "mask_list_full",
+		[AOE_FAULT_OTHER] = "other",
+	};
+
+	return (unsigned)f < AOE_FAULT_COUNT ? names[f] : "other";
+}
+
 size_t aoe_announce(const struct aoe_target *t, const uint8_t dst[6],
 		    uint8_t *out, size_t outlen)
 {

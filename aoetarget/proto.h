@@ -111,6 +111,33 @@ void aoe_fail_aoe(uint8_t *out, struct aoe_decision *d, uint8_t err);
 size_t aoe_announce(const struct aoe_target *t, const uint8_t dst[6],
 		    uint8_t *out, size_t outlen);
 
+/* What an error reply reports, for the counters (errors_total{code}). */
+enum aoe_fault {
+	AOE_FAULT_NONE,
+	AOE_FAULT_BADCMD,       /* AoE error 1 .. */
+	AOE_FAULT_BADARG,
+	AOE_FAULT_UNAVAIL,
+	AOE_FAULT_CFGSET,
+	AOE_FAULT_BADVER,
+	AOE_FAULT_RESERVED,     /* .. AoE error 6 */
+	AOE_FAULT_ATA_ABORT,    /* ATA status ERR with ABRT */
+	AOE_FAULT_ATA_RANGE,    /* with IDNF: past the last sector */
+	AOE_FAULT_ATA_IO,       /* with UNC: the backing file failed */
+	AOE_FAULT_MASK_DCMD,    /* MAC Mask List MError 2 */
+	AOE_FAULT_MASK_FULL,    /* MError 3 */
+	AOE_FAULT_OTHER,        /* any other error a reply reports */
+	AOE_FAULT_COUNT
+};
+
+/*
+ * Reads what error the reply frame (len bytes, as aoe_decide or the
+ * aoe_fail_* functions left it) reports: AOE_FAULT_NONE for a success.
+ */
+enum aoe_fault aoe_reply_fault(const uint8_t *reply, size_t len);
+
+/* A label for f: lower case words joined by '_' ("bad_argument"). */
+const char *aoe_fault_name(enum aoe_fault f);
+
 /* Sectors one frame carries at this MTU: (MTU - 36) / 512, at most 255. */
 unsigned aoe_max_sectors(unsigned mtu);
 

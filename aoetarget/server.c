@@ -11,6 +11,7 @@
 #include "server.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/if_packet.h>
@@ -26,13 +27,16 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "counters.h"
 #include "daemon.h"
 #include "iface.h"
 #include "log.h"
 #include "mac.h"
+#include "metrics.h"
 #include "opts.h"
 #include "priv.h"
 #include "sandbox.h"
@@ -46,16 +50,16 @@
 #define SPIN_NS 50000           /* busy polling after the last frame */
 #endif
 
-struct counters {
-	unsigned long long in, out, errors, rbytes, wbytes;
-};
+/* epoll keys: the signalfd, the metrics timer, then each interface. */
+enum { KEY_SIGNAL, KEY_TIMER, KEY_IFACE };
 
 struct target {
 	struct aoe_target t;
 	struct disk disk;
 	const struct tgt_conf *conf;
 	char state_path[PATH_MAX];
-	struct counters cnt;
+	char name[16];          /* "e<shelf>.<slot>" */
+	struct aoe_counters cnt;
 };
 
 /* A read whose reply is queued, done at the end of the batch. */
@@ -93,8 +97,10 @@ struct server {
 	unsigned ntgts;
 	struct iface *ifs;
 	unsigned nifs;
-	int epfd, sigfd;
+	int epfd, sigfd, timerfd;
 	bool stop;
+	bool metrics_failing;   /* the last metrics write failed (logged once) */
+	bool pidfile_written;
 };
 
 /* --- reads -------------------------------------------------------------- */
@@ -106,9 +112,9 @@ static void fail_read(struct iface *ifc, const struct pending *p)
 	struct aoe_decision d = { .reply = true, .io = AOE_IO_READ };
 
 	aoe_fail_ata(buf, &d, ATA_ER_UNC);
+	aoe_count_fault(&p->tg->cnt, buf, d.len);
 	memset(buf + d.len, 0, AOE_ETH_MIN - d.len);
 	ifc->iov[p->q].iov_len = AOE_ETH_MIN;
-	p->tg->cnt.errors++;
 }
 
 /* The pending reads from i on that continue each other: their count. */
@@ -316,6 +322,7 @@ static void serve_frame(struct iface *ifc, struct target *tg,
 		decide_persisted(tg, req, out, ifc->slot, &d);
 	if (!d.reply)
 		return;
+	aoe_count_io(&tg->cnt, d.io);
 	if (d.io == AOE_IO_READ) {
 		ifc->pend[ifc->npend++] = (struct pending){ tg, d.lba, d.count,
 							    ifc->nq };
@@ -324,7 +331,8 @@ static void serve_frame(struct iface *ifc, struct target *tg,
 							    : ATA_ER_UNC);
 	}
 	tg->cnt.out++;
-	tg->cnt.errors += d.error;
+	if (d.error)
+		aoe_count_fault(&tg->cnt, out, d.len);
 	queue_reply(ifc, d.len);
 }
 
@@ -364,14 +372,26 @@ static unsigned pump(struct iface *ifc)
 
 /* --- setup --------------------------------------------------------------- */
 
+/* Opens and sizes tc's backing file; a failure is "FILE: why: error" in msg. */
+static int open_disk(struct disk *d, const struct tgt_conf *tc, char *msg,
+		     size_t msglen)
+{
+	const char *why;
+	int rc = disk_open(d, tc->file, &tc->dopts, &why);
+
+	if (rc < 0)
+		snprintf(msg, msglen, "%s: %s: %s", tc->file, why,
+			 strerror(-rc));
+	return rc;
+}
+
 static int open_target(struct target *tg, const struct tgt_conf *tc,
 		       const char *state_dir)
 {
-	const char *why;
-	int rc = disk_open(&tg->disk, tc->file, &tc->dopts, &why);
+	char msg[PATH_MAX + 64];
 
-	if (rc < 0) {
-		log_err("%s: %s: %s", tc->file, why, strerror(-rc));
+	if (open_disk(&tg->disk, tc, msg, sizeof(msg)) < 0) {
+		log_err("%s", msg);
 		return -1;
 	}
 	tg->conf = tc;
@@ -380,6 +400,7 @@ static int open_target(struct target *tg, const struct tgt_conf *tc,
 	tg->t.sectors = tg->disk.sectors;
 	tg->t.bufcnt = (uint16_t)tc->bufcnt;
 	tg->t.fwver = FW_VERSION;
+	snprintf(tg->name, sizeof(tg->name), "e%u.%u", tc->shelf, tc->slot);
 	tg->t.readonly = tc->dopts.readonly;
 	tg->t.write_cache = !tc->dopts.sync;
 	memcpy(tg->t.st.mask, tc->mask, sizeof(tc->mask));
@@ -547,23 +568,6 @@ static int open_iface(struct iface *ifc)
 	return open_pcap(ifc) < 0 || open_socket(ifc) < 0 ? -1 : 0;
 }
 
-static int check_unique(const struct server *s, unsigned i)
-{
-	const struct tgt_conf *a = s->tgts[i].conf;
-
-	for (unsigned j = 0; j < i; j++) {
-		const struct tgt_conf *b = s->tgts[j].conf;
-
-		if (a->shelf == b->shelf && a->slot == b->slot &&
-		    strcmp(a->netif, b->netif) == 0) {
-			log_err("e%u.%u on %s given twice", a->shelf, a->slot,
-				a->netif);
-			return -1;
-		}
-	}
-	return 0;
-}
-
 /*
  * The state directory is given to the user the daemon becomes: a state
  * file is replaced by a temporary and a rename, which needs write access
@@ -623,7 +627,7 @@ static int open_targets(struct server *s)
 		s->tgts[i].disk.fd = -1;
 		s->ntgts++;
 		if (open_target(&s->tgts[i], &c->tgts[i], c->state_dir) < 0 ||
-		    check_unique(s, i) < 0 || attach(s, &s->tgts[i]) < 0)
+		    attach(s, &s->tgts[i]) < 0)
 			return -1;
 	}
 	for (unsigned i = 0; i < s->nifs; i++)
@@ -675,13 +679,41 @@ static void log_counters(const struct server *s)
 {
 	for (unsigned i = 0; i < s->ntgts; i++) {
 		const struct target *tg = &s->tgts[i];
+		const struct aoe_counters *c = &tg->cnt;
 
-		log_notice("e%u.%u on %s: frames in %llu, out %llu, errors %llu, "
-			   "bytes read %llu, written %llu",
-			   tg->t.shelf, tg->t.slot, tg->conf->netif,
-			   tg->cnt.in, tg->cnt.out, tg->cnt.errors,
-			   tg->cnt.rbytes, tg->cnt.wbytes);
+		log_notice("%s on %s: frames in %" PRIu64 ", out %" PRIu64
+			   ", reads %" PRIu64 ", writes %" PRIu64 ", flushes %"
+			   PRIu64 ", errors %" PRIu64 ", bytes read %" PRIu64
+			   ", written %" PRIu64, tg->name, tg->conf->netif,
+			   c->in, c->out, c->reads, c->writes, c->flushes,
+			   aoe_count_errors(c), c->rbytes, c->wbytes);
 	}
+}
+
+/* --metrics: every target's counters, replaced atomically; failures logged once. */
+static void write_metrics(struct server *s)
+{
+	struct aoe_counted *counted;
+	struct metrics m = { 0 };
+	int rc = -ENOMEM;
+
+	if (s->conf->metrics == NULL)
+		return;
+	counted = calloc(s->ntgts, sizeof(*counted));
+	for (unsigned i = 0; counted && i < s->ntgts; i++)
+		counted[i] = (struct aoe_counted){ s->tgts[i].name,
+						   s->tgts[i].conf->netif,
+						   &s->tgts[i].cnt };
+	if (counted) {
+		aoe_count_metrics(&m, counted, s->ntgts);
+		rc = metrics_commit(&m, s->conf->metrics);
+	}
+	free(counted);
+	if (rc < 0 && !s->metrics_failing)
+		log_warn("%s: %s", s->conf->metrics, strerror(-rc));
+	else if (rc == 0 && s->metrics_failing)
+		log_notice("%s: written again", s->conf->metrics);
+	s->metrics_failing = rc < 0;
 }
 
 static void reload_state(struct server *s)
@@ -698,9 +730,10 @@ static void signal_input(struct server *s)
 	struct signalfd_siginfo si;
 
 	while (read(s->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-		if (si.ssi_signo == SIGUSR1)
+		if (si.ssi_signo == SIGUSR1) {
 			log_counters(s);
-		else if (si.ssi_signo == SIGHUP)
+			write_metrics(s);
+		} else if (si.ssi_signo == SIGHUP)
 			reload_state(s);
 		else
 			s->stop = true;
@@ -716,26 +749,56 @@ static int epoll_add(int epfd, int fd, uint64_t key)
 
 static int setup_signals(struct server *s)
 {
+	static const int taken[] = { SIGTERM, SIGINT, SIGUSR1, SIGHUP };
 	sigset_t set;
 
 	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGUSR1);
-	sigaddset(&set, SIGHUP);
+	for (size_t i = 0; i < sizeof(taken) / sizeof(taken[0]); i++)
+		sigaddset(&set, taken[i]);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		return -1;
+	/*
+	 * A signal ignored when we were started (a shell ignores SIGINT for
+	 * background commands) never reaches a signalfd: take them back,
+	 * now that they are blocked.
+	 */
+	for (size_t i = 0; i < sizeof(taken) / sizeof(taken[0]); i++)
+		signal(taken[i], SIG_DFL);
 	s->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (s->sigfd < 0 || s->epfd < 0 || epoll_add(s->epfd, s->sigfd, 0) < 0)
+	if (s->sigfd < 0 || s->epfd < 0 ||
+	    epoll_add(s->epfd, s->sigfd, KEY_SIGNAL) < 0)
 		return -1;
 	for (unsigned i = 0; i < s->nifs; i++) {
 		int fd = pcap_get_selectable_fd(s->ifs[i].pcap);
 
-		if (fd < 0 || epoll_add(s->epfd, fd, i + 1) < 0)
+		if (fd < 0 || epoll_add(s->epfd, fd, KEY_IFACE + i) < 0)
 			return -1;
 	}
 	return 0;
+}
+
+/* --metrics: a timer every --metrics-interval seconds, armed once. */
+static int setup_timer(struct server *s)
+{
+	struct itimerspec every = { .it_interval.tv_sec = s->conf->metrics_interval,
+				    .it_value.tv_sec = s->conf->metrics_interval };
+
+	if (s->conf->metrics == NULL)
+		return 0;
+	s->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (s->timerfd < 0 || timerfd_settime(s->timerfd, 0, &every, NULL) < 0 ||
+	    epoll_add(s->epfd, s->timerfd, KEY_TIMER) < 0)
+		return -1;
+	return 0;
+}
+
+static void timer_input(struct server *s)
+{
+	uint64_t ticks;
+
+	if (read(s->timerfd, &ticks, sizeof(ticks)) == (ssize_t)sizeof(ticks))
+		write_metrics(s);
 }
 
 static uint64_t now_ns(void)
@@ -766,10 +829,13 @@ static int serve(struct server *s)
 			return EXIT_FAIL;
 		}
 		for (int i = 0; i < n; i++) {
-			if (ev[i].data.u64 == 0)
+			if (ev[i].data.u64 == KEY_SIGNAL)
 				signal_input(s);
+			else if (ev[i].data.u64 == KEY_TIMER)
+				timer_input(s);
 			else
-				served += pump(&s->ifs[ev[i].data.u64 - 1]);
+				served += pump(&s->ifs[ev[i].data.u64 -
+						       KEY_IFACE]);
 		}
 		if (served)
 			spin_until = SPIN_NS ? now_ns() + SPIN_NS : 0;
@@ -779,8 +845,26 @@ static int serve(struct server *s)
 	return EXIT_OK;
 }
 
+/*
+ * The pid file goes when the daemon does.  It was written as root; the
+ * user the daemon became may not write its directory (/run), which is
+ * expected and said at debug level only.
+ */
+static void remove_pidfile(const struct aoetarget_conf *c)
+{
+	if (unlink(c->pidfile) == 0 || errno == ENOENT)
+		return;
+	if (errno == EACCES || errno == EPERM)
+		log_debug("%s: not removed: %s cannot write its directory",
+			  c->pidfile, c->user);
+	else
+		log_warn("%s: not removed: %s", c->pidfile, strerror(errno));
+}
+
 static void teardown(struct server *s)
 {
+	if (s->pidfile_written)
+		remove_pidfile(s->conf);
 	for (unsigned i = 0; i < s->nifs; i++) {
 		struct iface *ifc = &s->ifs[i];
 
@@ -795,6 +879,8 @@ static void teardown(struct server *s)
 		disk_close(&s->tgts[i].disk);
 	if (s->sigfd >= 0)
 		close(s->sigfd);
+	if (s->timerfd >= 0)
+		close(s->timerfd);
 	if (s->epfd >= 0)
 		close(s->epfd);
 	free(s->ifs);
@@ -870,7 +956,7 @@ static int enter_sandbox(const struct aoetarget_conf *c)
 
 /*
  * Opens everything while root (backing files, pcaps and packet sockets),
- * goes to the background, takes signals through a signalfd, becomes the
+ * goes to the background when asked (-D), takes signals through a signalfd, becomes the
  * unprivileged user and installs the system-call allowlist.
  */
 static int setup(struct server *s)
@@ -885,9 +971,10 @@ static int setup(struct server *s)
 	for (unsigned i = 0; i < s->ntgts; i++)
 		log_start(&s->tgts[i]);
 	/* Fork first: a signalfd polled before a fork wakes only the parent. */
-	if (daemon_setup(!c->foreground, c->pidfile, LOG_DAEMON) < 0)
+	if (daemon_setup(c->daemon, c->pidfile, LOG_DAEMON) < 0)
 		return -1;
-	if (setup_signals(s) < 0) {
+	s->pidfile_written = c->pidfile != NULL;
+	if (setup_signals(s) < 0 || setup_timer(s) < 0) {
 		log_err("event loop: %s", strerror(errno));
 		return -1;
 	}
@@ -896,15 +983,43 @@ static int setup(struct server *s)
 	return enter_sandbox(c);
 }
 
+unsigned aoetarget_check(const struct aoetarget_conf *conf, const char *config)
+{
+	char msg[PATH_MAX + 64];
+	struct passwd *pw;
+	unsigned bad = 0;
+
+	for (unsigned i = 0; i < conf->ntgts; i++) {
+		const struct tgt_conf *tc = &conf->tgts[i];
+		struct disk d;
+
+		if (open_disk(&d, tc, msg, sizeof(msg)) == 0) {
+			disk_close(&d);
+			continue;
+		}
+		bad++;
+		if (config)
+			fprintf(stderr, "%s:%u: %s\n", config, tc->line, msg);
+		else
+			fprintf(stderr, "%s\n", msg);
+	}
+	if (user_lookup(conf->user, &pw) < 0)
+		bad++;
+	return bad;
+}
+
 int aoetarget_serve(const struct aoetarget_conf *conf)
 {
-	struct server s = { .conf = conf, .epfd = -1, .sigfd = -1 };
+	struct server s = { .conf = conf, .epfd = -1, .sigfd = -1,
+			    .timerfd = -1 };
 	int rc = EXIT_FAIL;
 
 	if (setup(&s) == 0) {
 		announce(&s);
+		write_metrics(&s);
 		rc = serve(&s);
 		log_counters(&s);
+		write_metrics(&s);
 	}
 	teardown(&s);
 	return rc;

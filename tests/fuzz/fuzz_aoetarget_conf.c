@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * tgt_conf_parse (aoetarget -c) over arbitrary bytes.  A success must give
- * targets within the ranges the options promise; a failure must allocate
- * nothing and name the file and a line inside the input, or say that
- * there are no targets.
+ * tgt_conf_parse (aoetarget -c) over arbitrary bytes.  Every target kept
+ * must be within the ranges the options promise and carry a line of the
+ * input, in order; every problem must name a line of the input (0 only for
+ * "no targets", and then alone), and the count must match the reports.
  */
 #include <net/if.h>
 #include <stdint.h>
@@ -14,56 +14,53 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void check_target(const struct tgt_conf *tc)
+struct seen {
+	unsigned lines;         /* in the input */
+	unsigned reports, at_zero;
+};
+
+static void check_target(const struct tgt_conf *tc, unsigned lines,
+			 unsigned prev_line)
 {
 	size_t n = tc->netif ? strlen(tc->netif) : 0;
 
 	if (tc->shelf > 65534 || tc->slot > 254 || n == 0 || n >= IFNAMSIZ ||
 	    tc->file == NULL || tc->file[0] == '\0' || tc->bufcnt < 1 ||
-	    tc->bufcnt > AOE_BUFCNT_MAX || tc->nmask > AOE_LIST_MAX)
+	    tc->bufcnt > AOE_BUFCNT_MAX || tc->nmask > AOE_LIST_MAX ||
+	    tc->line <= prev_line || tc->line > lines)
 		abort();
 }
 
-static void check_error(const char *err, const uint8_t *data, size_t size)
+static void report(void *arg, unsigned line, const char *msg)
 {
-	static const char name[] = "fuzz.conf:";
-	size_t lines = 1;
-	char *end;
-	long line;
+	struct seen *s = arg;
 
-	for (size_t i = 0; i < size; i++)
-		lines += data[i] == '\n';
-	if (strncmp(err, name, sizeof(name) - 1) != 0)
+	if (line > s->lines || msg == NULL || msg[0] == '\0')
 		abort();
-	if (strcmp(err, "fuzz.conf: no targets") == 0)
-		return;
-	line = strtol(err + sizeof(name) - 1, &end, 10);
-	if (line < 1 || (size_t)line > lines || *end != ':')
+	if (line == 0 && strcmp(msg, "no targets") != 0)
 		abort();
+	s->reports++;
+	s->at_zero += line == 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct tgt_raw def;
-	struct tgt_conf *tcs = (struct tgt_conf *)&def;
-	char err[1024] = "";
-	int n;
+	struct tgt_conf_file f;
+	struct seen s = { .lines = 1 };
+	unsigned prev = 0;
 
+	for (size_t i = 0; i < size; i++)
+		s.lines += data[i] == '\n';
 	memset(&def, 0, sizeof(def));
-	n = tgt_conf_parse((const char *)data, size, "fuzz.conf", &def, &tcs,
-			   err, sizeof(err));
-	if (n < 0) {
-		if (n != -1 || tcs != NULL)
-			abort();
-		check_error(err, data, size);
-		return 0;
-	}
-	if (n == 0 || tcs == NULL)
+	tgt_conf_parse((const char *)data, size, &def, report, &s, &f);
+	if (s.reports != f.problems || (s.at_zero && s.reports != 1) ||
+	    (f.ntgts == 0 && f.problems == 0) || (f.ntgts > 0) != (f.tgts != NULL))
 		abort();
-	for (int i = 0; i < n; i++) {
-		check_target(&tcs[i]);
-		tgt_conf_free(&tcs[i]);
+	for (unsigned i = 0; i < f.ntgts; i++) {
+		check_target(&f.tgts[i], s.lines, prev);
+		prev = f.tgts[i].line;
 	}
-	free(tcs);
+	tgt_conf_file_free(&f);
 	return 0;
 }

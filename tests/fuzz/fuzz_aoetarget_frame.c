@@ -5,8 +5,9 @@
  * libFuzzer made it.  Frames longer than 1514 bytes are served at MTU
  * 9000.  A reply must fit the buffer, go back to the sender from our MAC
  * with R set and the tag echoed; its I/O must lie inside the disk and, for
- * a write, inside the frame; the state must stay within its limits.  The
- * I/O is done on the in-memory disk so ASan checks the bounds.
+ * a write, inside the frame; the state must stay within its limits; the
+ * counters must read a fault from a reply exactly when it reports an
+ * error.  The I/O is done on the in-memory disk so ASan checks the bounds.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -69,6 +70,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (t.st.nmask > AOE_LIST_MAX || t.st.nresv > AOE_LIST_MAX ||
 	    t.st.cfglen > AOE_CFG_MAX)
+		abort();
+	if ((aoe_reply_fault(out, d.len) != AOE_FAULT_NONE) != d.error)
 		abort();
 	check_io(&d, data, size, out, disk);
 	return 0;

@@ -12,9 +12,7 @@ HERE=$(dirname "$0")
 
 aoe_require
 
-DISK=$T/disk.img
-aoe_mkdisk "$DISK" 256
-aoe_net || fatal "cannot set up the namespaces"
+aoe_disk_net 256
 IMAC=$(aoe_mac i "$AOE_IIF")
 OTHER=02:00:5e:00:00:99
 QUICK="--timeout 300 --retries 0"

@@ -12,9 +12,7 @@ HERE=$(dirname "$0")
 aoe_require
 id nobody >/dev/null 2>&1 || skip_all "no user nobody"
 
-DISK=$T/disk.img
-aoe_mkdisk "$DISK" 256
-aoe_net || fatal "cannot set up the namespaces"
+aoe_disk_net 256
 aoe_start A 5 1 "$AOE_TIF" "$DISK" || fatal "aoetarget e5.1 does not answer"
 PID=$(bg_pid A)
 

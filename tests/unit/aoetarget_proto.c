@@ -584,6 +584,71 @@ static void test_helpers(struct aoe_target *t)
 	   "a failed save becomes AoE error 3");
 }
 
+/* The reply just decided, as the counters read it. */
+static const char *fault(void)
+{
+	return aoe_fault_name(aoe_reply_fault(out, d.len));
+}
+
+/* What each error reply reports, as errors_total{code} counts it. */
+static void test_faults(void)
+{
+	struct aoe_target t;
+	struct frame f;
+	const uint8_t bad_dir[6] = { 0x02, 0x10, 0, 0, 0, 0 };
+
+	init_target(&t);
+	ata(&f, imac, 0x40, ATA_READ_EXT, 0, 1);
+	run(&t, &f);
+	is_str(fault(), "none", "a read that succeeds: no fault");
+	is_str(aoe_fault_name(aoe_reply_fault(out, 20)), "none",
+	       "a reply shorter than the AoE header: no fault");
+	hdr(&f, tmac, imac, 0x10, 3, 7, 0x55);
+	run(&t, &f);
+	is_str(fault(), "bad_command", "AoE error 1: bad_command");
+	hdr(&f, tmac, imac, 0x10, 3, 7, AOE_CMD_ATA);
+	put(&f, "\0\0\0", 3);
+	run(&t, &f);
+	is_str(fault(), "bad_argument", "AoE error 2: bad_argument");
+	hdr(&f, tmac, imac, 0x20, 3, 7, AOE_CMD_CONFIG);
+	run(&t, &f);
+	is_str(fault(), "unsupported_version", "AoE error 5");
+	cfg(&f, imac, AOE_CCMD_SET, "a");
+	run(&t, &f);
+	cfg(&f, imac, AOE_CCMD_SET, "b");
+	run(&t, &f);
+	is_str(fault(), "config_string_present", "AoE error 4");
+	aoe_fail_aoe(out, &d, AOE_ERR_UNAVAIL);
+	is_str(fault(), "device_unavailable", "AoE error 3, a failed save");
+	ata(&f, imac, 0x40, ATA_READ_EXT, 1000, 1);
+	run(&t, &f);
+	is_str(fault(), "ata_out_of_range", "a read past the end: IDNF");
+	ata(&f, imac, 0x40, ATA_READ_EXT, 0, 1);
+	run(&t, &f);
+	aoe_fail_ata(out, &d, ATA_ER_UNC);
+	is_str(fault(), "ata_io_error", "a failed read of the file: UNC");
+	t.readonly = true;
+	ata(&f, imac, 0x41, ATA_WRITE_EXT, 0, 1);
+	put(&f, out, 512);
+	run(&t, &f);
+	is_str(fault(), "ata_aborted", "a write to a read-only target: ABRT");
+	mask(&f, imac, AOE_MCMD_EDIT, 1);
+	dir(&f, 7, bad_dir);
+	run(&t, &f);
+	is_str(fault(), "mask_bad_directive", "MAC Mask List MError 2");
+	resv(&f, imac, AOE_RCMD_SET, 1, other);
+	run(&t, &f);
+	ata(&f, imac, 0, ATA_CHECK_POWER, 0, 0);
+	run(&t, &f);
+	is_str(fault(), "target_reserved", "AoE error 6");
+	for (int k = AOE_FAULT_NONE; k <= AOE_FAULT_COUNT; k++)
+		ok(strspn(aoe_fault_name((enum aoe_fault)k),
+			  "abcdefghijklmnopqrstuvwxyz_") ==
+			   strlen(aoe_fault_name((enum aoe_fault)k)),
+		   "fault %d has a label: %s", k,
+		   aoe_fault_name((enum aoe_fault)k));
+}
+
 int main(void)
 {
 	struct aoe_target t;
@@ -599,5 +664,6 @@ int main(void)
 	test_mask(&t);
 	test_reserve(&t);
 	test_helpers(&t);
+	test_faults();
 	return tap_done();
 }

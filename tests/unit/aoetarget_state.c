@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Persisted target state: format/parse round trips, corrupt files
- * reported by line and ignored, atomic save and load; config file lines.
+ * reported by line and ignored, atomic save and load; config file lines,
+ * every problem of a config file reported with its line.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -195,8 +196,7 @@ static void test_conf_file(void)
 	char path[] = "/tmp/aoetarget-conf-XXXXXX";
 	int fd = mkstemp(path);
 	struct tgt_raw def;
-	struct tgt_conf *tcs;
-	int n;
+	struct tgt_conf_file f;
 
 	memset(&def, 0, sizeof(def));
 	if (fd < 0) {
@@ -205,42 +205,115 @@ static void test_conf_file(void)
 	}
 	close(fd);
 	write_file(path, "# targets\n1 0 eth0 /a  # first\n\n2 1 eth1 /b -r\n");
-	n = tgt_conf_load(path, &def, &tcs);
-	is_int(n, 2, "two targets");
-	if (n == 2) {
-		ok(tcs[0].shelf == 1 && strcmp(tcs[0].file, "/a") == 0 &&
-			   tcs[1].dopts.readonly,
+	is_int(tgt_conf_load(path, &def, false, &f), 0, "a good file: 0");
+	is_int((int)f.ntgts, 2, "two targets");
+	if (f.ntgts == 2)
+		ok(f.tgts[0].shelf == 1 && strcmp(f.tgts[0].file, "/a") == 0 &&
+			   f.tgts[1].dopts.readonly,
 		   "in order, comments stripped");
-		tgt_conf_free(&tcs[0]);
-		tgt_conf_free(&tcs[1]);
-		free(tcs);
-	}
+	ok(f.ntgts == 2 && f.tgts[0].line == 2 && f.tgts[1].line == 4,
+	   "each target knows its line");
+	tgt_conf_file_free(&f);
 	write_file(path, "1 0 eth0 /a\n1 x eth0 /a\n");
-	is_int(tgt_conf_load(path, &def, &tcs), -1, "a bad line: -1");
+	is_int(tgt_conf_load(path, &def, false, &f), -1, "a bad line: -1");
+	ok(f.problems == 1 && f.ntgts == 1, "the good line's target is kept");
+	tgt_conf_file_free(&f);
 	write_file(path, "# nothing\n");
-	is_int(tgt_conf_load(path, &def, &tcs), -1, "no targets: -1");
+	is_int(tgt_conf_load(path, &def, false, &f), -1, "no targets: -1");
 	unlink(path);
-	is_int(tgt_conf_load(path, &def, &tcs), -1, "no file: -1");
+	is_int(tgt_conf_load(path, &def, false, &f), -1, "no file: -1");
+	is_int((int)f.problems, 1, "no file: one problem");
 }
 
-/* tgt_conf_parse over a buffer: count, or -1 with err checked against want. */
+/* What tgt_conf_parse reported: "t.conf[:LINE]: message" lines. */
+struct reported {
+	char text[4096];
+	size_t len;
+	unsigned n;
+};
+
+static void collect(void *arg, unsigned line, const char *msg)
+{
+	struct reported *r = arg;
+	char where[16] = "";
+
+	if (line)
+		snprintf(where, sizeof(where), ":%u", line);
+	r->len += (size_t)snprintf(r->text + r->len, sizeof(r->text) - r->len,
+				   "t.conf%s: %s\n", where, msg);
+	if (r->len >= sizeof(r->text))
+		r->len = sizeof(r->text) - 1;
+	r->n++;
+}
+
+/*
+ * tgt_conf_parse over a buffer: the count of targets when nothing was
+ * reported, else -1 with the first report checked against want.
+ */
 static int conf_parse(const char *buf, size_t len, const char *want,
 		      const char *desc)
 {
 	struct tgt_raw def;
-	struct tgt_conf *tcs = NULL;
-	char err[512] = "";
+	struct tgt_conf_file f;
+	struct reported r = { .len = 0 };
 	int n;
 
 	memset(&def, 0, sizeof(def));
-	n = tgt_conf_parse(buf, len, "t.conf", &def, &tcs, err, sizeof(err));
+	tgt_conf_parse(buf, len, &def, collect, &r, &f);
+	n = f.problems ? -1 : (int)f.ntgts;
 	if (want)
-		ok(n == -1 && tcs == NULL && strstr(err, want) == err,
-		   "%s: %s", desc, err);
-	for (int i = 0; i < n; i++)
-		tgt_conf_free(&tcs[i]);
-	free(tcs);
+		ok(n == -1 && r.n == f.problems && strstr(r.text, want) == r.text,
+		   "%s: %.*s", desc, (int)strcspn(r.text, "\n"), r.text);
+	tgt_conf_file_free(&f);
 	return n;
+}
+
+/* Every problem of a file is reported with its line; good lines are kept. */
+static void test_conf_problems(void)
+{
+	static char buf[8192];
+	static const char *const want[] = {
+		"t.conf:2: slot 'x': ",
+		"t.conf:3: -b '0': ",
+		"t.conf:4: e1.0 on eth0: already given on line 1",
+		"t.conf:6: line too long",
+		"t.conf:7: a NUL byte in the line",
+		"t.conf:8: expected shelf slot netif file [options], got 3 ",
+	};
+	struct tgt_raw def;
+	struct tgt_conf_file f;
+	struct reported r = { .len = 0 };
+	const char *line = r.text;
+	size_t len = 0;
+
+	memset(&def, 0, sizeof(def));
+	len += (size_t)sprintf(buf, "1 0 eth0 /a\n1 x eth0 /a\n"
+			       "2 0 eth0 /b -b 0\n1 0 eth0 /c\n1 0 eth1 /c\n");
+	memset(buf + len, 'x', 5000);
+	len += 5000;
+	buf[len++] = '\n';
+	memcpy(buf + len, "3 0 eth0 /d\0\n3 1 eth0\n4 0 eth0 /e", 33);
+	len += 33;
+	tgt_conf_parse(buf, len, &def, collect, &r, &f);
+	is_int((int)f.problems, 6, "six bad lines, six problems");
+	is_int((int)r.n, 6, "each reported once");
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		ok(strncmp(line, want[i], strlen(want[i])) == 0,
+		   "in line order: %s", want[i]);
+		line = strchr(line, '\n');
+		line = line ? line + 1 : "";
+	}
+	is_int((int)f.ntgts, 3, "the three good lines give targets");
+	ok(f.ntgts == 3 && f.tgts[0].line == 1 && f.tgts[1].line == 5 &&
+		   f.tgts[2].line == 9 && strcmp(f.tgts[1].netif, "eth1") == 0,
+	   "with their lines; the same address on another interface is fine");
+	tgt_conf_file_free(&f);
+
+	r = (struct reported){ .len = 0 };
+	tgt_conf_parse("1 x e f\n1\n", 10, &def, collect, &r, &f);
+	ok(f.problems == 2 && f.ntgts == 0 && strstr(r.text, "no targets") == NULL,
+	   "only bad lines: their problems, no \"no targets\" besides");
+	tgt_conf_file_free(&f);
 }
 
 static void test_conf_parse(void)
@@ -279,5 +352,6 @@ int main(void)
 	test_conf_lines();
 	test_conf_file();
 	test_conf_parse();
+	test_conf_problems();
 	return tap_done();
 }

@@ -13,8 +13,11 @@
 #
 #   aoe_require                  root, namespaces, both binaries
 #   aoe_net [MTU]                the namespaces and the veth pair
-#   aoe_start NAME ARG...        aoetarget -f --state-dir $T/state ARG...
-#                                in "t", waits until it answers
+#   aoe_disk_net SECTORS         DISK=$T/disk.img of SECTORS random sectors
+#                                and aoe_net; stops the test if either fails
+#   aoe_start NAME ARG...        aoetarget --state-dir $T/state ARG...
+#                                in "t" (in the foreground: the default),
+#                                waits until it answers
 #   aoe ARG...                   aoe-init -i $AOE_IIF ARG... in "i"
 #   aoe_if IF ARG...             aoe-init -i IF ARG... in "i"
 #   aoe_started NAME             "eS.S netif" per target NAME started
@@ -57,6 +60,12 @@ aoe_net() {
 	fi
 }
 
+aoe_disk_net() {
+	DISK=$T/disk.img
+	aoe_mkdisk "$DISK" "$1"
+	aoe_net || fatal "cannot set up the namespaces"
+}
+
 aoe() {
 	in_ns i $AOE_BOUND "$AOEINIT" -i "$AOE_IIF" "$@"
 }
@@ -76,7 +85,7 @@ aoe_if() {
 aoe_start() {
 	_aoe_name=$1
 	shift
-	start_bg "$_aoe_name" in_ns t "$AOETARGET" -f --state-dir "$T/state" "$@" ||
+	start_bg "$_aoe_name" in_ns t "$AOETARGET" --state-dir "$T/state" "$@" ||
 		return 1
 	wait_log "$_aoe_name" '(^|: )e[0-9]+\.[0-9]+ on ' || return 1
 	aoe_started "$_aoe_name" >"$T/.started"
