@@ -850,21 +850,10 @@ static int serve(struct server *s)
  * user the daemon became may not write its directory (/run), which is
  * expected and said at debug level only.
  */
-static void remove_pidfile(const struct aoetarget_conf *c)
-{
-	if (unlink(c->pidfile) == 0 || errno == ENOENT)
-		return;
-	if (errno == EACCES || errno == EPERM)
-		log_debug("%s: not removed: %s cannot write its directory",
-			  c->pidfile, c->user);
-	else
-		log_warn("%s: not removed: %s", c->pidfile, strerror(errno));
-}
-
 static void teardown(struct server *s)
 {
 	if (s->pidfile_written)
-		remove_pidfile(s->conf);
+		pidfile_remove(s->conf->pidfile);
 	for (unsigned i = 0; i < s->nifs; i++) {
 		struct iface *ifc = &s->ifs[i];
 

@@ -67,3 +67,14 @@ int daemon_setup(int background, const char *pidfile, int facility)
 	}
 	return 0;
 }
+
+void pidfile_remove(const char *path)
+{
+	if (unlink(path) == 0 || errno == ENOENT)
+		return;
+	if (errno == EACCES || errno == EPERM)
+		log_debug("%s: not removed: its directory is not ours to write",
+			  path);
+	else
+		log_warn("%s: not removed: %s", path, strerror(errno));
+}

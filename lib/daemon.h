@@ -15,6 +15,13 @@ int daemon_start(int facility);
 int pidfile_write(const char *path);
 
 /*
+ * Removes the pidfile a daemon wrote, on its way out.  After a privilege
+ * drop the directory may not let the process do so: that is said at
+ * debug level, any other failure as a warning.
+ */
+void pidfile_remove(const char *path);
+
+/*
  * What every daemon does once its sockets are open: daemon_start() when
  * background is set, then pidfile_write() when pidfile is not NULL.
  * Logs what failed; returns 0 or -1.

@@ -150,7 +150,7 @@ ok "SIGTERM: the pid file is gone" test ! -e "$T/run/g.pid"
 aoe_start H -v -P "$T/h.pid" 5 1 "$AOE_TIF" "$DISK" || fatal "aoetarget -P does not start"
 stop_bg H
 is "$BG_STATUS" 0 "a pid file it cannot remove: still exit status 0"
-like "$(cat "$T/H.log")" "h\\.pid: not removed: nobody cannot write its directory" \
+like "$(cat "$T/H.log")" "h\\.pid: not removed: its directory is not ours to write" \
 	"and it says why"
 nok "no system call was refused" grep -q 'sandbox:' "$T/F.log" "$T/G.log" "$T/H.log"
 
