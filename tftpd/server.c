@@ -2,7 +2,8 @@
 /*
  * The tftpd process: listening sockets, the epoll loop, requests turned
  * into transfers, signals.  Everything about a running transfer is in
- * xfer.c; everything about names is in path.c and remap.c.
+ * xfer.c; who may read or write what is in access.c (over path.c and
+ * remap.c); open files shared between transfers are in filecache.c.
  */
 #include "server.h"
 
@@ -19,11 +20,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "access.h"
 #include "addr.h"
 #include "daemon.h"
 #include "log.h"
 #include "opts.h"
-#include "path.h"
+#include "filecache.h"
 #include "priv.h"
 #include "remap.h"
 #include "xfer.h"
@@ -46,13 +48,14 @@ struct server {
 	struct listener ls[MAX_LISTEN];
 	int nls;
 	bool inetd;
+	struct access_policy pol;
 	struct remap *remap;
 	int mapdirfd;
 	char mapname[NAME_MAX + 1];
 	struct timer_heap timers;
 	struct xfer *xfers;
 	unsigned nxfers;
-	struct shared_file *files;
+	struct file_cache files;
 	struct xfer_env env;
 	uint64_t idle_since;
 	uint8_t rbuf[TFTP_PKT_MAX + 1];
@@ -103,31 +106,9 @@ static void refuse(const struct request *r, enum tftp_errcode code,
 		 msg);
 }
 
-/* Maps an errno from opening a name to what the client is told. */
-static void refuse_errno(const struct request *r, int err)
+static void refuse_with(const struct request *r, struct tftp_reject why)
 {
-	switch (err) {
-	case -ENOENT:
-	case -ENOTDIR:
-		refuse(r, TFTP_ENOTFOUND, "file not found");
-		break;
-	case -EACCES:
-	case -EPERM:
-	case -EXDEV:
-	case -ELOOP:
-	case -EISDIR:
-		refuse(r, TFTP_EACCESS, "access violation");
-		break;
-	case -ENAMETOOLONG:
-		refuse(r, TFTP_EACCESS, "file name too long");
-		break;
-	case -ENOSPC:
-	case -EDQUOT:
-		refuse(r, TFTP_ENOSPACE, "disk full or allocation exceeded");
-		break;
-	default:
-		refuse(r, TFTP_EUNDEF, strerror(-err));
-	}
+	refuse(r, why.code, why.msg);
 }
 
 /* ---- the epoll set ---------------------------------------------------- */
@@ -166,46 +147,6 @@ static void gso_failed(void *srv)
 	s->env.no_gso = true;
 }
 
-/* ---- open files shared between transfers ------------------------------ */
-
-static struct shared_file *file_get(struct server *s, int fd,
-				    const struct stat *st)
-{
-	struct shared_file *f;
-
-	for (f = s->files; f; f = f->next)
-		if (f->dev == st->st_dev && f->ino == st->st_ino)
-			break;
-	if (f) {
-		close(fd);
-	} else {
-		f = calloc(1, sizeof(*f));
-		if (f == NULL)
-			return NULL;
-		f->fd = fd;
-		f->dev = st->st_dev;
-		f->ino = st->st_ino;
-		f->next = s->files;
-		s->files = f;
-	}
-	f->refs++;
-	return f;
-}
-
-static void file_put(struct server *s, struct shared_file *f)
-{
-	struct shared_file **pp;
-
-	if (f == NULL || --f->refs > 0)
-		return;
-	for (pp = &s->files; *pp && *pp != f; pp = &(*pp)->next)
-		;
-	if (*pp)
-		*pp = f->next;
-	close(f->fd);
-	free(f);
-}
-
 /* ---- transfers -------------------------------------------------------- */
 
 static void xfer_log(const struct xfer *x)
@@ -234,9 +175,8 @@ static void xfer_release(struct server *s, struct xfer *x)
 	timer_cancel(&s->timers, &x->timer);
 	if (x->fd >= 0)
 		close(x->fd);
-	if (x->dirfd >= 0)
-		close(x->dirfd);
-	file_put(s, x->file);
+	upload_close(&x->up);
+	file_put(&s->files, x->file);
 	free(x);
 }
 
@@ -316,142 +256,33 @@ static int transfer_socket(const struct server *s, struct request *r,
 
 /* ---- opening what a request names ------------------------------------- */
 
-static int open_for_read(struct server *s, struct request *r, struct xfer *x)
+static int open_for_read(struct server *s, struct request *r, struct xfer *x,
+			 struct tftp_reject *why)
 {
 	struct stat st;
-	int fd = tftp_path_open(s->rootfd, r->name, O_RDONLY | O_NONBLOCK, 0,
-				s->conf->nocase, x->name, sizeof(x->name));
+	int fd = access_open_read(&s->pol, s->rootfd, r->name, x->name,
+				  sizeof(x->name), &st, why);
 
 	if (fd < 0)
 		return fd;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    (!s->conf->permissive && !(st.st_mode & S_IROTH))) {
-		close(fd);
-		return -EACCES;
-	}
-	x->file = file_get(s, fd, &st);
+	x->file = file_get(&s->files, fd, &st);
 	if (x->file == NULL) {
 		close(fd);
+		*why = access_errno_reject(-ENOMEM);
 		return -ENOMEM;
 	}
 	x->size = (uint64_t)st.st_size;
 	return 0;
 }
 
-/* Creates the temporary an upload is written to, beside its target. */
-static int make_temp(struct xfer *x, mode_t mode)
+static int open_for_write(struct server *s, struct request *r, struct xfer *x,
+			  struct tftp_reject *why)
 {
-	for (int i = 0; i < 16; i++) {
-		snprintf(x->tmp, sizeof(x->tmp), ".tftpd.%08lx",
-			 (unsigned long)random());
-		x->wfd = openat(x->dirfd, x->tmp,
-				O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (x->wfd >= 0)
-			return fchmod(x->wfd, mode) < 0 ? -errno : 0;
-		if (errno != EEXIST)
-			return -errno;
-	}
-	return -EEXIST;
-}
-
-/*
- * Whether an existing target can be replaced by renaming a temporary over
- * it: not in a directory we cannot write, nor in a sticky one (/tmp style)
- * where only the owner may replace it.
- */
-static bool can_replace(const struct xfer *x, const struct stat *target)
-{
-	struct stat dir;
-
-	if (fstat(x->dirfd, &dir) < 0 || faccessat(x->dirfd, ".", W_OK,
-						   AT_EACCESS) < 0)
-		return false;
-	return !(dir.st_mode & S_ISVTX) || target->st_uid == geteuid();
-}
-
-/* Overwrites in place what cannot be replaced: flushed before the ACK. */
-static int open_in_place(struct xfer *x)
-{
-	x->wfd = openat(x->dirfd, x->base_name,
-			O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	return x->wfd < 0 ? -errno : 0;
-}
-
-/* Checks an upload target: returns the mode to give it, or an error. */
-static int upload_mode(const struct server *s, struct xfer *x,
-		       const struct request *r, mode_t *mode)
-{
-	struct stat st;
-
-	if (fstatat(x->dirfd, x->base_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-		if (errno != ENOENT)
-			return -errno;
-		if (!s->conf->create) {
-			refuse(r, TFTP_EACCESS,
-			       "creating files is not allowed");
-			return 1;
-		}
-		*mode = 0666 & ~s->conf->umask;
-		return 0;
-	}
-	if (!S_ISREG(st.st_mode))
-		return -EACCES;
-	if (!s->conf->permissive && !(st.st_mode & S_IWOTH)) {
-		refuse(r, TFTP_EEXISTS, "file exists and is not world-writable");
-		return 1;
-	}
-	*mode = st.st_mode & 07777;
-	x->inplace = !can_replace(x, &st);
-	return 0;
-}
-
-static int open_for_write(struct server *s, struct request *r, struct xfer *x)
-{
-	mode_t mode = 0600;
-	int rc;
-
-	x->dirfd = tftp_path_open_parent(s->rootfd, r->name, s->conf->nocase,
-					 x->base_name, sizeof(x->base_name));
-	if (x->dirfd < 0)
-		return x->dirfd;
 	snprintf(x->name, sizeof(x->name), "%s", r->name);
-	rc = upload_mode(s, x, r, &mode);
-	if (rc != 0)
-		return rc;
-	return x->inplace ? open_in_place(x) : make_temp(x, mode);
+	return upload_open(&s->pol, s->rootfd, r->name, &x->up, why);
 }
 
 /* ---- requests --------------------------------------------------------- */
-
-static int map_name(struct server *s, struct request *r)
-{
-	char mapped[PATH_MAX];
-	const char *name = r->req.filename;
-	int rc;
-
-	if (s->remap) {
-		switch (remap_apply(s->remap, name, r->req.op == TFTP_WRQ,
-				    (struct sockaddr *)&r->peer, mapped,
-				    sizeof(mapped))) {
-		case REMAP_OK:
-			name = mapped;
-			break;
-		case REMAP_DENIED:
-			refuse(r, TFTP_EACCESS, "access denied by rules");
-			return 1;
-		default:
-			refuse(r, TFTP_EACCESS, "file name too long");
-			return 1;
-		}
-	}
-	rc = tftp_path_clean(name, strlen(name), s->rootpath, r->name,
-			     sizeof(r->name));
-	if (rc < 0) {
-		refuse_errno(r, rc);
-		return 1;
-	}
-	return 0;
-}
 
 static struct xfer *new_xfer(const struct request *r)
 {
@@ -460,7 +291,8 @@ static struct xfer *new_xfer(const struct request *r)
 	if (x == NULL)
 		return NULL;
 	timer_init_node(&x->timer);
-	x->fd = x->wfd = x->dirfd = -1;
+	x->fd = -1;
+	upload_target_init(&x->up);
 	memcpy(&x->peer, &r->peer, r->peerlen);
 	x->peerlen = r->peerlen;
 	x->op = r->req.op;
@@ -495,17 +327,17 @@ static void start_xfer(struct server *s, struct request *r, struct xfer *x)
 static void open_request(struct server *s, struct request *r)
 {
 	struct xfer *x = new_xfer(r);
+	struct tftp_reject why;
 	int rc;
 
 	if (x == NULL) {
 		refuse(r, TFTP_EUNDEF, "out of memory");
 		return;
 	}
-	rc = r->req.op == TFTP_RRQ ? open_for_read(s, r, x)
-				   : open_for_write(s, r, x);
-	if (rc < 0)
-		refuse_errno(r, rc);
-	if (rc != 0) {
+	rc = r->req.op == TFTP_RRQ ? open_for_read(s, r, x, &why)
+				   : open_for_write(s, r, x, &why);
+	if (rc < 0) {
+		refuse_with(r, why);
 		xfer_release(s, x);
 		return;
 	}
@@ -547,8 +379,13 @@ static void handle_request(struct server *s, struct request *r, size_t len)
 		refuse(r, TFTP_EUNDEF, "server busy, try again later");
 		return;
 	}
-	if (map_name(s, r) == 0)
-		open_request(s, r);
+	if (access_map_name(&s->pol, s->remap, &r->req,
+			    (const struct sockaddr *)&r->peer, r->name,
+			    sizeof(r->name), &why) < 0) {
+		refuse_with(r, why);
+		return;
+	}
+	open_request(s, r);
 }
 
 /* The local address a request came to, so the transfer answers from it. */
@@ -646,49 +483,15 @@ static void transfer_input(struct server *s, struct xfer *x, uint32_t events)
 
 /* ---- rules file --------------------------------------------------------- */
 
-static int read_rules(struct server *s, char **buf, size_t *len)
-{
-	int fd = openat(s->mapdirfd, s->mapname, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || st.st_size > REMAP_FILE_MAX) {
-		close(fd);
-		return -EFBIG;
-	}
-	*buf = malloc((size_t)st.st_size + 1);
-	n = *buf ? read(fd, *buf, (size_t)st.st_size) : -1;
-	close(fd);
-	if (n < 0) {
-		free(*buf);
-		return -EIO;
-	}
-	*len = (size_t)n;
-	return 0;
-}
-
 /* Loads or reloads -m; a broken file leaves the rules in force as they were. */
 static int load_rules(struct server *s)
 {
-	char err[256], *buf = NULL;
-	size_t len = 0;
-	struct remap *rm;
-	int rc = read_rules(s, &buf, &len);
+	char err[512];
+	struct remap *rm = remap_load(s->mapdirfd, s->mapname,
+				      s->conf->mapfile, err, sizeof(err));
 
-	if (rc < 0) {
-		log_err("%s: %s", s->conf->mapfile, strerror(-rc));
-		return -1;
-	}
-	rm = remap_parse(buf, len, err, sizeof(err));
-	free(buf);
 	if (rm == NULL) {
-		/* "line N: why" becomes "FILE:N: why", as compilers say it. */
-		bool at_line = strncmp(err, "line ", 5) == 0;
-
-		log_err("%s:%s%s", s->conf->mapfile, at_line ? "" : " ",
-			at_line ? err + 5 : err);
+		log_err("%s", err);
 		return -1;
 	}
 	remap_free(s->remap);
@@ -982,6 +785,15 @@ int tftpd_main(const struct tftpd_conf *conf)
 	if (s == NULL)
 		return EXIT_FAIL;
 	s->conf = conf;
+	s->pol = (struct access_policy){
+		.rootpath = s->rootpath,
+		.create = conf->create,
+		.permissive = conf->permissive,
+		.nocase = conf->nocase,
+		.in_place = true,
+		.dotfiles = true,
+		.umask = conf->umask,
+	};
 	s->epfd = s->sigfd = s->rootfd = s->mapdirfd = -1;
 	s->env = (struct xfer_env){
 		.timers = &s->timers,

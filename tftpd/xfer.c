@@ -381,51 +381,16 @@ static void rrq_ack(struct xfer *x, const struct xfer_env *env, uint16_t blk)
 
 void xfer_discard_upload(struct xfer *x)
 {
-	if (x->wfd >= 0) {
-		close(x->wfd);
-		x->wfd = -1;
-		if (!x->inplace)
-			unlinkat(x->dirfd, x->tmp, 0);
-	}
-}
-
-static int commit_upload(struct xfer *x)
-{
-	int rc = 0;
-
-	/* In place, the old tail goes only now that the new content is in. */
-	if (x->inplace && ftruncate(x->wfd, (off_t)x->woff) < 0)
-		rc = -errno;
-	if (rc == 0 && fsync(x->wfd) < 0)
-		rc = -errno;
-	if (close(x->wfd) < 0 && rc == 0)
-		rc = -errno;
-	x->wfd = -1;
-	if (x->inplace)
-		return rc;
-	if (rc == 0 && renameat(x->dirfd, x->tmp, x->dirfd, x->base_name) < 0)
-		rc = -errno;
-	if (rc < 0) {
-		unlinkat(x->dirfd, x->tmp, 0);
-		return rc;
-	}
-	return fsync(x->dirfd) < 0 ? -errno : 0;
+	upload_discard(&x->up);
 }
 
 static int write_raw(struct xfer *x, const uint8_t *data, size_t len)
 {
-	while (len > 0) {
-		ssize_t n = pwrite(x->wfd, data, len, (off_t)x->woff);
+	int rc = upload_write(&x->up, data, len, x->woff);
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		data += n;
-		len -= (size_t)n;
-		x->woff += (uint64_t)n;
-	}
-	return 0;
+	if (rc == 0)
+		x->woff += len;
+	return rc;
 }
 
 static int write_data(struct xfer *x, const struct xfer_env *env,
@@ -456,7 +421,7 @@ static void wrq_last_block(struct xfer *x, const struct xfer_env *env,
 	if (x->mode == TFTP_MODE_NETASCII && na_decode_end(&x->na_dec, cr))
 		rc = write_raw(x, cr, 1);
 	if (rc == 0)
-		rc = commit_upload(x);
+		rc = upload_commit(&x->up, x->woff);
 	if (rc < 0) {
 		write_failed(x, rc);
 		return;

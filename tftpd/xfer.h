@@ -13,19 +13,11 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include "access.h"
+#include "filecache.h"
 #include "netascii.h"
 #include "tftp.h"
 #include "timer.h"
-
-/* An open file shared by every transfer reading it. */
-struct shared_file {
-	struct shared_file *next;
-	int fd;
-	dev_t dev;
-	ino_t ino;
-	uint64_t size;
-	unsigned refs;
-};
 
 enum xfer_state {
 	XS_OACK,    /* OACK sent; RRQ waits for ACK 0, WRQ for DATA 1 */
@@ -74,12 +66,7 @@ struct xfer {
 	uint64_t na_off_next;
 
 	/* WRQ */
-	int dirfd;                /* directory of the target */
-	int wfd;                  /* the temporary being written */
-	char tmp[32];             /* its name in dirfd */
-	bool inplace;             /* no temporary possible: written in place */
-	char base_name[NAME_MAX + 1];
-	mode_t wmode;
+	struct upload_target up;
 	uint64_t expect;          /* next block wanted */
 	uint64_t acked;           /* last block acknowledged */
 	uint64_t told;            /* expect value an out-of-order ACK gave */
