@@ -28,6 +28,8 @@
 #include "filecache.h"
 #include "priv.h"
 #include "remap.h"
+#include "send.h"
+#include "timer.h"
 #include "xfer.h"
 
 #define MAX_LISTEN 2
@@ -53,12 +55,30 @@ struct server {
 	int mapdirfd;
 	char mapname[NAME_MAX + 1];
 	struct timer_heap timers;
-	struct xfer *xfers;
-	unsigned nxfers;
+	struct transfer *transfers;
+	unsigned ntransfers;
 	struct file_cache files;
-	struct xfer_env env;
+	struct xfer_cfg xcfg;
+	uint8_t *scratch;         /* file blocks on their way out */
+	bool no_gso;              /* UDP_SEGMENT refused once: plain sends */
 	uint64_t idle_since;
 	uint8_t rbuf[TFTP_PKT_MAX + 1];
+};
+
+/* One transfer: its socket, its peer, what it reads or writes, and its
+ * protocol state (xfer.c). */
+struct transfer {
+	struct timer_node timer;  /* first: the heap hands back this */
+	struct transfer *next, *prev;
+	int fd;
+	bool watch_out;           /* EPOLLOUT is in the set */
+	struct sockaddr_storage peer;
+	socklen_t peerlen;
+	char name[PATH_MAX];      /* relative path, for the log */
+	struct shared_file *file; /* RRQ */
+	uint64_t size;
+	struct upload_target up;  /* WRQ */
+	struct xfer x;
 };
 
 /* A request on its way to becoming a transfer. */
@@ -120,47 +140,42 @@ static int watch(struct server *s, int fd, uint64_t tag, uint32_t events)
 	return epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
 }
 
-static int watch_xfer(struct server *s, struct xfer *x)
+static int watch_transfer(struct server *s, struct transfer *t)
 {
-	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = x };
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = t };
 
-	return epoll_ctl(s->epfd, EPOLL_CTL_ADD, x->fd, &ev) < 0 ? -errno : 0;
+	return epoll_ctl(s->epfd, EPOLL_CTL_ADD, t->fd, &ev) < 0 ? -errno : 0;
 }
 
-static void want_write(void *srv, int fd, void *ptr, bool on)
+/* Watches the socket for room while the machine says it is blocked. */
+static void watch_room(struct server *s, struct transfer *t)
 {
-	struct server *s = srv;
 	struct epoll_event ev = {
-		.events = EPOLLIN | (on ? EPOLLOUT : 0),
-		.data.ptr = ptr,
+		.events = EPOLLIN | (t->x.blocked ? EPOLLOUT : 0),
+		.data.ptr = t,
 	};
 
-	(void)epoll_ctl(s->epfd, EPOLL_CTL_MOD, fd, &ev);
-}
-
-static void gso_failed(void *srv)
-{
-	struct server *s = srv;
-
-	if (!s->env.no_gso)
-		log_notice("UDP segmentation offload refused; sending datagrams one by one");
-	s->env.no_gso = true;
+	if (t->x.blocked == t->watch_out)
+		return;
+	t->watch_out = t->x.blocked;
+	(void)epoll_ctl(s->epfd, EPOLL_CTL_MOD, t->fd, &ev);
 }
 
 /* ---- transfers -------------------------------------------------------- */
 
-static void xfer_log(const struct xfer *x)
+static void transfer_log(const struct transfer *t)
 {
+	const struct xfer *x = &t->x;
 	char peer[ADDR_STRLEN], esc[LOG_ESCAPE_SIZE(128)];
 	uint64_t us = (x->ended_us ? x->ended_us : now_us()) - x->started_us;
 
 	log_info("%s %s %s: %s, %llu bytes, blksize %u, window %u, "
 		 "%llu retransmits, %llu.%03llu s",
-		 addr_format((const struct sockaddr *)&x->peer, peer,
+		 addr_format((const struct sockaddr *)&t->peer, peer,
 			     sizeof(peer)),
 		 op_name(x->op),
-		 log_escape(esc, sizeof(esc), x->name,
-			    strnlen(x->name, 128)),
+		 log_escape(esc, sizeof(esc), t->name,
+			    strnlen(t->name, 128)),
 		 x->result ? x->result : "aborted",
 		 (unsigned long long)x->bytes, x->p.blksize, x->p.windowsize,
 		 (unsigned long long)x->retrans,
@@ -168,45 +183,161 @@ static void xfer_log(const struct xfer *x)
 		 (unsigned long long)(us / 1000 % 1000));
 }
 
-/* Everything a transfer holds, whether or not it ever started. */
-static void xfer_release(struct server *s, struct xfer *x)
+/* Everything a transfer holds, whether or not it ever started; an upload
+ * that was not committed leaves no temporary behind. */
+static void transfer_release(struct server *s, struct transfer *t)
 {
-	xfer_discard_upload(x);
-	timer_cancel(&s->timers, &x->timer);
-	if (x->fd >= 0)
-		close(x->fd);
-	upload_close(&x->up);
-	file_put(&s->files, x->file);
-	free(x);
+	upload_close(&t->up);
+	timer_cancel(&s->timers, &t->timer);
+	if (t->fd >= 0)
+		close(t->fd);
+	file_put(&s->files, t->file);
+	free(t);
 }
 
-static void xfer_free(struct server *s, struct xfer *x)
+static void transfer_free(struct server *s, struct transfer *t)
 {
-	xfer_log(x);
-	if (x->prev)
-		x->prev->next = x->next;
+	transfer_log(t);
+	if (t->prev)
+		t->prev->next = t->next;
 	else
-		s->xfers = x->next;
-	if (x->next)
-		x->next->prev = x->prev;
-	s->nxfers--;
-	if (s->nxfers == 0)
+		s->transfers = t->next;
+	if (t->next)
+		t->next->prev = t->prev;
+	s->ntransfers--;
+	if (s->ntransfers == 0)
 		s->idle_since = now_us();
-	xfer_release(s, x);
+	transfer_release(s, t);
 }
 
-static void reap(struct server *s, struct xfer *x)
+static void reap(struct server *s, struct transfer *t)
 {
-	if (x->state == XS_DONE)
-		xfer_free(s, x);
+	if (t->x.state == XS_DONE)
+		transfer_free(s, t);
 }
 
-static struct xfer *find_xfer(struct server *s, const struct request *r)
+static void send_to_peer(const struct transfer *t, const uint8_t *buf,
+			 size_t len)
 {
-	for (struct xfer *x = s->xfers; x; x = x->next)
-		if (x->peerlen == r->peerlen &&
-		    memcmp(&x->peer, &r->peer, r->peerlen) == 0)
-			return x;
+	send_packet(t->fd, (const struct sockaddr *)&t->peer, t->peerlen, buf,
+		    len);
+}
+
+/* A netascii block: read at the machine's offset, encoded by it, sent. */
+static struct send_result send_netascii(struct server *s, struct transfer *t)
+{
+	struct send_result res = { .count = 1 };
+	struct xfer *x = &t->x;
+	uint8_t *src = s->scratch + TFTP_HDR_LEN + x->p.blksize;
+	uint64_t off = xfer_netascii_offset(x);
+	size_t srclen = (size_t)(off < x->size ? x->size - off : 0), n;
+
+	srclen = srclen < x->p.blksize ? srclen : x->p.blksize;
+	if (srclen && pread(t->file->fd, src, srclen, (off_t)off) !=
+			      (ssize_t)srclen) {
+		res.err = -EIO;
+		return res;
+	}
+	n = xfer_netascii_block(x, src, srclen, s->scratch + TFTP_HDR_LEN);
+	tftp_build_data_hdr(s->scratch, TFTP_HDR_LEN, (uint16_t)x->base);
+	send_to_peer(t, s->scratch, TFTP_HDR_LEN + n);
+	return res;
+}
+
+static struct send_result send_data(struct server *s, struct transfer *t,
+				    const struct xfer_action *a)
+{
+	struct block_sender bs = {
+		.fd = t->fd,
+		.peer = (const struct sockaddr *)&t->peer,
+		.peerlen = t->peerlen,
+		.filefd = t->file->fd,
+		.size = t->x.size,
+		.blksize = t->x.p.blksize,
+		.scratch = s->scratch,
+		.scratch_len = SCRATCH_LEN,
+		.no_gso = &s->no_gso,
+	};
+
+	if (t->x.mode == TFTP_MODE_NETASCII)
+		return send_netascii(s, t);
+	return send_blocks(&bs, a->first, a->last);
+}
+
+/*
+ * Performs one action of the transfer machine.  Returns true with *next
+ * set when the action has a result the machine must hear.
+ */
+static bool perform(struct server *s, struct transfer *t,
+		    const struct xfer_action *a, struct xfer_event *next)
+{
+	uint8_t pkt[512];
+	struct send_result sr;
+
+	switch (a->what) {
+	case XA_NONE:
+		return false;
+	case XA_SEND_OACK:
+		send_to_peer(t, pkt, tftp_build_oack(pkt, sizeof(pkt), &t->x.p));
+		return false;
+	case XA_SEND_ACK:
+		send_to_peer(t, pkt, tftp_build_ack(pkt, sizeof(pkt), a->block));
+		return false;
+	case XA_SEND_ERROR:
+		send_to_peer(t, pkt, tftp_build_error(pkt, sizeof(pkt), a->code,
+						      a->msg));
+		return false;
+	case XA_SEND_DATA:
+		sr = send_data(s, t, a);
+		*next = (struct xfer_event){ .type = XE_SENT, .count = sr.count,
+					     .blocked = sr.blocked,
+					     .err = sr.err };
+		return true;
+	case XA_WRITE:
+		*next = (struct xfer_event){ .type = XE_WRITTEN,
+			.err = upload_write(&t->up, a->data, a->len, a->off) };
+		return true;
+	case XA_COMMIT:
+		*next = (struct xfer_event){ .type = XE_COMMITTED,
+			.err = upload_commit(&t->up, a->off) };
+		return true;
+	}
+	return false;
+}
+
+/* Feeds ev to the machine and performs what it asks until it waits. */
+static void transfer_event(struct server *s, struct transfer *t,
+			   const struct xfer_event *ev)
+{
+	struct xfer_action a = xfer_step(&t->x, ev);
+	struct xfer_event next;
+
+	for (;;) {
+		bool more = perform(s, t, &a, &next);
+
+		if (a.arm && timer_set(&s->timers, &t->timer, a.arm_at) < 0) {
+			uint8_t pkt[64];
+
+			send_to_peer(t, pkt, tftp_build_error(pkt, sizeof(pkt),
+					TFTP_EUNDEF, "out of memory"));
+			xfer_finish(&t->x, now_us(), "out of memory");
+			return;
+		}
+		if (!more)
+			break;
+		next.now = now_us();
+		a = xfer_step(&t->x, &next);
+	}
+	watch_room(s, t);
+}
+
+static struct transfer *find_transfer(struct server *s,
+				      const struct request *r)
+{
+	for (struct transfer *t = s->transfers; t; t = t->next)
+		if (t->peerlen == r->peerlen &&
+		    memcmp(&t->peer, &r->peer, r->peerlen) == 0)
+			return t;
 	return NULL;
 }
 
@@ -256,92 +387,95 @@ static int transfer_socket(const struct server *s, struct request *r,
 
 /* ---- opening what a request names ------------------------------------- */
 
-static int open_for_read(struct server *s, struct request *r, struct xfer *x,
-			 struct tftp_reject *why)
+static int open_for_read(struct server *s, struct request *r,
+			 struct transfer *t, struct tftp_reject *why)
 {
 	struct stat st;
-	int fd = access_open_read(&s->pol, s->rootfd, r->name, x->name,
-				  sizeof(x->name), &st, why);
+	int fd = access_open_read(&s->pol, s->rootfd, r->name, t->name,
+				  sizeof(t->name), &st, why);
 
 	if (fd < 0)
 		return fd;
-	x->file = file_get(&s->files, fd, &st);
-	if (x->file == NULL) {
+	t->file = file_get(&s->files, fd, &st);
+	if (t->file == NULL) {
 		close(fd);
 		*why = access_errno_reject(-ENOMEM);
 		return -ENOMEM;
 	}
-	x->size = (uint64_t)st.st_size;
+	t->size = (uint64_t)st.st_size;
 	return 0;
 }
 
-static int open_for_write(struct server *s, struct request *r, struct xfer *x,
-			  struct tftp_reject *why)
+static int open_for_write(struct server *s, struct request *r,
+			  struct transfer *t, struct tftp_reject *why)
 {
-	snprintf(x->name, sizeof(x->name), "%s", r->name);
-	return upload_open(&s->pol, s->rootfd, r->name, &x->up, why);
+	snprintf(t->name, sizeof(t->name), "%s", r->name);
+	return upload_open(&s->pol, s->rootfd, r->name, &t->up, why);
 }
 
 /* ---- requests --------------------------------------------------------- */
 
-static struct xfer *new_xfer(const struct request *r)
+static struct transfer *new_transfer(const struct request *r)
 {
-	struct xfer *x = calloc(1, sizeof(*x));
+	struct transfer *t = calloc(1, sizeof(*t));
 
-	if (x == NULL)
+	if (t == NULL)
 		return NULL;
-	timer_init_node(&x->timer);
-	x->fd = -1;
-	upload_target_init(&x->up);
-	memcpy(&x->peer, &r->peer, r->peerlen);
-	x->peerlen = r->peerlen;
-	x->op = r->req.op;
-	x->mode = r->req.mode;
-	return x;
+	timer_init_node(&t->timer);
+	t->fd = -1;
+	upload_target_init(&t->up);
+	memcpy(&t->peer, &r->peer, r->peerlen);
+	t->peerlen = r->peerlen;
+	return t;
 }
 
-static void start_xfer(struct server *s, struct request *r, struct xfer *x)
+static void start_transfer(struct server *s, struct request *r,
+			   struct transfer *t)
 {
 	char esc[LOG_ESCAPE_SIZE(128)];
+	struct xfer_event ev = { .type = XE_START };
+	struct tftp_params p;
 
-	tftp_negotiate(&r->req, &s->conf->lim, x->size, &x->p);
-	x->fd = transfer_socket(s, r, &x->p);
-	if (x->fd < 0 || watch_xfer(s, x) < 0) {
+	tftp_negotiate(&r->req, &s->conf->lim, t->size, &p);
+	xfer_init(&t->x, &s->xcfg, r->req.op, r->req.mode, &p, t->size);
+	t->fd = transfer_socket(s, r, &p);
+	if (t->fd < 0 || watch_transfer(s, t) < 0) {
 		refuse(r, TFTP_EUNDEF, "no socket for the transfer");
-		xfer_release(s, x);
+		transfer_release(s, t);
 		return;
 	}
-	x->next = s->xfers;
-	if (s->xfers)
-		s->xfers->prev = x;
-	s->xfers = x;
-	s->nxfers++;
+	t->next = s->transfers;
+	if (s->transfers)
+		s->transfers->prev = t;
+	s->transfers = t;
+	s->ntransfers++;
 	log_debug("%s %s %s: blksize %u, window %u, size %llu", r->peertxt,
-		  op_name(x->op),
-		  log_escape(esc, sizeof(esc), x->name, strnlen(x->name, 128)),
-		  x->p.blksize, x->p.windowsize, (unsigned long long)x->size);
-	xfer_start(x, &s->env);
-	reap(s, x);
+		  op_name(r->req.op),
+		  log_escape(esc, sizeof(esc), t->name, strnlen(t->name, 128)),
+		  p.blksize, p.windowsize, (unsigned long long)t->size);
+	ev.now = now_us();
+	transfer_event(s, t, &ev);
+	reap(s, t);
 }
 
 static void open_request(struct server *s, struct request *r)
 {
-	struct xfer *x = new_xfer(r);
+	struct transfer *t = new_transfer(r);
 	struct tftp_reject why;
 	int rc;
 
-	if (x == NULL) {
+	if (t == NULL) {
 		refuse(r, TFTP_EUNDEF, "out of memory");
 		return;
 	}
-	rc = r->req.op == TFTP_RRQ ? open_for_read(s, r, x, &why)
-				   : open_for_write(s, r, x, &why);
+	rc = r->req.op == TFTP_RRQ ? open_for_read(s, r, t, &why)
+				   : open_for_write(s, r, t, &why);
 	if (rc < 0) {
 		refuse_with(r, why);
-		xfer_release(s, x);
+		transfer_release(s, t);
 		return;
 	}
-	start_xfer(s, r, x);
+	start_transfer(s, r, t);
 }
 
 static void stray_packet(struct request *r, unsigned op)
@@ -373,9 +507,9 @@ static void handle_request(struct server *s, struct request *r, size_t len)
 		log_debug("%s: malformed request: %s", r->peertxt, why.msg);
 		return;
 	}
-	if (find_xfer(s, r))
+	if (find_transfer(s, r))
 		return; /* a repeated request: the transfer already answers */
-	if (s->nxfers >= s->conf->max_clients) {
+	if (s->ntransfers >= s->conf->max_clients) {
 		refuse(r, TFTP_EUNDEF, "server busy, try again later");
 		return;
 	}
@@ -449,12 +583,35 @@ static void listener_input(struct server *s, struct listener *ls)
 	}
 }
 
-static void transfer_input(struct server *s, struct xfer *x, uint32_t events)
+static bool same_peer(const struct transfer *t,
+		      const struct sockaddr_storage *from, socklen_t fromlen)
 {
+	return fromlen == t->peerlen && memcmp(from, &t->peer, fromlen) == 0;
+}
+
+/* A datagram on a transfer's socket from someone else: RFC 1350 says
+ * answer ERROR 5 and leave the transfer alone. */
+static void wrong_tid(const struct transfer *t, unsigned op,
+		      const struct sockaddr_storage *from, socklen_t fromlen)
+{
+	uint8_t pkt[64];
+
+	if (op != TFTP_ERROR)
+		send_packet(t->fd, (const struct sockaddr *)from, fromlen, pkt,
+			    tftp_build_error(pkt, sizeof(pkt), TFTP_EBADID,
+					     "unknown transfer ID"));
+}
+
+static void transfer_input(struct server *s, struct transfer *t,
+			   uint32_t events)
+{
+	struct xfer_event ev = { .type = XE_WRITABLE, .scratch = s->scratch };
+
 	if (events & EPOLLOUT) {
-		xfer_writable(x, &s->env);
-		if (x->state == XS_DONE) {
-			reap(s, x);
+		ev.now = now_us();
+		transfer_event(s, t, &ev);
+		if (t->x.state == XS_DONE) {
+			reap(s, t);
 			return;
 		}
 	}
@@ -462,23 +619,31 @@ static void transfer_input(struct server *s, struct xfer *x, uint32_t events)
 	 * A reader gets one ACK per window: read it and go, level-triggered
 	 * epoll says if there is more.  An upload drains its window at once.
 	 */
-	int batch = x->op == TFTP_RRQ ? 1 : 64;
+	int batch = t->x.op == TFTP_RRQ ? 1 : 64;
 
 	for (int i = 0; i < batch && (events & EPOLLIN); i++) {
 		struct sockaddr_storage from;
 		socklen_t fromlen = sizeof(from);
-		ssize_t n = recvfrom(x->fd, s->rbuf, sizeof(s->rbuf),
+		ssize_t n = recvfrom(t->fd, s->rbuf, sizeof(s->rbuf),
 				     MSG_DONTWAIT, (struct sockaddr *)&from,
 				     &fromlen);
 
 		if (n < 0)
 			break;
-		xfer_input(x, &s->env, s->rbuf, (size_t)n,
-			   (struct sockaddr *)&from, fromlen);
-		if (x->state == XS_DONE)
+		if (!same_peer(t, &from, fromlen)) {
+			wrong_tid(t, tftp_opcode(s->rbuf, (size_t)n), &from,
+				  fromlen);
+			continue;
+		}
+		ev.type = XE_PACKET;
+		ev.now = now_us();
+		ev.pkt = s->rbuf;
+		ev.len = (size_t)n;
+		transfer_event(s, t, &ev);
+		if (t->x.state == XS_DONE)
 			break;
 	}
-	reap(s, x);
+	reap(s, t);
 }
 
 /* ---- rules file --------------------------------------------------------- */
@@ -562,7 +727,7 @@ static int loop_timeout(const struct server *s)
 
 	if (t)
 		due = t->when;
-	if (s->inetd && s->nxfers == 0) {
+	if (s->inetd && s->ntransfers == 0) {
 		uint64_t idle = s->idle_since +
 				(uint64_t)s->conf->idle_timeout * 1000000;
 		due = idle < due ? idle : due;
@@ -578,17 +743,18 @@ static void run_timers(struct server *s)
 	struct timer_node *t;
 
 	while ((t = timer_first(&s->timers)) && t->when <= now) {
-		struct xfer *x = (struct xfer *)t;
+		struct transfer *tr = (struct transfer *)t;
+		struct xfer_event ev = { .type = XE_TIMEOUT, .now = now };
 
 		timer_cancel(&s->timers, t);
-		xfer_timeout(x, &s->env);
-		reap(s, x);
+		transfer_event(s, tr, &ev);
+		reap(s, tr);
 	}
 }
 
 static bool idle_expired(const struct server *s)
 {
-	return s->inetd && s->nxfers == 0 &&
+	return s->inetd && s->ntransfers == 0 &&
 	       now_us() - s->idle_since >=
 		       (uint64_t)s->conf->idle_timeout * 1000000;
 }
@@ -761,20 +927,19 @@ static int setup(struct server *s)
 			return -1;
 	if (drop_privileges(s) < 0)
 		return -1;
-	s->env.scratch = malloc(SCRATCH_LEN);
-	return s->env.scratch ? 0 : -1;
+	s->scratch = malloc(SCRATCH_LEN);
+	return s->scratch ? 0 : -1;
 }
 
 static void teardown(struct server *s)
 {
-	while (s->xfers) {
-		s->xfers->result = s->xfers->result ? s->xfers->result
-						    : "server stopping";
-		xfer_free(s, s->xfers);
+	while (s->transfers) {
+		xfer_finish(&s->transfers->x, now_us(), "server stopping");
+		transfer_free(s, s->transfers);
 	}
 	timer_heap_free(&s->timers);
 	remap_free(s->remap);
-	free(s->env.scratch);
+	free(s->scratch);
 }
 
 int tftpd_main(const struct tftpd_conf *conf)
@@ -795,14 +960,9 @@ int tftpd_main(const struct tftpd_conf *conf)
 		.umask = conf->umask,
 	};
 	s->epfd = s->sigfd = s->rootfd = s->mapdirfd = -1;
-	s->env = (struct xfer_env){
-		.timers = &s->timers,
-		.scratch_len = SCRATCH_LEN,
+	s->xcfg = (struct xfer_cfg){
 		.base_timeout_us = conf->retransmit_us,
 		.max_retries = conf->max_retries,
-		.want_write = want_write,
-		.gso_failed = gso_failed,
-		.srv = s,
 	};
 	log_set_level(conf->verbose ? LOG_DEBUG : LOG_INFO);
 	if (setup(s) == 0) {
