@@ -955,8 +955,8 @@ int tftpd_main(const struct tftpd_conf *conf)
 		.create = conf->create,
 		.permissive = conf->permissive,
 		.nocase = conf->nocase,
-		.in_place = true,
-		.dotfiles = true,
+		.in_place = conf->in_place,
+		.dotfiles = conf->dotfiles,
 		.umask = conf->umask,
 	};
 	s->epfd = s->sigfd = s->rootfd = s->mapdirfd = -1;

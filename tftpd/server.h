@@ -19,6 +19,10 @@ struct tftpd_conf {
 	bool secure;              /* -s: chroot when root */
 	bool create;              /* -c */
 	bool permissive;          /* -p: skip world-readable/writable checks */
+	bool in_place;            /* --in-place-writes: overwrite what cannot
+				   * be replaced by a rename */
+	bool dotfiles;            /* --dotfiles: serve names with a component
+				   * starting with '.' */
 	bool nocase;              /* case-insensitive fallback (default on) */
 	const char *user;         /* -u, default nobody */
 	mode_t umask;             /* -U, for created files */
