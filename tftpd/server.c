@@ -18,6 +18,7 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "access.h"
@@ -28,6 +29,7 @@
 #include "filecache.h"
 #include "priv.h"
 #include "remap.h"
+#include "sandbox.h"
 #include "send.h"
 #include "timer.h"
 #include "xfer.h"
@@ -37,6 +39,16 @@
 /* epoll tags: listening socket i is i, signals MAX_LISTEN, anything
  * else is a transfer (no pointer is that small). */
 #define TAG_SIGNAL MAX_LISTEN
+
+/* What SIGUSR1 reports. */
+struct counters {
+	uint64_t requests;        /* RRQ and WRQ received */
+	uint64_t refused;         /* ...answered with an ERROR */
+	uint64_t done_ok;         /* transfers ended well */
+	uint64_t failed;          /* ...or not */
+	uint64_t bytes_out;       /* file bytes of reads */
+	uint64_t bytes_in;        /* file bytes of uploads */
+};
 
 struct listener {
 	int fd;
@@ -61,6 +73,7 @@ struct server {
 	struct xfer_cfg xcfg;
 	uint8_t *scratch;         /* file blocks on their way out */
 	bool no_gso;              /* UDP_SEGMENT refused once: plain sends */
+	struct counters count;    /* logged on SIGUSR1 */
 	uint64_t idle_since;
 	uint8_t rbuf[TFTP_PKT_MAX + 1];
 };
@@ -114,11 +127,12 @@ static void reply_error(const struct request *r, enum tftp_errcode code,
 }
 
 /* Refuses a request: ERROR to the peer, one log line. */
-static void refuse(const struct request *r, enum tftp_errcode code,
-		   const char *msg)
+static void refuse(struct server *s, const struct request *r,
+		   enum tftp_errcode code, const char *msg)
 {
 	char esc[LOG_ESCAPE_SIZE(64)];
 
+	s->count.refused++;
 	reply_error(r, code, msg);
 	log_info("%s %s %s refused: %s", r->peertxt, op_name(r->req.op),
 		 log_escape(esc, sizeof(esc), r->req.filename,
@@ -126,9 +140,10 @@ static void refuse(const struct request *r, enum tftp_errcode code,
 		 msg);
 }
 
-static void refuse_with(const struct request *r, struct tftp_reject why)
+static void refuse_with(struct server *s, const struct request *r,
+			struct tftp_reject why)
 {
-	refuse(r, why.code, why.msg);
+	refuse(s, r, why.code, why.msg);
 }
 
 /* ---- the epoll set ---------------------------------------------------- */
@@ -195,9 +210,22 @@ static void transfer_release(struct server *s, struct transfer *t)
 	free(t);
 }
 
+static void transfer_count(struct server *s, const struct xfer *x)
+{
+	if (x->result && strcmp(x->result, "ok") == 0)
+		s->count.done_ok++;
+	else
+		s->count.failed++;
+	if (x->op == TFTP_RRQ)
+		s->count.bytes_out += x->bytes;
+	else
+		s->count.bytes_in += x->bytes;
+}
+
 static void transfer_free(struct server *s, struct transfer *t)
 {
 	transfer_log(t);
+	transfer_count(s, &t->x);
 	if (t->prev)
 		t->prev->next = t->next;
 	else
@@ -440,7 +468,7 @@ static void start_transfer(struct server *s, struct request *r,
 	xfer_init(&t->x, &s->xcfg, r->req.op, r->req.mode, &p, t->size);
 	t->fd = transfer_socket(s, r, &p);
 	if (t->fd < 0 || watch_transfer(s, t) < 0) {
-		refuse(r, TFTP_EUNDEF, "no socket for the transfer");
+		refuse(s, r, TFTP_EUNDEF, "no socket for the transfer");
 		transfer_release(s, t);
 		return;
 	}
@@ -465,13 +493,13 @@ static void open_request(struct server *s, struct request *r)
 	int rc;
 
 	if (t == NULL) {
-		refuse(r, TFTP_EUNDEF, "out of memory");
+		refuse(s, r, TFTP_EUNDEF, "out of memory");
 		return;
 	}
 	rc = r->req.op == TFTP_RRQ ? open_for_read(s, r, t, &why)
 				   : open_for_write(s, r, t, &why);
 	if (rc < 0) {
-		refuse_with(r, why);
+		refuse_with(s, r, why);
 		transfer_release(s, t);
 		return;
 	}
@@ -509,14 +537,15 @@ static void handle_request(struct server *s, struct request *r, size_t len)
 	}
 	if (find_transfer(s, r))
 		return; /* a repeated request: the transfer already answers */
+	s->count.requests++;
 	if (s->ntransfers >= s->conf->max_clients) {
-		refuse(r, TFTP_EUNDEF, "server busy, try again later");
+		refuse(s, r, TFTP_EUNDEF, "server busy, try again later");
 		return;
 	}
 	if (access_map_name(&s->pol, s->remap, &r->req,
 			    (const struct sockaddr *)&r->peer, r->name,
 			    sizeof(r->name), &why) < 0) {
-		refuse_with(r, why);
+		refuse_with(s, r, why);
 		return;
 	}
 	open_request(s, r);
@@ -692,9 +721,9 @@ static int setup_signals(struct server *s)
 {
 	sigset_t set;
 
-	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&set);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigprocmask(SIG_BLOCK, &set, NULL);
@@ -704,18 +733,36 @@ static int setup_signals(struct server *s)
 	return watch(s, s->sigfd, TAG_SIGNAL, EPOLLIN);
 }
 
-/* Returns true when the process should stop. */
+static void log_counters(const struct server *s)
+{
+	const struct counters *c = &s->count;
+
+	log_notice("counters: %llu requests, %llu refused, %llu transfers ok, "
+		   "%llu failed, %u running, %llu bytes sent, %llu received",
+		   (unsigned long long)c->requests,
+		   (unsigned long long)c->refused,
+		   (unsigned long long)c->done_ok,
+		   (unsigned long long)c->failed, s->ntransfers,
+		   (unsigned long long)c->bytes_out,
+		   (unsigned long long)c->bytes_in);
+}
+
+/* HUP rereads -m, USR1 logs the counters; returns true to stop. */
 static bool signal_input(struct server *s)
 {
 	struct signalfd_siginfo si;
 
 	while (read(s->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-		if (si.ssi_signo != SIGHUP) {
+		if (si.ssi_signo == SIGUSR1) {
+			log_counters(s);
+		} else if (si.ssi_signo == SIGHUP) {
+			if (s->conf->mapfile && load_rules(s) == 0)
+				log_notice("%s: rules reloaded",
+					   s->conf->mapfile);
+		} else {
 			log_notice("signal %u, exiting", si.ssi_signo);
 			return true;
 		}
-		if (s->conf->mapfile && load_rules(s) == 0)
-			log_notice("%s: rules reloaded", s->conf->mapfile);
 	}
 	return false;
 }
@@ -906,10 +953,58 @@ static int drop_privileges(const struct server *s)
 	return 0;
 }
 
+/*
+ * What the loop may do once set up, on top of what sandbox_enter allows
+ * every daemon (exit, signals, time, memory, log lines).  Anything else
+ * kills the process with a log line naming the call.
+ */
+static const struct sandbox_rule loop_rules[] = {
+	/* the event loop; SIGHUP, SIGUSR1 and SIGTERM come from a signalfd */
+	SANDBOX_ALLOW("epoll_wait"), SANDBOX_ALLOW("epoll_pwait"),
+	SANDBOX_ALLOW("epoll_pwait2"), SANDBOX_ALLOW("epoll_ctl"),
+	SANDBOX_ALLOW("read"),
+	/* requests in, replies and DATA out (sendmmsg batches, UDP GSO) */
+	SANDBOX_ALLOW("recvmsg"), SANDBOX_ALLOW("recvfrom"),
+	SANDBOX_ALLOW("recvmmsg"), SANDBOX_ALLOW("sendmsg"),
+	SANDBOX_ALLOW("sendmmsg"),
+	/* a UDP socket of each transfer's own, of the request's family */
+	SANDBOX_ALLOW_ARG0("socket", AF_INET),
+	SANDBOX_ALLOW_ARG0("socket", AF_INET6),
+	SANDBOX_ALLOW("bind"), SANDBOX_ALLOW("setsockopt"),
+	/* names opened beneath the root (openat2), the case fallback's
+	 * directory reads, and the -m rules reread on SIGHUP (openat) */
+	SANDBOX_ALLOW("openat2"), SANDBOX_ALLOW("openat"),
+	SANDBOX_ALLOW("fstat"), SANDBOX_ALLOW("newfstatat"),
+	SANDBOX_ALLOW("fcntl"),
+	SANDBOX_ALLOW("getdents64"),
+	/* reads: blocks of shared open files */
+	SANDBOX_ALLOW("pread64"), SANDBOX_ALLOW("preadv"),
+	/* uploads: may we rename here, the temporary written, flushed and
+	 * renamed over the target, or removed; in place, the tail cut */
+	SANDBOX_ALLOW("geteuid"), SANDBOX_ALLOW("faccessat"),
+	SANDBOX_ALLOW("faccessat2"), SANDBOX_ALLOW("fchmod"),
+	SANDBOX_ALLOW("pwrite64"), SANDBOX_ALLOW("fsync"),
+	SANDBOX_ALLOW("ftruncate"),
+	SANDBOX_ALLOW("renameat"), SANDBOX_ALLOW("renameat2"),
+	SANDBOX_ALLOW("unlinkat"),
+};
+
+static int enter_sandbox(void)
+{
+	const char *why = "";
+	int rc = sandbox_enter(loop_rules,
+			       sizeof(loop_rules) / sizeof(loop_rules[0]), &why);
+
+	if (rc < 0)
+		log_err("sandbox: %s: %s", why, strerror(-rc));
+	return rc < 0 ? -1 : 0;
+}
+
 static int setup(struct server *s)
 {
 	const struct tftpd_conf *c = s->conf;
 
+	signal(SIGPIPE, SIG_IGN);
 	srandom((unsigned)(now_us() ^ (uint64_t)getpid()));
 	s->inetd = !c->standalone && adopt_inetd(s);
 	if (!s->inetd && open_listeners(s) < 0)
@@ -928,7 +1023,12 @@ static int setup(struct server *s)
 	if (drop_privileges(s) < 0)
 		return -1;
 	s->scratch = malloc(SCRATCH_LEN);
-	return s->scratch ? 0 : -1;
+	if (s->scratch == NULL)
+		return -1;
+	/* syslog(3) stamps lines with local time: read the zone file now,
+	 * not from inside the sandbox on the first line logged. */
+	tzset();
+	return c->no_sandbox ? 0 : enter_sandbox();
 }
 
 static void teardown(struct server *s)
@@ -942,7 +1042,7 @@ static void teardown(struct server *s)
 	free(s->scratch);
 }
 
-int tftpd_main(const struct tftpd_conf *conf)
+int tftpd_serve(const struct tftpd_conf *conf)
 {
 	struct server *s = calloc(1, sizeof(*s));
 	int rc = EXIT_FAIL;
