@@ -13,7 +13,7 @@
 /* Raw option text, converted and range-checked after popt is done. */
 struct raw_opts {
 	int listen, foreground, ipv4, ipv6, secure, create, permissive;
-	int case_sensitive, verbose;
+	int case_sensitive, verbose, in_place, dotfiles, no_sandbox;
 	char *address, *user, *umask, *blksize, *window, *ports, *mapfile;
 	char *idle, *retransmit, *retries, *max_clients, *pidfile;
 	char *refuse[TFTP_OPT_COUNT + 8];
@@ -107,6 +107,9 @@ static void convert(struct tftpd_conf *c, struct raw_opts *r, poptContext ctx)
 	c->secure = r->secure;
 	c->create = r->create;
 	c->permissive = r->permissive;
+	c->in_place = r->in_place;
+	c->dotfiles = r->dotfiles;
+	c->no_sandbox = r->no_sandbox;
 	c->nocase = !r->case_sensitive;
 	c->verbose = r->verbose;
 	c->address = r->address;
@@ -171,7 +174,10 @@ int main(int argc, char **argv)
 		{ "retransmit", 'T', POPT_ARG_STRING, &r.retransmit, 0, "Longest first retransmit timeout; shorter ones follow the round trip (default 1000000)", "USECS" },
 		{ "retries", '\0', POPT_ARG_STRING, &r.retries, 0, "Give up after N timeouts of -T or longer in a row (default 6)", "N" },
 		{ "max-clients", '\0', POPT_ARG_STRING, &r.max_clients, 0, "Concurrent transfers (default 2000)", "N" },
+		{ "in-place-writes", '\0', POPT_ARG_NONE, &r.in_place, 0, "Overwrite in place an upload target that cannot be replaced by a rename (readers may see a mix)", NULL },
+		{ "dotfiles", '\0', POPT_ARG_NONE, &r.dotfiles, 0, "Serve names with a component starting with '.'", NULL },
 		{ "case-sensitive", '\0', POPT_ARG_NONE, &r.case_sensitive, 0, "No case-insensitive fallback for missing names", NULL },
+		{ "no-sandbox", '\0', POPT_ARG_NONE, &r.no_sandbox, 0, "Do not install the seccomp filter; for debugging and for measuring its cost", NULL },
 		{ "pidfile", 'P', POPT_ARG_STRING, &r.pidfile, 0, "Write the process id here", "FILE" },
 		{ "verbose", 'v', POPT_ARG_NONE, NULL, OPT_VERBOSE, "Log more (repeatable)", NULL },
 		OPTS_COMMON_TABLE,
@@ -198,7 +204,7 @@ int main(int argc, char **argv)
 		opts_usage_error(ctx, "one directory at most (got %d)", nargs);
 	if (nargs == 1)
 		conf.dir = args[0];
-	rc = tftpd_main(&conf);
+	rc = tftpd_serve(&conf);
 	poptFreeContext(ctx);
 	return rc;
 }

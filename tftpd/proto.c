@@ -11,7 +11,9 @@ static const struct {
 	const char *name;
 	uint64_t min, max;
 } opt_table[TFTP_OPT_COUNT] = {
-	[TFTP_OPT_BLKSIZE] = { "blksize", TFTP_BLKSIZE_MIN, TFTP_BLKSIZE_MAX },
+	/* RFC 2348 lets the server answer a smaller size than asked: a
+	 * request above 65464 is granted what -B allows, not ignored. */
+	[TFTP_OPT_BLKSIZE] = { "blksize", TFTP_BLKSIZE_MIN, UINT64_MAX },
 	[TFTP_OPT_TIMEOUT] = { "timeout", TFTP_TIMEOUT_MIN, TFTP_TIMEOUT_MAX },
 	[TFTP_OPT_TSIZE] = { "tsize", 0, UINT64_MAX },
 	[TFTP_OPT_WINDOWSIZE] = { "windowsize", TFTP_WINDOW_MIN,

@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "cursor.h"
+#include "file.h"
 #include "log.h"
 
 enum rule_flag {
@@ -445,43 +446,26 @@ size_t remap_count(const struct remap *rm)
 }
 
 /* Reads the whole of f; returns its length or -1 with errno set. */
-static ssize_t read_all(FILE *f, char *buf, size_t cap)
-{
-	size_t n = fread(buf, 1, cap, f);
-
-	if (ferror(f)) {
-		errno = EIO;
-		return -1;
-	}
-	if (n == cap && fgetc(f) != EOF) {
-		errno = EFBIG;
-		return -1;
-	}
-	return (ssize_t)n;
-}
-
-struct remap *remap_load(const char *path, char *err, size_t errlen)
+struct remap *remap_load(int dirfd, const char *name, const char *shown,
+			 char *err, size_t errlen)
 {
 	struct parse_err pe;
-	struct remap *rm = NULL;
-	char *buf = NULL;
-	ssize_t n = -1;
-	FILE *f = fopen(path, "r");
+	struct remap *rm;
+	char *buf;
+	size_t len;
+	int rc = file_read(dirfd, name, REMAP_FILE_MAX, &buf, &len);
 
-	if (f != NULL && (buf = malloc(REMAP_FILE_MAX)) != NULL)
-		n = read_all(f, buf, REMAP_FILE_MAX);
-	if (n < 0) {
+	if (shown == NULL)
+		shown = name;
+	if (rc < 0) {
 		if (err != NULL && errlen > 0)
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto done;
+			snprintf(err, errlen, "%s: %s", shown, strerror(-rc));
+		return NULL;
 	}
-	rm = parse_rules(buf, (size_t)n, &pe);
+	rm = parse_rules(buf, len, &pe);
 	if (rm == NULL && err != NULL && errlen > 0)
-		snprintf(err, errlen, "%s:%u: %s", path, pe.line, pe.msg);
-done:
+		snprintf(err, errlen, "%s:%u: %s", shown, pe.line, pe.msg);
 	free(buf);
-	if (f != NULL)
-		fclose(f);
 	return rm;
 }
 

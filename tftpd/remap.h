@@ -51,10 +51,14 @@ struct remap *remap_parse(const char *buf, size_t len, char *err,
 void remap_free(struct remap *rm);
 
 /*
- * Reads and parses the file at path.  Errors read "FILE:N: what is wrong",
- * or "FILE: why" when the file cannot be read.
+ * Reads (lib/file.h file_read, at most REMAP_FILE_MAX bytes) and parses the
+ * file name relative to dirfd (AT_FDCWD, or a directory kept open so that a
+ * chrooted server can reread it).  Errors read "SHOWN:N: what is wrong",
+ * or "SHOWN: why" when the file cannot be read, where SHOWN is shown, or
+ * name when shown is NULL.
  */
-struct remap *remap_load(const char *path, char *err, size_t errlen);
+struct remap *remap_load(int dirfd, const char *name, const char *shown,
+			 char *err, size_t errlen);
 
 /* Number of rules in rm (0 for NULL). */
 size_t remap_count(const struct remap *rm);

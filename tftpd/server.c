@@ -2,7 +2,8 @@
 /*
  * The tftpd process: listening sockets, the epoll loop, requests turned
  * into transfers, signals.  Everything about a running transfer is in
- * xfer.c; everything about names is in path.c and remap.c.
+ * xfer.c; who may read or write what is in access.c (over path.c and
+ * remap.c); open files shared between transfers are in filecache.c.
  */
 #include "server.h"
 
@@ -17,15 +18,20 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "access.h"
 #include "addr.h"
 #include "daemon.h"
 #include "log.h"
 #include "opts.h"
-#include "path.h"
+#include "filecache.h"
 #include "priv.h"
 #include "remap.h"
+#include "sandbox.h"
+#include "send.h"
+#include "timer.h"
 #include "xfer.h"
 
 #define MAX_LISTEN 2
@@ -33,6 +39,16 @@
 /* epoll tags: listening socket i is i, signals MAX_LISTEN, anything
  * else is a transfer (no pointer is that small). */
 #define TAG_SIGNAL MAX_LISTEN
+
+/* What SIGUSR1 reports. */
+struct counters {
+	uint64_t requests;        /* RRQ and WRQ received */
+	uint64_t refused;         /* ...answered with an ERROR */
+	uint64_t done_ok;         /* transfers ended well */
+	uint64_t failed;          /* ...or not */
+	uint64_t bytes_out;       /* file bytes of reads */
+	uint64_t bytes_in;        /* file bytes of uploads */
+};
 
 struct listener {
 	int fd;
@@ -46,16 +62,36 @@ struct server {
 	struct listener ls[MAX_LISTEN];
 	int nls;
 	bool inetd;
+	struct access_policy pol;
 	struct remap *remap;
 	int mapdirfd;
 	char mapname[NAME_MAX + 1];
 	struct timer_heap timers;
-	struct xfer *xfers;
-	unsigned nxfers;
-	struct shared_file *files;
-	struct xfer_env env;
+	struct transfer *transfers;
+	unsigned ntransfers;
+	struct file_cache files;
+	struct xfer_cfg xcfg;
+	uint8_t *scratch;         /* file blocks on their way out */
+	bool no_gso;              /* UDP_SEGMENT refused once: plain sends */
+	struct counters count;    /* logged on SIGUSR1 */
 	uint64_t idle_since;
 	uint8_t rbuf[TFTP_PKT_MAX + 1];
+};
+
+/* One transfer: its socket, its peer, what it reads or writes, and its
+ * protocol state (xfer.c). */
+struct transfer {
+	struct timer_node timer;  /* first: the heap hands back this */
+	struct transfer *next, *prev;
+	int fd;
+	bool watch_out;           /* EPOLLOUT is in the set */
+	struct sockaddr_storage peer;
+	socklen_t peerlen;
+	char name[PATH_MAX];      /* relative path, for the log */
+	struct shared_file *file; /* RRQ */
+	uint64_t size;
+	struct upload_target up;  /* WRQ */
+	struct xfer x;
 };
 
 /* A request on its way to becoming a transfer. */
@@ -91,11 +127,12 @@ static void reply_error(const struct request *r, enum tftp_errcode code,
 }
 
 /* Refuses a request: ERROR to the peer, one log line. */
-static void refuse(const struct request *r, enum tftp_errcode code,
-		   const char *msg)
+static void refuse(struct server *s, const struct request *r,
+		   enum tftp_errcode code, const char *msg)
 {
 	char esc[LOG_ESCAPE_SIZE(64)];
 
+	s->count.refused++;
 	reply_error(r, code, msg);
 	log_info("%s %s %s refused: %s", r->peertxt, op_name(r->req.op),
 		 log_escape(esc, sizeof(esc), r->req.filename,
@@ -103,31 +140,10 @@ static void refuse(const struct request *r, enum tftp_errcode code,
 		 msg);
 }
 
-/* Maps an errno from opening a name to what the client is told. */
-static void refuse_errno(const struct request *r, int err)
+static void refuse_with(struct server *s, const struct request *r,
+			struct tftp_reject why)
 {
-	switch (err) {
-	case -ENOENT:
-	case -ENOTDIR:
-		refuse(r, TFTP_ENOTFOUND, "file not found");
-		break;
-	case -EACCES:
-	case -EPERM:
-	case -EXDEV:
-	case -ELOOP:
-	case -EISDIR:
-		refuse(r, TFTP_EACCESS, "access violation");
-		break;
-	case -ENAMETOOLONG:
-		refuse(r, TFTP_EACCESS, "file name too long");
-		break;
-	case -ENOSPC:
-	case -EDQUOT:
-		refuse(r, TFTP_ENOSPACE, "disk full or allocation exceeded");
-		break;
-	default:
-		refuse(r, TFTP_EUNDEF, strerror(-err));
-	}
+	refuse(s, r, why.code, why.msg);
 }
 
 /* ---- the epoll set ---------------------------------------------------- */
@@ -139,87 +155,42 @@ static int watch(struct server *s, int fd, uint64_t tag, uint32_t events)
 	return epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
 }
 
-static int watch_xfer(struct server *s, struct xfer *x)
+static int watch_transfer(struct server *s, struct transfer *t)
 {
-	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = x };
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = t };
 
-	return epoll_ctl(s->epfd, EPOLL_CTL_ADD, x->fd, &ev) < 0 ? -errno : 0;
+	return epoll_ctl(s->epfd, EPOLL_CTL_ADD, t->fd, &ev) < 0 ? -errno : 0;
 }
 
-static void want_write(void *srv, int fd, void *ptr, bool on)
+/* Watches the socket for room while the machine says it is blocked. */
+static void watch_room(struct server *s, struct transfer *t)
 {
-	struct server *s = srv;
 	struct epoll_event ev = {
-		.events = EPOLLIN | (on ? EPOLLOUT : 0),
-		.data.ptr = ptr,
+		.events = EPOLLIN | (t->x.blocked ? EPOLLOUT : 0),
+		.data.ptr = t,
 	};
 
-	(void)epoll_ctl(s->epfd, EPOLL_CTL_MOD, fd, &ev);
-}
-
-static void gso_failed(void *srv)
-{
-	struct server *s = srv;
-
-	if (!s->env.no_gso)
-		log_notice("UDP segmentation offload refused; sending datagrams one by one");
-	s->env.no_gso = true;
-}
-
-/* ---- open files shared between transfers ------------------------------ */
-
-static struct shared_file *file_get(struct server *s, int fd,
-				    const struct stat *st)
-{
-	struct shared_file *f;
-
-	for (f = s->files; f; f = f->next)
-		if (f->dev == st->st_dev && f->ino == st->st_ino)
-			break;
-	if (f) {
-		close(fd);
-	} else {
-		f = calloc(1, sizeof(*f));
-		if (f == NULL)
-			return NULL;
-		f->fd = fd;
-		f->dev = st->st_dev;
-		f->ino = st->st_ino;
-		f->next = s->files;
-		s->files = f;
-	}
-	f->refs++;
-	return f;
-}
-
-static void file_put(struct server *s, struct shared_file *f)
-{
-	struct shared_file **pp;
-
-	if (f == NULL || --f->refs > 0)
+	if (t->x.blocked == t->watch_out)
 		return;
-	for (pp = &s->files; *pp && *pp != f; pp = &(*pp)->next)
-		;
-	if (*pp)
-		*pp = f->next;
-	close(f->fd);
-	free(f);
+	t->watch_out = t->x.blocked;
+	(void)epoll_ctl(s->epfd, EPOLL_CTL_MOD, t->fd, &ev);
 }
 
 /* ---- transfers -------------------------------------------------------- */
 
-static void xfer_log(const struct xfer *x)
+static void transfer_log(const struct transfer *t)
 {
+	const struct xfer *x = &t->x;
 	char peer[ADDR_STRLEN], esc[LOG_ESCAPE_SIZE(128)];
 	uint64_t us = (x->ended_us ? x->ended_us : now_us()) - x->started_us;
 
 	log_info("%s %s %s: %s, %llu bytes, blksize %u, window %u, "
 		 "%llu retransmits, %llu.%03llu s",
-		 addr_format((const struct sockaddr *)&x->peer, peer,
+		 addr_format((const struct sockaddr *)&t->peer, peer,
 			     sizeof(peer)),
 		 op_name(x->op),
-		 log_escape(esc, sizeof(esc), x->name,
-			    strnlen(x->name, 128)),
+		 log_escape(esc, sizeof(esc), t->name,
+			    strnlen(t->name, 128)),
 		 x->result ? x->result : "aborted",
 		 (unsigned long long)x->bytes, x->p.blksize, x->p.windowsize,
 		 (unsigned long long)x->retrans,
@@ -227,46 +198,174 @@ static void xfer_log(const struct xfer *x)
 		 (unsigned long long)(us / 1000 % 1000));
 }
 
-/* Everything a transfer holds, whether or not it ever started. */
-static void xfer_release(struct server *s, struct xfer *x)
+/* Everything a transfer holds, whether or not it ever started; an upload
+ * that was not committed leaves no temporary behind. */
+static void transfer_release(struct server *s, struct transfer *t)
 {
-	xfer_discard_upload(x);
-	timer_cancel(&s->timers, &x->timer);
-	if (x->fd >= 0)
-		close(x->fd);
-	if (x->dirfd >= 0)
-		close(x->dirfd);
-	file_put(s, x->file);
-	free(x);
+	upload_close(&t->up);
+	timer_cancel(&s->timers, &t->timer);
+	if (t->fd >= 0)
+		close(t->fd);
+	file_put(&s->files, t->file);
+	free(t);
 }
 
-static void xfer_free(struct server *s, struct xfer *x)
+static void transfer_count(struct server *s, const struct xfer *x)
 {
-	xfer_log(x);
-	if (x->prev)
-		x->prev->next = x->next;
+	if (x->result && strcmp(x->result, "ok") == 0)
+		s->count.done_ok++;
 	else
-		s->xfers = x->next;
-	if (x->next)
-		x->next->prev = x->prev;
-	s->nxfers--;
-	if (s->nxfers == 0)
+		s->count.failed++;
+	if (x->op == TFTP_RRQ)
+		s->count.bytes_out += x->bytes;
+	else
+		s->count.bytes_in += x->bytes;
+}
+
+static void transfer_free(struct server *s, struct transfer *t)
+{
+	transfer_log(t);
+	transfer_count(s, &t->x);
+	if (t->prev)
+		t->prev->next = t->next;
+	else
+		s->transfers = t->next;
+	if (t->next)
+		t->next->prev = t->prev;
+	s->ntransfers--;
+	if (s->ntransfers == 0)
 		s->idle_since = now_us();
-	xfer_release(s, x);
+	transfer_release(s, t);
 }
 
-static void reap(struct server *s, struct xfer *x)
+static void reap(struct server *s, struct transfer *t)
 {
-	if (x->state == XS_DONE)
-		xfer_free(s, x);
+	if (t->x.state == XS_DONE)
+		transfer_free(s, t);
 }
 
-static struct xfer *find_xfer(struct server *s, const struct request *r)
+static void send_to_peer(const struct transfer *t, const uint8_t *buf,
+			 size_t len)
 {
-	for (struct xfer *x = s->xfers; x; x = x->next)
-		if (x->peerlen == r->peerlen &&
-		    memcmp(&x->peer, &r->peer, r->peerlen) == 0)
-			return x;
+	send_packet(t->fd, (const struct sockaddr *)&t->peer, t->peerlen, buf,
+		    len);
+}
+
+/* A netascii block: read at the machine's offset, encoded by it, sent. */
+static struct send_result send_netascii(struct server *s, struct transfer *t)
+{
+	struct send_result res = { .count = 1 };
+	struct xfer *x = &t->x;
+	uint8_t *src = s->scratch + TFTP_HDR_LEN + x->p.blksize;
+	uint64_t off = xfer_netascii_offset(x);
+	size_t srclen = (size_t)(off < x->size ? x->size - off : 0), n;
+
+	srclen = srclen < x->p.blksize ? srclen : x->p.blksize;
+	if (srclen && pread(t->file->fd, src, srclen, (off_t)off) !=
+			      (ssize_t)srclen) {
+		res.err = -EIO;
+		return res;
+	}
+	n = xfer_netascii_block(x, src, srclen, s->scratch + TFTP_HDR_LEN);
+	tftp_build_data_hdr(s->scratch, TFTP_HDR_LEN, (uint16_t)x->base);
+	send_to_peer(t, s->scratch, TFTP_HDR_LEN + n);
+	return res;
+}
+
+static struct send_result send_data(struct server *s, struct transfer *t,
+				    const struct xfer_action *a)
+{
+	struct block_sender bs = {
+		.fd = t->fd,
+		.peer = (const struct sockaddr *)&t->peer,
+		.peerlen = t->peerlen,
+		.filefd = t->file->fd,
+		.size = t->x.size,
+		.blksize = t->x.p.blksize,
+		.scratch = s->scratch,
+		.scratch_len = SCRATCH_LEN,
+		.no_gso = &s->no_gso,
+	};
+
+	if (t->x.mode == TFTP_MODE_NETASCII)
+		return send_netascii(s, t);
+	return send_blocks(&bs, a->first, a->last);
+}
+
+/*
+ * Performs one action of the transfer machine.  Returns true with *next
+ * set when the action has a result the machine must hear.
+ */
+static bool perform(struct server *s, struct transfer *t,
+		    const struct xfer_action *a, struct xfer_event *next)
+{
+	uint8_t pkt[512];
+	struct send_result sr;
+
+	switch (a->what) {
+	case XA_NONE:
+		return false;
+	case XA_SEND_OACK:
+		send_to_peer(t, pkt, tftp_build_oack(pkt, sizeof(pkt), &t->x.p));
+		return false;
+	case XA_SEND_ACK:
+		send_to_peer(t, pkt, tftp_build_ack(pkt, sizeof(pkt), a->block));
+		return false;
+	case XA_SEND_ERROR:
+		send_to_peer(t, pkt, tftp_build_error(pkt, sizeof(pkt), a->code,
+						      a->msg));
+		return false;
+	case XA_SEND_DATA:
+		sr = send_data(s, t, a);
+		*next = (struct xfer_event){ .type = XE_SENT, .count = sr.count,
+					     .blocked = sr.blocked,
+					     .err = sr.err };
+		return true;
+	case XA_WRITE:
+		*next = (struct xfer_event){ .type = XE_WRITTEN,
+			.err = upload_write(&t->up, a->data, a->len, a->off) };
+		return true;
+	case XA_COMMIT:
+		*next = (struct xfer_event){ .type = XE_COMMITTED,
+			.err = upload_commit(&t->up, a->off) };
+		return true;
+	}
+	return false;
+}
+
+/* Feeds ev to the machine and performs what it asks until it waits. */
+static void transfer_event(struct server *s, struct transfer *t,
+			   const struct xfer_event *ev)
+{
+	struct xfer_action a = xfer_step(&t->x, ev);
+	struct xfer_event next;
+
+	for (;;) {
+		bool more = perform(s, t, &a, &next);
+
+		if (a.arm && timer_set(&s->timers, &t->timer, a.arm_at) < 0) {
+			uint8_t pkt[64];
+
+			send_to_peer(t, pkt, tftp_build_error(pkt, sizeof(pkt),
+					TFTP_EUNDEF, "out of memory"));
+			xfer_finish(&t->x, now_us(), "out of memory");
+			return;
+		}
+		if (!more)
+			break;
+		next.now = now_us();
+		a = xfer_step(&t->x, &next);
+	}
+	watch_room(s, t);
+}
+
+static struct transfer *find_transfer(struct server *s,
+				      const struct request *r)
+{
+	for (struct transfer *t = s->transfers; t; t = t->next)
+		if (t->peerlen == r->peerlen &&
+		    memcmp(&t->peer, &r->peer, r->peerlen) == 0)
+			return t;
 	return NULL;
 }
 
@@ -316,200 +415,95 @@ static int transfer_socket(const struct server *s, struct request *r,
 
 /* ---- opening what a request names ------------------------------------- */
 
-static int open_for_read(struct server *s, struct request *r, struct xfer *x)
+static int open_for_read(struct server *s, struct request *r,
+			 struct transfer *t, struct tftp_reject *why)
 {
 	struct stat st;
-	int fd = tftp_path_open(s->rootfd, r->name, O_RDONLY | O_NONBLOCK, 0,
-				s->conf->nocase, x->name, sizeof(x->name));
+	int fd = access_open_read(&s->pol, s->rootfd, r->name, t->name,
+				  sizeof(t->name), &st, why);
 
 	if (fd < 0)
 		return fd;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    (!s->conf->permissive && !(st.st_mode & S_IROTH))) {
+	t->file = file_get(&s->files, fd, &st);
+	if (t->file == NULL) {
 		close(fd);
-		return -EACCES;
-	}
-	x->file = file_get(s, fd, &st);
-	if (x->file == NULL) {
-		close(fd);
+		*why = access_errno_reject(-ENOMEM);
 		return -ENOMEM;
 	}
-	x->size = (uint64_t)st.st_size;
+	t->size = (uint64_t)st.st_size;
 	return 0;
 }
 
-/* Creates the temporary an upload is written to, beside its target. */
-static int make_temp(struct xfer *x, mode_t mode)
+static int open_for_write(struct server *s, struct request *r,
+			  struct transfer *t, struct tftp_reject *why)
 {
-	for (int i = 0; i < 16; i++) {
-		snprintf(x->tmp, sizeof(x->tmp), ".tftpd.%08lx",
-			 (unsigned long)random());
-		x->wfd = openat(x->dirfd, x->tmp,
-				O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (x->wfd >= 0)
-			return fchmod(x->wfd, mode) < 0 ? -errno : 0;
-		if (errno != EEXIST)
-			return -errno;
-	}
-	return -EEXIST;
-}
-
-/*
- * Whether an existing target can be replaced by renaming a temporary over
- * it: not in a directory we cannot write, nor in a sticky one (/tmp style)
- * where only the owner may replace it.
- */
-static bool can_replace(const struct xfer *x, const struct stat *target)
-{
-	struct stat dir;
-
-	if (fstat(x->dirfd, &dir) < 0 || faccessat(x->dirfd, ".", W_OK,
-						   AT_EACCESS) < 0)
-		return false;
-	return !(dir.st_mode & S_ISVTX) || target->st_uid == geteuid();
-}
-
-/* Overwrites in place what cannot be replaced: flushed before the ACK. */
-static int open_in_place(struct xfer *x)
-{
-	x->wfd = openat(x->dirfd, x->base_name,
-			O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	return x->wfd < 0 ? -errno : 0;
-}
-
-/* Checks an upload target: returns the mode to give it, or an error. */
-static int upload_mode(const struct server *s, struct xfer *x,
-		       const struct request *r, mode_t *mode)
-{
-	struct stat st;
-
-	if (fstatat(x->dirfd, x->base_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-		if (errno != ENOENT)
-			return -errno;
-		if (!s->conf->create) {
-			refuse(r, TFTP_EACCESS,
-			       "creating files is not allowed");
-			return 1;
-		}
-		*mode = 0666 & ~s->conf->umask;
-		return 0;
-	}
-	if (!S_ISREG(st.st_mode))
-		return -EACCES;
-	if (!s->conf->permissive && !(st.st_mode & S_IWOTH)) {
-		refuse(r, TFTP_EEXISTS, "file exists and is not world-writable");
-		return 1;
-	}
-	*mode = st.st_mode & 07777;
-	x->inplace = !can_replace(x, &st);
-	return 0;
-}
-
-static int open_for_write(struct server *s, struct request *r, struct xfer *x)
-{
-	mode_t mode = 0600;
-	int rc;
-
-	x->dirfd = tftp_path_open_parent(s->rootfd, r->name, s->conf->nocase,
-					 x->base_name, sizeof(x->base_name));
-	if (x->dirfd < 0)
-		return x->dirfd;
-	snprintf(x->name, sizeof(x->name), "%s", r->name);
-	rc = upload_mode(s, x, r, &mode);
-	if (rc != 0)
-		return rc;
-	return x->inplace ? open_in_place(x) : make_temp(x, mode);
+	snprintf(t->name, sizeof(t->name), "%s", r->name);
+	return upload_open(&s->pol, s->rootfd, r->name, &t->up, why);
 }
 
 /* ---- requests --------------------------------------------------------- */
 
-static int map_name(struct server *s, struct request *r)
+static struct transfer *new_transfer(const struct request *r)
 {
-	char mapped[PATH_MAX];
-	const char *name = r->req.filename;
-	int rc;
+	struct transfer *t = calloc(1, sizeof(*t));
 
-	if (s->remap) {
-		switch (remap_apply(s->remap, name, r->req.op == TFTP_WRQ,
-				    (struct sockaddr *)&r->peer, mapped,
-				    sizeof(mapped))) {
-		case REMAP_OK:
-			name = mapped;
-			break;
-		case REMAP_DENIED:
-			refuse(r, TFTP_EACCESS, "access denied by rules");
-			return 1;
-		default:
-			refuse(r, TFTP_EACCESS, "file name too long");
-			return 1;
-		}
-	}
-	rc = tftp_path_clean(name, strlen(name), s->rootpath, r->name,
-			     sizeof(r->name));
-	if (rc < 0) {
-		refuse_errno(r, rc);
-		return 1;
-	}
-	return 0;
-}
-
-static struct xfer *new_xfer(const struct request *r)
-{
-	struct xfer *x = calloc(1, sizeof(*x));
-
-	if (x == NULL)
+	if (t == NULL)
 		return NULL;
-	timer_init_node(&x->timer);
-	x->fd = x->wfd = x->dirfd = -1;
-	memcpy(&x->peer, &r->peer, r->peerlen);
-	x->peerlen = r->peerlen;
-	x->op = r->req.op;
-	x->mode = r->req.mode;
-	return x;
+	timer_init_node(&t->timer);
+	t->fd = -1;
+	upload_target_init(&t->up);
+	memcpy(&t->peer, &r->peer, r->peerlen);
+	t->peerlen = r->peerlen;
+	return t;
 }
 
-static void start_xfer(struct server *s, struct request *r, struct xfer *x)
+static void start_transfer(struct server *s, struct request *r,
+			   struct transfer *t)
 {
 	char esc[LOG_ESCAPE_SIZE(128)];
+	struct xfer_event ev = { .type = XE_START };
+	struct tftp_params p;
 
-	tftp_negotiate(&r->req, &s->conf->lim, x->size, &x->p);
-	x->fd = transfer_socket(s, r, &x->p);
-	if (x->fd < 0 || watch_xfer(s, x) < 0) {
-		refuse(r, TFTP_EUNDEF, "no socket for the transfer");
-		xfer_release(s, x);
+	tftp_negotiate(&r->req, &s->conf->lim, t->size, &p);
+	xfer_init(&t->x, &s->xcfg, r->req.op, r->req.mode, &p, t->size);
+	t->fd = transfer_socket(s, r, &p);
+	if (t->fd < 0 || watch_transfer(s, t) < 0) {
+		refuse(s, r, TFTP_EUNDEF, "no socket for the transfer");
+		transfer_release(s, t);
 		return;
 	}
-	x->next = s->xfers;
-	if (s->xfers)
-		s->xfers->prev = x;
-	s->xfers = x;
-	s->nxfers++;
+	t->next = s->transfers;
+	if (s->transfers)
+		s->transfers->prev = t;
+	s->transfers = t;
+	s->ntransfers++;
 	log_debug("%s %s %s: blksize %u, window %u, size %llu", r->peertxt,
-		  op_name(x->op),
-		  log_escape(esc, sizeof(esc), x->name, strnlen(x->name, 128)),
-		  x->p.blksize, x->p.windowsize, (unsigned long long)x->size);
-	xfer_start(x, &s->env);
-	reap(s, x);
+		  op_name(r->req.op),
+		  log_escape(esc, sizeof(esc), t->name, strnlen(t->name, 128)),
+		  p.blksize, p.windowsize, (unsigned long long)t->size);
+	ev.now = now_us();
+	transfer_event(s, t, &ev);
+	reap(s, t);
 }
 
 static void open_request(struct server *s, struct request *r)
 {
-	struct xfer *x = new_xfer(r);
+	struct transfer *t = new_transfer(r);
+	struct tftp_reject why;
 	int rc;
 
-	if (x == NULL) {
-		refuse(r, TFTP_EUNDEF, "out of memory");
+	if (t == NULL) {
+		refuse(s, r, TFTP_EUNDEF, "out of memory");
 		return;
 	}
-	rc = r->req.op == TFTP_RRQ ? open_for_read(s, r, x)
-				   : open_for_write(s, r, x);
-	if (rc < 0)
-		refuse_errno(r, rc);
-	if (rc != 0) {
-		xfer_release(s, x);
+	rc = r->req.op == TFTP_RRQ ? open_for_read(s, r, t, &why)
+				   : open_for_write(s, r, t, &why);
+	if (rc < 0) {
+		refuse_with(s, r, why);
+		transfer_release(s, t);
 		return;
 	}
-	start_xfer(s, r, x);
+	start_transfer(s, r, t);
 }
 
 static void stray_packet(struct request *r, unsigned op)
@@ -541,14 +535,20 @@ static void handle_request(struct server *s, struct request *r, size_t len)
 		log_debug("%s: malformed request: %s", r->peertxt, why.msg);
 		return;
 	}
-	if (find_xfer(s, r))
+	if (find_transfer(s, r))
 		return; /* a repeated request: the transfer already answers */
-	if (s->nxfers >= s->conf->max_clients) {
-		refuse(r, TFTP_EUNDEF, "server busy, try again later");
+	s->count.requests++;
+	if (s->ntransfers >= s->conf->max_clients) {
+		refuse(s, r, TFTP_EUNDEF, "server busy, try again later");
 		return;
 	}
-	if (map_name(s, r) == 0)
-		open_request(s, r);
+	if (access_map_name(&s->pol, s->remap, &r->req,
+			    (const struct sockaddr *)&r->peer, r->name,
+			    sizeof(r->name), &why) < 0) {
+		refuse_with(s, r, why);
+		return;
+	}
+	open_request(s, r);
 }
 
 /* The local address a request came to, so the transfer answers from it. */
@@ -612,12 +612,35 @@ static void listener_input(struct server *s, struct listener *ls)
 	}
 }
 
-static void transfer_input(struct server *s, struct xfer *x, uint32_t events)
+static bool same_peer(const struct transfer *t,
+		      const struct sockaddr_storage *from, socklen_t fromlen)
 {
+	return fromlen == t->peerlen && memcmp(from, &t->peer, fromlen) == 0;
+}
+
+/* A datagram on a transfer's socket from someone else: RFC 1350 says
+ * answer ERROR 5 and leave the transfer alone. */
+static void wrong_tid(const struct transfer *t, unsigned op,
+		      const struct sockaddr_storage *from, socklen_t fromlen)
+{
+	uint8_t pkt[64];
+
+	if (op != TFTP_ERROR)
+		send_packet(t->fd, (const struct sockaddr *)from, fromlen, pkt,
+			    tftp_build_error(pkt, sizeof(pkt), TFTP_EBADID,
+					     "unknown transfer ID"));
+}
+
+static void transfer_input(struct server *s, struct transfer *t,
+			   uint32_t events)
+{
+	struct xfer_event ev = { .type = XE_WRITABLE, .scratch = s->scratch };
+
 	if (events & EPOLLOUT) {
-		xfer_writable(x, &s->env);
-		if (x->state == XS_DONE) {
-			reap(s, x);
+		ev.now = now_us();
+		transfer_event(s, t, &ev);
+		if (t->x.state == XS_DONE) {
+			reap(s, t);
 			return;
 		}
 	}
@@ -625,70 +648,44 @@ static void transfer_input(struct server *s, struct xfer *x, uint32_t events)
 	 * A reader gets one ACK per window: read it and go, level-triggered
 	 * epoll says if there is more.  An upload drains its window at once.
 	 */
-	int batch = x->op == TFTP_RRQ ? 1 : 64;
+	int batch = t->x.op == TFTP_RRQ ? 1 : 64;
 
 	for (int i = 0; i < batch && (events & EPOLLIN); i++) {
 		struct sockaddr_storage from;
 		socklen_t fromlen = sizeof(from);
-		ssize_t n = recvfrom(x->fd, s->rbuf, sizeof(s->rbuf),
+		ssize_t n = recvfrom(t->fd, s->rbuf, sizeof(s->rbuf),
 				     MSG_DONTWAIT, (struct sockaddr *)&from,
 				     &fromlen);
 
 		if (n < 0)
 			break;
-		xfer_input(x, &s->env, s->rbuf, (size_t)n,
-			   (struct sockaddr *)&from, fromlen);
-		if (x->state == XS_DONE)
+		if (!same_peer(t, &from, fromlen)) {
+			wrong_tid(t, tftp_opcode(s->rbuf, (size_t)n), &from,
+				  fromlen);
+			continue;
+		}
+		ev.type = XE_PACKET;
+		ev.now = now_us();
+		ev.pkt = s->rbuf;
+		ev.len = (size_t)n;
+		transfer_event(s, t, &ev);
+		if (t->x.state == XS_DONE)
 			break;
 	}
-	reap(s, x);
+	reap(s, t);
 }
 
 /* ---- rules file --------------------------------------------------------- */
 
-static int read_rules(struct server *s, char **buf, size_t *len)
-{
-	int fd = openat(s->mapdirfd, s->mapname, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || st.st_size > REMAP_FILE_MAX) {
-		close(fd);
-		return -EFBIG;
-	}
-	*buf = malloc((size_t)st.st_size + 1);
-	n = *buf ? read(fd, *buf, (size_t)st.st_size) : -1;
-	close(fd);
-	if (n < 0) {
-		free(*buf);
-		return -EIO;
-	}
-	*len = (size_t)n;
-	return 0;
-}
-
 /* Loads or reloads -m; a broken file leaves the rules in force as they were. */
 static int load_rules(struct server *s)
 {
-	char err[256], *buf = NULL;
-	size_t len = 0;
-	struct remap *rm;
-	int rc = read_rules(s, &buf, &len);
+	char err[512];
+	struct remap *rm = remap_load(s->mapdirfd, s->mapname,
+				      s->conf->mapfile, err, sizeof(err));
 
-	if (rc < 0) {
-		log_err("%s: %s", s->conf->mapfile, strerror(-rc));
-		return -1;
-	}
-	rm = remap_parse(buf, len, err, sizeof(err));
-	free(buf);
 	if (rm == NULL) {
-		/* "line N: why" becomes "FILE:N: why", as compilers say it. */
-		bool at_line = strncmp(err, "line ", 5) == 0;
-
-		log_err("%s:%s%s", s->conf->mapfile, at_line ? "" : " ",
-			at_line ? err + 5 : err);
+		log_err("%s", err);
 		return -1;
 	}
 	remap_free(s->remap);
@@ -724,9 +721,9 @@ static int setup_signals(struct server *s)
 {
 	sigset_t set;
 
-	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&set);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigprocmask(SIG_BLOCK, &set, NULL);
@@ -736,18 +733,36 @@ static int setup_signals(struct server *s)
 	return watch(s, s->sigfd, TAG_SIGNAL, EPOLLIN);
 }
 
-/* Returns true when the process should stop. */
+static void log_counters(const struct server *s)
+{
+	const struct counters *c = &s->count;
+
+	log_notice("counters: %llu requests, %llu refused, %llu transfers ok, "
+		   "%llu failed, %u running, %llu bytes sent, %llu received",
+		   (unsigned long long)c->requests,
+		   (unsigned long long)c->refused,
+		   (unsigned long long)c->done_ok,
+		   (unsigned long long)c->failed, s->ntransfers,
+		   (unsigned long long)c->bytes_out,
+		   (unsigned long long)c->bytes_in);
+}
+
+/* HUP rereads -m, USR1 logs the counters; returns true to stop. */
 static bool signal_input(struct server *s)
 {
 	struct signalfd_siginfo si;
 
 	while (read(s->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-		if (si.ssi_signo != SIGHUP) {
+		if (si.ssi_signo == SIGUSR1) {
+			log_counters(s);
+		} else if (si.ssi_signo == SIGHUP) {
+			if (s->conf->mapfile && load_rules(s) == 0)
+				log_notice("%s: rules reloaded",
+					   s->conf->mapfile);
+		} else {
 			log_notice("signal %u, exiting", si.ssi_signo);
 			return true;
 		}
-		if (s->conf->mapfile && load_rules(s) == 0)
-			log_notice("%s: rules reloaded", s->conf->mapfile);
 	}
 	return false;
 }
@@ -759,7 +774,7 @@ static int loop_timeout(const struct server *s)
 
 	if (t)
 		due = t->when;
-	if (s->inetd && s->nxfers == 0) {
+	if (s->inetd && s->ntransfers == 0) {
 		uint64_t idle = s->idle_since +
 				(uint64_t)s->conf->idle_timeout * 1000000;
 		due = idle < due ? idle : due;
@@ -775,17 +790,18 @@ static void run_timers(struct server *s)
 	struct timer_node *t;
 
 	while ((t = timer_first(&s->timers)) && t->when <= now) {
-		struct xfer *x = (struct xfer *)t;
+		struct transfer *tr = (struct transfer *)t;
+		struct xfer_event ev = { .type = XE_TIMEOUT, .now = now };
 
 		timer_cancel(&s->timers, t);
-		xfer_timeout(x, &s->env);
-		reap(s, x);
+		transfer_event(s, tr, &ev);
+		reap(s, tr);
 	}
 }
 
 static bool idle_expired(const struct server *s)
 {
-	return s->inetd && s->nxfers == 0 &&
+	return s->inetd && s->ntransfers == 0 &&
 	       now_us() - s->idle_since >=
 		       (uint64_t)s->conf->idle_timeout * 1000000;
 }
@@ -937,10 +953,58 @@ static int drop_privileges(const struct server *s)
 	return 0;
 }
 
+/*
+ * What the loop may do once set up, on top of what sandbox_enter allows
+ * every daemon (exit, signals, time, memory, log lines).  Anything else
+ * kills the process with a log line naming the call.
+ */
+static const struct sandbox_rule loop_rules[] = {
+	/* the event loop; SIGHUP, SIGUSR1 and SIGTERM come from a signalfd */
+	SANDBOX_ALLOW("epoll_wait"), SANDBOX_ALLOW("epoll_pwait"),
+	SANDBOX_ALLOW("epoll_pwait2"), SANDBOX_ALLOW("epoll_ctl"),
+	SANDBOX_ALLOW("read"),
+	/* requests in, replies and DATA out (sendmmsg batches, UDP GSO) */
+	SANDBOX_ALLOW("recvmsg"), SANDBOX_ALLOW("recvfrom"),
+	SANDBOX_ALLOW("recvmmsg"), SANDBOX_ALLOW("sendmsg"),
+	SANDBOX_ALLOW("sendmmsg"),
+	/* a UDP socket of each transfer's own, of the request's family */
+	SANDBOX_ALLOW_ARG0("socket", AF_INET),
+	SANDBOX_ALLOW_ARG0("socket", AF_INET6),
+	SANDBOX_ALLOW("bind"), SANDBOX_ALLOW("setsockopt"),
+	/* names opened beneath the root (openat2), the case fallback's
+	 * directory reads, and the -m rules reread on SIGHUP (openat) */
+	SANDBOX_ALLOW("openat2"), SANDBOX_ALLOW("openat"),
+	SANDBOX_ALLOW("fstat"), SANDBOX_ALLOW("newfstatat"),
+	SANDBOX_ALLOW("fcntl"),
+	SANDBOX_ALLOW("getdents64"),
+	/* reads: blocks of shared open files */
+	SANDBOX_ALLOW("pread64"), SANDBOX_ALLOW("preadv"),
+	/* uploads: may we rename here, the temporary written, flushed and
+	 * renamed over the target, or removed; in place, the tail cut */
+	SANDBOX_ALLOW("geteuid"), SANDBOX_ALLOW("faccessat"),
+	SANDBOX_ALLOW("faccessat2"), SANDBOX_ALLOW("fchmod"),
+	SANDBOX_ALLOW("pwrite64"), SANDBOX_ALLOW("fsync"),
+	SANDBOX_ALLOW("ftruncate"),
+	SANDBOX_ALLOW("renameat"), SANDBOX_ALLOW("renameat2"),
+	SANDBOX_ALLOW("unlinkat"),
+};
+
+static int enter_sandbox(void)
+{
+	const char *why = "";
+	int rc = sandbox_enter(loop_rules,
+			       sizeof(loop_rules) / sizeof(loop_rules[0]), &why);
+
+	if (rc < 0)
+		log_err("sandbox: %s: %s", why, strerror(-rc));
+	return rc < 0 ? -1 : 0;
+}
+
 static int setup(struct server *s)
 {
 	const struct tftpd_conf *c = s->conf;
 
+	signal(SIGPIPE, SIG_IGN);
 	srandom((unsigned)(now_us() ^ (uint64_t)getpid()));
 	s->inetd = !c->standalone && adopt_inetd(s);
 	if (!s->inetd && open_listeners(s) < 0)
@@ -958,23 +1022,27 @@ static int setup(struct server *s)
 			return -1;
 	if (drop_privileges(s) < 0)
 		return -1;
-	s->env.scratch = malloc(SCRATCH_LEN);
-	return s->env.scratch ? 0 : -1;
+	s->scratch = malloc(SCRATCH_LEN);
+	if (s->scratch == NULL)
+		return -1;
+	/* syslog(3) stamps lines with local time: read the zone file now,
+	 * not from inside the sandbox on the first line logged. */
+	tzset();
+	return c->no_sandbox ? 0 : enter_sandbox();
 }
 
 static void teardown(struct server *s)
 {
-	while (s->xfers) {
-		s->xfers->result = s->xfers->result ? s->xfers->result
-						    : "server stopping";
-		xfer_free(s, s->xfers);
+	while (s->transfers) {
+		xfer_finish(&s->transfers->x, now_us(), "server stopping");
+		transfer_free(s, s->transfers);
 	}
 	timer_heap_free(&s->timers);
 	remap_free(s->remap);
-	free(s->env.scratch);
+	free(s->scratch);
 }
 
-int tftpd_main(const struct tftpd_conf *conf)
+int tftpd_serve(const struct tftpd_conf *conf)
 {
 	struct server *s = calloc(1, sizeof(*s));
 	int rc = EXIT_FAIL;
@@ -982,15 +1050,19 @@ int tftpd_main(const struct tftpd_conf *conf)
 	if (s == NULL)
 		return EXIT_FAIL;
 	s->conf = conf;
+	s->pol = (struct access_policy){
+		.rootpath = s->rootpath,
+		.create = conf->create,
+		.permissive = conf->permissive,
+		.nocase = conf->nocase,
+		.in_place = conf->in_place,
+		.dotfiles = conf->dotfiles,
+		.umask = conf->umask,
+	};
 	s->epfd = s->sigfd = s->rootfd = s->mapdirfd = -1;
-	s->env = (struct xfer_env){
-		.timers = &s->timers,
-		.scratch_len = SCRATCH_LEN,
+	s->xcfg = (struct xfer_cfg){
 		.base_timeout_us = conf->retransmit_us,
 		.max_retries = conf->max_retries,
-		.want_write = want_write,
-		.gso_failed = gso_failed,
-		.srv = s,
 	};
 	log_set_level(conf->verbose ? LOG_DEBUG : LOG_INFO);
 	if (setup(s) == 0) {

@@ -19,6 +19,10 @@ struct tftpd_conf {
 	bool secure;              /* -s: chroot when root */
 	bool create;              /* -c */
 	bool permissive;          /* -p: skip world-readable/writable checks */
+	bool in_place;            /* --in-place-writes: overwrite what cannot
+				   * be replaced by a rename */
+	bool dotfiles;            /* --dotfiles: serve names with a component
+				   * starting with '.' */
 	bool nocase;              /* case-insensitive fallback (default on) */
 	const char *user;         /* -u, default nobody */
 	mode_t umask;             /* -U, for created files */
@@ -31,13 +35,16 @@ struct tftpd_conf {
 	unsigned max_clients;     /* --max-clients */
 	const char *pidfile;      /* -P */
 	int verbose;              /* -v, repeatable */
+	bool no_sandbox;          /* --no-sandbox: no seccomp filter */
 };
 
 /*
  * Opens the listening socket(s) (or adopts stdin in inetd mode), the root
- * directory and the rules file, drops privileges and serves until a
- * signal (standalone) or until idle (inetd).  Returns an exit status.
+ * directory and the rules file, drops privileges, enters the seccomp
+ * sandbox and serves until SIGTERM or SIGINT (standalone) or until idle
+ * (inetd); SIGHUP rereads the rules, SIGUSR1 logs counters.  Returns
+ * EXIT_OK, or EXIT_FAIL when setting up or the event loop failed.
  */
-int tftpd_main(const struct tftpd_conf *conf);
+int tftpd_serve(const struct tftpd_conf *conf);
 
 #endif

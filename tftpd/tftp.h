@@ -106,7 +106,9 @@ struct tftp_reject {
 /*
  * Parses an RRQ/WRQ in (buf, len).  Returns 0, or -1 with *why saying which
  * ERROR to send.  Unknown options (msftwindow, ...) are skipped; options
- * with invalid values are left out of asked; a repeated option keeps its
+ * with invalid values are left out of asked (a blksize below 8 among
+ * them, while one above 65464 is kept for tftp_negotiate to answer with a
+ * smaller size); a repeated option keeps its
  * first value; bytes after an empty option name are ignored.
  */
 int tftp_parse_request(const uint8_t *buf, size_t len, struct tftp_req *req,

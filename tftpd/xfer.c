@@ -1,73 +1,48 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Moving one transfer along: windows out, ACKs in, DATA in, timeouts. */
+/* One transfer's protocol: windows out, ACKs in, DATA in, timeouts.  Pure. */
 #include "xfer.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <netinet/in.h>
-#include <netinet/udp.h>
-#include <sys/uio.h>
-#include <unistd.h>
 
 #include "log.h"
 
-/* Datagrams handed to one sendmmsg call. */
-#define BATCH 64
+static const struct xfer_action nothing = { .what = XA_NONE };
 
 static uint64_t min64(uint64_t a, uint64_t b)
 {
 	return a < b ? a : b;
 }
 
-static void send_pkt(struct xfer *x, const uint8_t *buf, size_t len)
-{
-	/* A lost control packet is recovered by a timeout, like a lost reply. */
-	if (len > 0)
-		(void)sendto(x->fd, buf, len, MSG_DONTWAIT,
-			     (const struct sockaddr *)&x->peer, x->peerlen);
-}
-
-static void send_ack(struct xfer *x, uint16_t block)
-{
-	uint8_t pkt[TFTP_HDR_LEN];
-
-	send_pkt(x, pkt, tftp_build_ack(pkt, sizeof(pkt), block));
-}
-
-static void send_oack(struct xfer *x)
-{
-	uint8_t pkt[512];
-
-	send_pkt(x, pkt, tftp_build_oack(pkt, sizeof(pkt), &x->p));
-	x->sent_us = now_us();
-}
-
-/* An upload's ACK: what the next DATA's round trip is timed from. */
-static void wrq_ack(struct xfer *x, uint16_t block)
-{
-	send_ack(x, block);
-	x->acked = x->expect - 1;
-	x->sent_us = now_us();
-	x->rtt_pending = true;
-}
-
-static void finish(struct xfer *x, const char *result)
+void xfer_finish(struct xfer *x, uint64_t now, const char *result)
 {
 	x->state = XS_DONE;
+	x->wait = XW_NONE;
 	if (x->ended_us == 0)
-		x->ended_us = now_us();
+		x->ended_us = now;
 	if (x->result == NULL)
 		x->result = result;
 }
 
-static void fail(struct xfer *x, enum tftp_errcode code, const char *msg)
+static struct xfer_action finish(struct xfer *x, uint64_t now,
+				 const char *result)
 {
-	uint8_t pkt[256];
+	struct xfer_action a = { .what = XA_NONE, .done = true };
 
-	send_pkt(x, pkt, tftp_build_error(pkt, sizeof(pkt), code, msg));
-	xfer_discard_upload(x);
-	finish(x, msg);
+	xfer_finish(x, now, result);
+	return a;
+}
+
+static struct xfer_action fail(struct xfer *x, uint64_t now,
+			       enum tftp_errcode code, const char *msg)
+{
+	struct xfer_action a = finish(x, now, msg);
+
+	a.what = XA_SEND_ERROR;
+	a.code = code;
+	a.msg = msg;
+	return a;
 }
 
 /*
@@ -83,9 +58,9 @@ static void fail(struct xfer *x, enum tftp_errcode code, const char *msg)
 #define RTO_MIN_US 20000
 #define WAIT_MAX_US 64000000
 
-static uint64_t wait_us(const struct xfer *x, const struct xfer_env *env)
+static uint64_t wait_us(const struct xfer *x)
 {
-	uint64_t t = env->base_timeout_us, rto;
+	uint64_t t = x->cfg.base_timeout_us, rto;
 
 	if (x->p.timeout_us)
 		return x->p.timeout_us;
@@ -96,10 +71,20 @@ static uint64_t wait_us(const struct xfer *x, const struct xfer_env *env)
 	return rto < WAIT_MAX_US ? rto : WAIT_MAX_US;
 }
 
-/* One round-trip sample, unless what it times was sent twice (Karn). */
-static void rtt_sample(struct xfer *x)
+/* Adds "arm the timer for us from now" to an action. */
+static struct xfer_action arm(struct xfer *x, uint64_t now, uint64_t us,
+			      struct xfer_action a)
 {
-	uint64_t r = now_us() - x->sent_us;
+	x->armed_us = us;
+	a.arm = true;
+	a.arm_at = now + us;
+	return a;
+}
+
+/* One round-trip sample, unless what it times was sent twice (Karn). */
+static void rtt_sample(struct xfer *x, uint64_t now)
+{
+	uint64_t r = now - x->sent_us;
 	uint64_t err;
 
 	if (x->resent)
@@ -114,207 +99,75 @@ static void rtt_sample(struct xfer *x)
 	x->srtt_us = (7 * x->srtt_us + r) / 8;
 }
 
-static void progress(struct xfer *x)
+static void progress(struct xfer *x, uint64_t now)
 {
-	rtt_sample(x);
+	rtt_sample(x, now);
 	x->tries = 0;
 	x->slow_tries = 0;
 	x->resent = false;
-	x->progress_us = now_us();
+	x->progress_us = now;
 }
 
-static void arm(struct xfer *x, const struct xfer_env *env, uint64_t us)
+static struct xfer_action send_oack(struct xfer *x, uint64_t now)
 {
-	x->armed_us = us;
-	if (timer_set(env->timers, &x->timer, now_us() + us) < 0)
-		fail(x, TFTP_EUNDEF, "out of memory");
+	struct xfer_action a = { .what = XA_SEND_OACK };
+
+	x->sent_us = now;
+	return arm(x, now, wait_us(x), a);
 }
 
 /* ---- reading: RRQ ---------------------------------------------------- */
 
-static int pread_full(int fd, uint8_t *buf, size_t len, uint64_t off)
+/* Sends what the window still holds from x->sent on. */
+static struct xfer_action rrq_send(struct xfer *x, uint64_t now)
 {
-	size_t got = 0;
-
-	while (got < len) {
-		ssize_t n = pread(fd, buf + got, len - got, (off_t)(off + got));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1; /* error, or the file shrank under us */
-		got += (size_t)n;
-	}
-	return 0;
-}
-
-static void block_out(bool blocked, struct xfer *x, const struct xfer_env *env)
-{
-	if (blocked != x->blocked)
-		env->want_write(env->srv, x->fd, x, blocked);
-	x->blocked = blocked;
-}
-
-/* Sends blocks x->sent .. n more as one sendmmsg; returns how many went. */
-static int send_batch(struct xfer *x, const struct xfer_env *env, size_t n)
-{
-	struct mmsghdr msgs[BATCH];
-	struct iovec iov[BATCH][2];
-	uint8_t hdr[BATCH][TFTP_HDR_LEN];
-	unsigned bs = x->p.blksize;
-	uint64_t off = (x->sent - 1) * bs;
-	size_t want = (size_t)min64((uint64_t)n * bs, x->size - off);
-	int r;
-
-	if (pread_full(x->file->fd, env->scratch, want, off) < 0)
-		return -EIO;
-	memset(msgs, 0, sizeof(msgs[0]) * n);
-	for (size_t i = 0; i < n; i++) {
-		size_t at = i * bs;
-
-		tftp_build_data_hdr(hdr[i], TFTP_HDR_LEN,
-				    (uint16_t)(x->sent + i));
-		iov[i][0] = (struct iovec){ hdr[i], TFTP_HDR_LEN };
-		iov[i][1] = (struct iovec){ env->scratch + at,
-					    at < want ? min64(bs, want - at) : 0 };
-		msgs[i].msg_hdr.msg_name = &x->peer;
-		msgs[i].msg_hdr.msg_namelen = x->peerlen;
-		msgs[i].msg_hdr.msg_iov = iov[i];
-		msgs[i].msg_hdr.msg_iovlen = 2;
-	}
-	r = sendmmsg(x->fd, msgs, (unsigned)n, MSG_DONTWAIT);
-	if (r < 0)
-		return errno == EAGAIN ? 0 : -errno;
-	return r;
-}
-
-/*
- * UDP segmentation offload: the blocks of a window laid out header, data,
- * header, data in one buffer, read with one preadv and handed to the
- * kernel as one send that it cuts into datagrams of one block each.
- */
-#define GSO_MAX_BYTES 65000
-#define GSO_MAX_SEGS 64
-
-static size_t gso_blocks(const struct xfer *x, size_t n)
-{
-	size_t seg = TFTP_HDR_LEN + x->p.blksize;
-	size_t fit = GSO_MAX_BYTES / seg;
-
-	fit = fit < GSO_MAX_SEGS ? fit : GSO_MAX_SEGS;
-	return n < fit ? n : fit;
-}
-
-static int send_gso(struct xfer *x, const struct xfer_env *env, size_t n)
-{
-	struct iovec riov[GSO_MAX_SEGS];
-	size_t seg = TFTP_HDR_LEN + x->p.blksize, want = 0;
-	uint64_t off = (x->sent - 1) * x->p.blksize;
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(uint16_t))];
-	} ctl;
-	struct iovec iov;
-	struct msghdr m = { .msg_name = &x->peer, .msg_namelen = x->peerlen,
-			    .msg_iov = &iov, .msg_iovlen = 1,
-			    .msg_control = ctl.buf,
-			    .msg_controllen = sizeof(ctl.buf) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-	uint16_t gso = (uint16_t)seg;
-
-	for (size_t i = 0; i < n; i++) {
-		size_t len = (size_t)min64(x->p.blksize, x->size - off - want);
-
-		riov[i] = (struct iovec){ env->scratch + i * seg + TFTP_HDR_LEN,
-					  len };
-		tftp_build_data_hdr(env->scratch + i * seg, TFTP_HDR_LEN,
-				    (uint16_t)(x->sent + i));
-		want += len;
-	}
-	if (want && preadv(x->file->fd, riov, (int)n, (off_t)off) !=
-			    (ssize_t)want)
-		return -EIO;
-	iov = (struct iovec){ env->scratch,
-			      (n - 1) * seg + TFTP_HDR_LEN + riov[n - 1].iov_len };
-	c->cmsg_level = SOL_UDP;
-	c->cmsg_type = UDP_SEGMENT;
-	c->cmsg_len = CMSG_LEN(sizeof(gso));
-	memcpy(CMSG_DATA(c), &gso, sizeof(gso));
-	if (sendmsg(x->fd, &m, MSG_DONTWAIT) >= 0)
-		return (int)n;
-	return errno == EAGAIN ? 0 : -errno;
-}
-
-static void rrq_send_octet(struct xfer *x, const struct xfer_env *env)
-{
+	struct xfer_action a = { .what = XA_SEND_DATA };
 	uint64_t end = min64(x->base + x->p.windowsize - 1, x->last);
-	size_t per = env->scratch_len / x->p.blksize;
 
-	while (x->sent <= end) {
-		size_t n = (size_t)min64(min64(end - x->sent + 1, BATCH), per);
-		int r;
-
-		if (n > 1 && !env->no_gso) {
-			n = gso_blocks(x, n);
-			r = send_gso(x, env, n);
-			/* Refused (old kernel, a device or path that cannot
-			 * segment): plain datagrams from now on. */
-			if (r < 0 && r != -EIO && r != -ENOBUFS) {
-				env->gso_failed(env->srv);
-				r = send_batch(x, env, n);
-			}
-		} else {
-			r = send_batch(x, env, n);
-		}
-
-		if (r == -EIO) {
-			fail(x, TFTP_EUNDEF, "read error");
-			return;
-		}
-		if (r < 0) /* ENOBUFS and the like: as if lost on the wire */
-			r = (int)n;
-		x->sent += (uint64_t)r;
-		if ((size_t)r < n) {
-			block_out(true, x, env);
-			break;
-		}
+	x->sent_us = now;
+	if (x->mode == TFTP_MODE_NETASCII) {
+		/* netascii runs with a window of one, each block encoded
+		 * afresh from the state at its start. */
+		x->sent = x->base;
+		end = x->base;
 	}
-	if (x->sent > end)
-		block_out(false, x, env);
-	arm(x, env, wait_us(x, env));
+	if (x->sent > end) {
+		x->blocked = false;
+		return arm(x, now, wait_us(x), nothing);
+	}
+	a.first = x->sent;
+	a.last = end;
+	x->wait = XW_SENT;
+	return a;
 }
 
-/* netascii runs with a window of one: each block is encoded afresh. */
-static void rrq_send_netascii(struct xfer *x, const struct xfer_env *env)
+static struct xfer_action rrq_sent(struct xfer *x, const struct xfer_event *ev)
+{
+	if (ev->err < 0)
+		return fail(x, ev->now, TFTP_EUNDEF, "read error");
+	x->sent += ev->count;
+	x->blocked = ev->blocked;
+	return arm(x, ev->now, wait_us(x), nothing);
+}
+
+uint64_t xfer_netascii_offset(const struct xfer *x)
+{
+	return x->na_off_base;
+}
+
+size_t xfer_netascii_block(struct xfer *x, const uint8_t *src, size_t srclen,
+			   uint8_t *dst)
 {
 	unsigned bs = x->p.blksize;
-	uint8_t *src = env->scratch + TFTP_HDR_LEN + bs;
-	uint64_t left = x->size - min64(x->na_off_base, x->size);
-	size_t srclen = (size_t)min64(bs, left), used, n;
 	struct na_enc st = x->na_at_base;
+	size_t used, n;
 
-	if (pread_full(x->file->fd, src, srclen, x->na_off_base) < 0) {
-		fail(x, TFTP_EUNDEF, "read error");
-		return;
-	}
-	n = na_encode(&st, src, srclen, &used, env->scratch + TFTP_HDR_LEN, bs);
+	n = na_encode(&st, src, min64(srclen, bs), &used, dst, bs);
 	x->na_next = st;
 	x->na_off_next = x->na_off_base + used;
 	if (n < bs)
 		x->last = x->base;
-	tftp_build_data_hdr(env->scratch, TFTP_HDR_LEN, (uint16_t)x->base);
-	send_pkt(x, env->scratch, TFTP_HDR_LEN + n);
-	x->sent = x->base + 1;
-	arm(x, env, wait_us(x, env));
-}
-
-static void rrq_send(struct xfer *x, const struct xfer_env *env)
-{
-	x->sent_us = now_us();
-	if (x->mode == TFTP_MODE_NETASCII)
-		rrq_send_netascii(x, env);
-	else
-		rrq_send_octet(x, env);
+	return n;
 }
 
 /*
@@ -325,36 +178,33 @@ static void rrq_send(struct xfer *x, const struct xfer_env *env)
  * the window is resent once per position, never more, so stale repeats
  * cannot multiply the traffic either.
  */
-static void rrq_dup_ack(struct xfer *x, const struct xfer_env *env)
+static struct xfer_action rrq_dup_ack(struct xfer *x, uint64_t now)
 {
 	if (x->p.windowsize == 1 || x->gap_resent || x->blocked)
-		return;
+		return nothing;
 	x->gap_resent = true;
 	x->retrans++;
 	x->resent = true;
 	x->sent = x->base;
-	rrq_send(x, env);
+	return rrq_send(x, now);
 }
 
-static void rrq_ack(struct xfer *x, const struct xfer_env *env, uint16_t blk)
+static struct xfer_action rrq_ack(struct xfer *x, uint64_t now, uint16_t blk)
 {
 	uint64_t lo = x->base - 1, hi = x->sent - 1, k;
 
 	if (x->state == XS_OACK) {
 		if (blk != 0)
-			return;
+			return nothing;
 		x->state = XS_RUN;
-		progress(x);
-		rrq_send(x, env);
-		return;
+		progress(x, now);
+		return rrq_send(x, now);
 	}
 	k = lo + (uint16_t)(blk - (uint16_t)lo);
 	if (k > hi)
-		return; /* not a block of this window */
-	if (k == lo) {
-		rrq_dup_ack(x, env);
-		return;
-	}
+		return nothing; /* not a block of this window */
+	if (k == lo)
+		return rrq_dup_ack(x, now);
 	if (x->mode == TFTP_MODE_NETASCII) {
 		x->na_at_base = x->na_next;
 		x->na_off_base = x->na_off_next;
@@ -363,122 +213,110 @@ static void rrq_ack(struct xfer *x, const struct xfer_env *env, uint16_t blk)
 		x->bytes = min64(k * x->p.blksize, x->size);
 	}
 	x->base = k + 1;
-	progress(x);
+	progress(x, now);
 	x->gap_resent = false;
-	if (k == x->last) {
-		finish(x, "ok");
-		return;
-	}
+	if (k == x->last)
+		return finish(x, now, "ok");
 	if (k < hi) {
 		x->sent = x->base; /* the rest of the window was lost */
 		x->resent = true;
 	}
 	if (!x->blocked || k < hi)
-		rrq_send(x, env);
+		return rrq_send(x, now);
+	return nothing;
 }
 
 /* ---- writing: WRQ ---------------------------------------------------- */
 
-void xfer_discard_upload(struct xfer *x)
+/* An upload's ACK: what the next DATA's round trip is timed from. */
+static struct xfer_action wrq_ack(struct xfer *x, uint64_t now, uint16_t blk)
 {
-	if (x->wfd >= 0) {
-		close(x->wfd);
-		x->wfd = -1;
-		if (!x->inplace)
-			unlinkat(x->dirfd, x->tmp, 0);
-	}
+	struct xfer_action a = { .what = XA_SEND_ACK, .block = blk };
+
+	x->acked = x->expect - 1;
+	x->sent_us = now;
+	x->rtt_pending = true;
+	return a;
 }
 
-static int commit_upload(struct xfer *x)
-{
-	int rc = 0;
-
-	/* In place, the old tail goes only now that the new content is in. */
-	if (x->inplace && ftruncate(x->wfd, (off_t)x->woff) < 0)
-		rc = -errno;
-	if (rc == 0 && fsync(x->wfd) < 0)
-		rc = -errno;
-	if (close(x->wfd) < 0 && rc == 0)
-		rc = -errno;
-	x->wfd = -1;
-	if (x->inplace)
-		return rc;
-	if (rc == 0 && renameat(x->dirfd, x->tmp, x->dirfd, x->base_name) < 0)
-		rc = -errno;
-	if (rc < 0) {
-		unlinkat(x->dirfd, x->tmp, 0);
-		return rc;
-	}
-	return fsync(x->dirfd) < 0 ? -errno : 0;
-}
-
-static int write_raw(struct xfer *x, const uint8_t *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = pwrite(x->wfd, data, len, (off_t)x->woff);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		data += n;
-		len -= (size_t)n;
-		x->woff += (uint64_t)n;
-	}
-	return 0;
-}
-
-static int write_data(struct xfer *x, const struct xfer_env *env,
-		      const uint8_t *data, size_t len)
-{
-	if (x->mode == TFTP_MODE_NETASCII) {
-		len = na_decode(&x->na_dec, data, len, env->scratch);
-		data = env->scratch;
-	}
-	return write_raw(x, data, len);
-}
-
-static void write_failed(struct xfer *x, int err)
+static struct xfer_action write_failed(struct xfer *x, uint64_t now, int err)
 {
 	if (err == -ENOSPC || err == -EDQUOT || err == -EFBIG)
-		fail(x, TFTP_ENOSPACE, "disk full or allocation exceeded");
-	else
-		fail(x, TFTP_EUNDEF, "write error");
+		return fail(x, now, TFTP_ENOSPACE,
+			    "disk full or allocation exceeded");
+	return fail(x, now, TFTP_EUNDEF, "write error");
 }
 
-static void wrq_last_block(struct xfer *x, const struct xfer_env *env,
-			   uint16_t blk)
+static struct xfer_action wrq_commit(struct xfer *x)
 {
-	uint8_t cr[1];
-	int rc = 0;
+	struct xfer_action a = { .what = XA_COMMIT, .off = x->woff };
 
-	/* A CR that ended the last block stands for itself. */
-	if (x->mode == TFTP_MODE_NETASCII && na_decode_end(&x->na_dec, cr))
-		rc = write_raw(x, cr, 1);
-	if (rc == 0)
-		rc = commit_upload(x);
-	if (rc < 0) {
-		write_failed(x, rc);
-		return;
-	}
+	x->wait = XW_COMMITTED;
+	return a;
+}
+
+static struct xfer_action wrq_committed(struct xfer *x, uint64_t now, int err)
+{
+	struct xfer_action a = { .what = XA_SEND_ACK, .block = x->wblk };
+
+	if (err < 0)
+		return write_failed(x, now, err);
 	x->bytes = x->woff;
 	x->result = "ok";
-	x->ended_us = now_us();
-	send_ack(x, blk);
+	x->ended_us = now;
 	x->state = XS_DALLY;
-	arm(x, env, 2 * wait_us(x, env));
+	return arm(x, now, 2 * wait_us(x), a);
 }
 
-static void wrq_data(struct xfer *x, const struct xfer_env *env, uint16_t blk,
-		     const uint8_t *data, size_t len)
+static struct xfer_action wrq_written(struct xfer *x, uint64_t now, int err)
 {
+	if (err < 0)
+		return write_failed(x, now, err);
+	x->woff += x->wlen;
+	x->bytes = x->woff;
+	if (x->wcr)
+		return wrq_commit(x);
+	x->expect++;
+	if (x->rtt_pending)
+		progress(x, now);
+	x->rtt_pending = false;
+	x->tries = 0;
+	x->slow_tries = 0;
+	x->progress_us = now;
+	if (x->wshort) {
+		/* A CR that ended the last block stands for itself. */
+		if (x->mode == TFTP_MODE_NETASCII &&
+		    na_decode_end(&x->na_dec, &x->cr)) {
+			struct xfer_action a = { .what = XA_WRITE,
+						 .data = &x->cr, .len = 1,
+						 .off = x->woff };
+
+			x->wcr = true;
+			x->wlen = 1;
+			x->wait = XW_WRITTEN;
+			return a;
+		}
+		return wrq_commit(x);
+	}
+	if (x->expect - 1 - x->acked >= x->p.windowsize)
+		return arm(x, now, wait_us(x), wrq_ack(x, now, x->wblk));
+	return arm(x, now, wait_us(x), nothing);
+}
+
+static struct xfer_action wrq_data(struct xfer *x, const struct xfer_event *ev,
+				   uint16_t blk, const uint8_t *data,
+				   size_t len)
+{
+	struct xfer_action a = { .what = XA_WRITE };
 	uint16_t last_in = (uint16_t)(x->expect - 1);
-	int rc;
 
 	if (x->state == XS_DALLY) {
-		if (blk == last_in)
-			send_ack(x, blk); /* our last ACK was lost */
-		return;
+		if (blk != last_in)
+			return nothing;
+		a = nothing; /* our last ACK was lost */
+		a.what = XA_SEND_ACK;
+		a.block = blk;
+		return a;
 	}
 	if (blk != (uint16_t)x->expect) {
 		/*
@@ -486,160 +324,163 @@ static void wrq_data(struct xfer *x, const struct xfer_env *env, uint16_t blk,
 		 * it.  Anything else out of order is answered once per position
 		 * so a window of strays does not become a burst of ACKs.
 		 */
-		if (blk == last_in || x->told != x->expect) {
-			wrq_ack(x, last_in);
-			x->resent = true;
-			x->told = x->expect;
-		}
-		return;
+		if (blk != last_in && x->told == x->expect)
+			return nothing;
+		a = wrq_ack(x, ev->now, last_in);
+		x->resent = true;
+		x->told = x->expect;
+		return a;
 	}
-	if (len > x->p.blksize) {
-		fail(x, TFTP_EBADOP, "DATA larger than the block size");
-		return;
-	}
+	if (len > x->p.blksize)
+		return fail(x, ev->now, TFTP_EBADOP,
+			    "DATA larger than the block size");
 	x->state = XS_RUN;
-	rc = write_data(x, env, data, len);
-	if (rc < 0) {
-		write_failed(x, rc);
-		return;
+	x->wblk = blk;
+	x->wshort = len < x->p.blksize;
+	if (x->mode == TFTP_MODE_NETASCII) {
+		len = na_decode(&x->na_dec, data, len, ev->scratch);
+		data = ev->scratch;
 	}
-	x->bytes = x->woff;
-	x->expect++;
-	if (x->rtt_pending)
-		progress(x);
-	x->rtt_pending = false;
-	x->tries = 0;
-	x->slow_tries = 0;
-	x->progress_us = now_us();
-	if (len < x->p.blksize) {
-		wrq_last_block(x, env, blk);
-		return;
-	}
-	if (x->expect - 1 - x->acked >= x->p.windowsize)
-		wrq_ack(x, blk);
-	arm(x, env, wait_us(x, env));
+	x->wlen = len;
+	x->wait = XW_WRITTEN;
+	a.data = data;
+	a.len = len;
+	a.off = x->woff;
+	return a;
 }
 
-/* ---- common ---------------------------------------------------------- */
+/* ---- packets from the peer ------------------------------------------- */
 
-void xfer_start(struct xfer *x, const struct xfer_env *env)
-{
-	x->started_us = x->progress_us = now_us();
-	x->base = x->sent = x->expect = 1;
-	x->acked = 0;
-	x->last = UINT64_MAX;
-	x->na_at_base.pending = x->na_next.pending = -1;
-	if (x->op == TFTP_RRQ && x->mode == TFTP_MODE_OCTET)
-		x->last = x->size / x->p.blksize + 1;
-	if (x->p.oack) {
-		x->state = XS_OACK;
-		send_oack(x);
-		arm(x, env, wait_us(x, env));
-		return;
-	}
-	x->state = XS_RUN;
-	if (x->op == TFTP_RRQ) {
-		rrq_send(x, env);
-	} else {
-		wrq_ack(x, 0);
-		arm(x, env, wait_us(x, env));
-	}
-}
-
-static bool same_peer(const struct xfer *x, const struct sockaddr *from,
-		      socklen_t fromlen)
-{
-	return fromlen == x->peerlen && memcmp(from, &x->peer, fromlen) == 0;
-}
-
-static void peer_error(struct xfer *x, const uint8_t *pkt, size_t len)
+static struct xfer_action peer_error(struct xfer *x, uint64_t now,
+				     const uint8_t *pkt, size_t len)
 {
 	uint16_t code = 0;
 	const char *msg = "";
 	char esc[64];
 
 	tftp_parse_error(pkt, len, &code, &msg);
-	xfer_discard_upload(x);
-	if (x->state == XS_OACK && code == TFTP_EOPTNEG) {
-		/* UEFI asks for tsize alone, refuses the OACK, then asks again. */
-		finish(x, "option probe ended by client");
-		return;
-	}
+	/* UEFI asks for tsize alone, refuses the OACK, then asks again. */
+	if (x->state == XS_OACK && code == TFTP_EOPTNEG)
+		return finish(x, now, "option probe ended by client");
 	snprintf(x->result_buf, sizeof(x->result_buf), "client error %u: %s",
 		 code, log_escape(esc, sizeof(esc), msg, strlen(msg)));
-	finish(x, x->result_buf);
+	return finish(x, now, x->result_buf);
 }
 
-static void wrong_tid(struct xfer *x, const struct sockaddr *from,
-		      socklen_t fromlen)
+static struct xfer_action packet(struct xfer *x, const struct xfer_event *ev)
 {
-	uint8_t pkt[64];
-	size_t n = tftp_build_error(pkt, sizeof(pkt), TFTP_EBADID,
-				    "unknown transfer ID");
-
-	(void)sendto(x->fd, pkt, n, MSG_DONTWAIT, from, fromlen);
-}
-
-void xfer_input(struct xfer *x, const struct xfer_env *env,
-		const uint8_t *pkt, size_t len,
-		const struct sockaddr *from, socklen_t fromlen)
-{
-	unsigned op = tftp_opcode(pkt, len);
+	unsigned op = tftp_opcode(ev->pkt, ev->len);
 	uint16_t blk;
 	const uint8_t *data;
 	size_t dlen;
 
-	if (!same_peer(x, from, fromlen)) {
-		if (op != TFTP_ERROR)
-			wrong_tid(x, from, fromlen);
-		return;
-	}
-	if (op == TFTP_ERROR) {
-		peer_error(x, pkt, len);
-	} else if (op == TFTP_ACK && x->op == TFTP_RRQ) {
-		if (tftp_parse_ack(pkt, len, &blk) == 0)
-			rrq_ack(x, env, blk);
+	if (op == TFTP_ERROR)
+		return peer_error(x, ev->now, ev->pkt, ev->len);
+	if (op == TFTP_ACK && x->op == TFTP_RRQ) {
+		if (tftp_parse_ack(ev->pkt, ev->len, &blk) == 0)
+			return rrq_ack(x, ev->now, blk);
 	} else if (op == TFTP_DATA && x->op == TFTP_WRQ) {
-		if (tftp_parse_data(pkt, len, &blk, &data, &dlen) == 0)
-			wrq_data(x, env, blk, data, dlen);
-	} else if (len >= TFTP_HDR_LEN) {
-		fail(x, TFTP_EBADOP, "illegal TFTP operation");
+		if (tftp_parse_data(ev->pkt, ev->len, &blk, &data, &dlen) == 0)
+			return wrq_data(x, ev, blk, data, dlen);
+	} else if (ev->len >= TFTP_HDR_LEN) {
+		return fail(x, ev->now, TFTP_EBADOP, "illegal TFTP operation");
 	}
+	return nothing;
 }
 
-void xfer_writable(struct xfer *x, const struct xfer_env *env)
+/* ---- common ---------------------------------------------------------- */
+
+void xfer_init(struct xfer *x, const struct xfer_cfg *cfg,
+	       enum tftp_opcode op, enum tftp_mode mode,
+	       const struct tftp_params *p, uint64_t size)
 {
-	if (x->op == TFTP_RRQ && x->state == XS_RUN)
-		rrq_send(x, env);
-	else
-		block_out(false, x, env);
+	memset(x, 0, sizeof(*x));
+	x->cfg = *cfg;
+	x->op = op;
+	x->mode = mode;
+	x->p = *p;
+	x->size = size;
+	x->base = x->sent = x->expect = 1;
+	x->last = UINT64_MAX;
+	x->na_at_base.pending = x->na_next.pending = -1;
+	if (op == TFTP_RRQ && mode == TFTP_MODE_OCTET)
+		x->last = size / p->blksize + 1;
 }
 
-void xfer_timeout(struct xfer *x, const struct xfer_env *env)
+static struct xfer_action start(struct xfer *x, uint64_t now)
 {
-	if (x->state == XS_DALLY) {
-		x->state = XS_DONE;
-		return;
+	x->started_us = x->progress_us = now;
+	if (x->p.oack) {
+		x->state = XS_OACK;
+		return send_oack(x, now);
 	}
+	x->state = XS_RUN;
+	if (x->op == TFTP_RRQ)
+		return rrq_send(x, now);
+	return arm(x, now, wait_us(x), wrq_ack(x, now, 0));
+}
+
+static struct xfer_action timeout(struct xfer *x, uint64_t now)
+{
+	if (x->state == XS_DALLY)
+		return finish(x, now, "ok");
 	/* Quick retries after a measured round trip do not count: waits of
 	 * -T and more do, so a vanished client costs about 2^N times -T. */
-	if (x->armed_us >= env->base_timeout_us &&
-	    ++x->slow_tries > env->max_retries) {
-		xfer_discard_upload(x);
-		finish(x, "timed out");
-		return;
-	}
+	if (x->armed_us >= x->cfg.base_timeout_us &&
+	    ++x->slow_tries > x->cfg.max_retries)
+		return finish(x, now, "timed out");
 	x->tries++;
 	x->retrans++;
 	x->resent = true;
-	if (x->state == XS_OACK) {
-		send_oack(x);
-		arm(x, env, wait_us(x, env));
-	} else if (x->op == TFTP_RRQ) {
+	if (x->state == XS_OACK)
+		return send_oack(x, now);
+	if (x->op == TFTP_RRQ) {
 		x->sent = x->base;
-		rrq_send(x, env);
-	} else {
-		wrq_ack(x, (uint16_t)(x->expect - 1));
-		arm(x, env, wait_us(x, env));
+		return rrq_send(x, now);
 	}
+	return arm(x, now, wait_us(x),
+		   wrq_ack(x, now, (uint16_t)(x->expect - 1)));
+}
+
+/* Whether ev answers the action the machine waits for. */
+static bool awaited(struct xfer *x, enum xfer_event_type t)
+{
+	enum xfer_wait want = t == XE_SENT ? XW_SENT
+			      : t == XE_WRITTEN ? XW_WRITTEN : XW_COMMITTED;
+
+	if (x->wait != want)
+		return false;
+	x->wait = XW_NONE;
+	return true;
+}
+
+struct xfer_action xfer_step(struct xfer *x, const struct xfer_event *ev)
+{
+	if (x->state == XS_DONE)
+		return nothing;
+	switch (ev->type) {
+	case XE_START:
+		return start(x, ev->now);
+	case XE_PACKET:
+		if (x->wait != XW_NONE)
+			return nothing; /* one thing at a time */
+		return packet(x, ev);
+	case XE_TIMEOUT:
+		return x->wait == XW_NONE ? timeout(x, ev->now) : nothing;
+	case XE_WRITABLE:
+		if (x->op == TFTP_RRQ && x->state == XS_RUN &&
+		    x->wait == XW_NONE)
+			return rrq_send(x, ev->now);
+		x->blocked = false;
+		return nothing;
+	case XE_SENT:
+		return awaited(x, ev->type) ? rrq_sent(x, ev) : nothing;
+	case XE_WRITTEN:
+		return awaited(x, ev->type) ? wrq_written(x, ev->now, ev->err)
+					    : nothing;
+	case XE_COMMITTED:
+		return awaited(x, ev->type) ? wrq_committed(x, ev->now, ev->err)
+					    : nothing;
+	}
+	return nothing;
 }

@@ -1,72 +1,64 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * One transfer: its own UDP socket, its peer, the negotiated parameters and
- * where it stands.  xfer.c moves a transfer along as packets and timeouts
- * come; server.c owns the sockets, the loop and the list of transfers.
+ * One transfer's protocol, as a pure state machine: xfer_step() takes the
+ * transfer and one event (a packet from the peer, a timeout, the result of
+ * the last action) and returns what to do next (send these blocks, an ACK,
+ * the OACK, an ERROR; write this payload; commit the upload; arm the timer;
+ * stop).  No I/O, no clock (the time comes in the event), no globals: the
+ * server performs each action and feeds its result back as the next event.
+ *
+ *   start ──> [OACK] ──ACK 0 / DATA 1──> [RUN] ──last ACK──> done (RRQ)
+ *                                          └──last DATA, commit──> [DALLY]
+ *                                                      timeout ──> done
+ *
+ * Block numbers are counted from 1 in 64 bits; the wire carries their low
+ * 16 bits, so a transfer wraps past block 65535 to 0 as clients expect.
  */
 #ifndef TFTPD_XFER_H
 #define TFTPD_XFER_H
 
-#include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
-#include <sys/socket.h>
-#include <sys/types.h>
 
 #include "netascii.h"
 #include "tftp.h"
-#include "timer.h"
 
-/* An open file shared by every transfer reading it. */
-struct shared_file {
-	struct shared_file *next;
-	int fd;
-	dev_t dev;
-	ino_t ino;
-	uint64_t size;
-	unsigned refs;
+/* What the command line sets for every transfer. */
+struct xfer_cfg {
+	uint64_t base_timeout_us; /* -T: the longest first wait */
+	unsigned max_retries;     /* --retries: waits of -T or more in a row */
 };
 
 enum xfer_state {
 	XS_OACK,    /* OACK sent; RRQ waits for ACK 0, WRQ for DATA 1 */
 	XS_RUN,     /* data moving */
 	XS_DALLY,   /* WRQ done; re-ACK a repeated last DATA for a while */
-	XS_DONE,    /* finished, to be freed */
+	XS_DONE,    /* finished: result says how */
 };
 
-/* Services a transfer needs from the server around it. */
-struct xfer_env {
-	struct timer_heap *timers;
-	uint8_t *scratch;        /* shared send buffer */
-	size_t scratch_len;
-	uint64_t base_timeout_us;
-	unsigned max_retries;
-	/* Asks the loop to watch (or stop watching) fd for writability. */
-	void (*want_write)(void *srv, int fd, void *ptr, bool on);
-	void *srv;
-	bool no_gso;             /* UDP_SEGMENT refused once: plain sends */
-	void (*gso_failed)(void *srv);
+/* The result of an action the machine is waiting for. */
+enum xfer_wait {
+	XW_NONE,
+	XW_SENT,      /* XA_SEND_DATA */
+	XW_WRITTEN,   /* XA_WRITE */
+	XW_COMMITTED, /* XA_COMMIT */
 };
 
 struct xfer {
-	struct timer_node timer;  /* first: the heap hands back this */
-	struct xfer *next, *prev;
-	int fd;
-	struct sockaddr_storage peer;
-	socklen_t peerlen;
+	struct xfer_cfg cfg;
 	enum tftp_opcode op;
 	enum tftp_mode mode;
 	struct tftp_params p;
 	enum xfer_state state;
-	char name[PATH_MAX];      /* relative path, for the log */
+	enum xfer_wait wait;
 
 	/* RRQ */
-	struct shared_file *file;
 	uint64_t size;            /* file size when the transfer began */
 	uint64_t base;            /* first block not yet acknowledged */
 	uint64_t sent;            /* one past the last block sent */
 	uint64_t last;            /* final block, UINT64_MAX until known */
-	bool blocked;             /* socket full: resume on EPOLLOUT */
+	bool blocked;             /* socket full: resume on XE_WRITABLE */
 	bool gap_resent;          /* window resent for a gap at this base */
 	struct na_enc na_at_base; /* netascii: encoder state at block base */
 	uint64_t na_off_base;     /* netascii: source offset at block base */
@@ -74,19 +66,18 @@ struct xfer {
 	uint64_t na_off_next;
 
 	/* WRQ */
-	int dirfd;                /* directory of the target */
-	int wfd;                  /* the temporary being written */
-	char tmp[32];             /* its name in dirfd */
-	bool inplace;             /* no temporary possible: written in place */
-	char base_name[NAME_MAX + 1];
-	mode_t wmode;
 	uint64_t expect;          /* next block wanted */
 	uint64_t acked;           /* last block acknowledged */
 	uint64_t told;            /* expect value an out-of-order ACK gave */
 	uint64_t woff;            /* bytes written so far */
+	uint16_t wblk;            /* the DATA being written... */
+	size_t wlen;              /* ...the bytes asked to be written */
+	bool wshort;              /* ...it is the last (short) block */
+	bool wcr;                 /* the held CR of a netascii end is written */
+	uint8_t cr;               /* that CR */
 	struct na_dec na_dec;
 
-	/* Accounting for the log line. */
+	/* Timing and accounting for the log line. */
 	uint64_t bytes;
 	uint64_t retrans;
 	unsigned tries;           /* consecutive timeouts */
@@ -103,16 +94,77 @@ struct xfer {
 	char result_buf[96];
 };
 
-/* Starts a transfer already set up by the server (socket, file, params). */
-void xfer_start(struct xfer *x, const struct xfer_env *env);
-/* A datagram arrived on the transfer's socket from from. */
-void xfer_input(struct xfer *x, const struct xfer_env *env,
-		const uint8_t *pkt, size_t len,
-		const struct sockaddr *from, socklen_t fromlen);
-void xfer_timeout(struct xfer *x, const struct xfer_env *env);
-/* The socket is writable again after a full send buffer. */
-void xfer_writable(struct xfer *x, const struct xfer_env *env);
-/* Releases the WRQ temporary if the transfer did not finish. */
-void xfer_discard_upload(struct xfer *x);
+enum xfer_event_type {
+	XE_START,     /* the transfer begins */
+	XE_PACKET,    /* a datagram from the peer */
+	XE_TIMEOUT,   /* the timer last armed expired */
+	XE_WRITABLE,  /* the socket takes datagrams again */
+	XE_SENT,      /* XA_SEND_DATA performed */
+	XE_WRITTEN,   /* XA_WRITE performed */
+	XE_COMMITTED, /* XA_COMMIT performed */
+};
+
+struct xfer_event {
+	enum xfer_event_type type;
+	uint64_t now;             /* monotonic microseconds */
+	const uint8_t *pkt;       /* XE_PACKET: the datagram */
+	size_t len;
+	uint8_t *scratch;         /* XE_PACKET: blksize + 1 bytes for a
+				   * decoded netascii block */
+	uint64_t count;           /* XE_SENT: blocks that went out */
+	bool blocked;             /* XE_SENT: the socket was full */
+	int err;                  /* XE_SENT (read), XE_WRITTEN, XE_COMMITTED:
+				   * 0 or -errno */
+};
+
+enum xfer_do {
+	XA_NONE,       /* nothing to send or write */
+	XA_SEND_OACK,  /* the OACK of p */
+	XA_SEND_ACK,   /* ACK block */
+	XA_SEND_DATA,  /* blocks first..last; answer XE_SENT */
+	XA_WRITE,      /* len bytes of data at off; answer XE_WRITTEN */
+	XA_COMMIT,     /* off bytes are the upload; answer XE_COMMITTED */
+	XA_SEND_ERROR, /* ERROR code msg */
+};
+
+struct xfer_action {
+	enum xfer_do what;
+	uint16_t block;           /* XA_SEND_ACK */
+	uint64_t first, last;     /* XA_SEND_DATA */
+	const uint8_t *data;      /* XA_WRITE: in the event's packet or
+				   * scratch, or in the xfer */
+	size_t len;
+	uint64_t off;             /* XA_WRITE, XA_COMMIT */
+	enum tftp_errcode code;   /* XA_SEND_ERROR */
+	const char *msg;
+	bool arm;                 /* (re)arm the timer for arm_at */
+	uint64_t arm_at;
+	bool done;                /* the transfer is over: see result */
+};
+
+/*
+ * Sets up a transfer of size bytes (RRQ; 0 for WRQ) with the negotiated
+ * parameters p; XE_START sets it going.
+ */
+void xfer_init(struct xfer *x, const struct xfer_cfg *cfg,
+	       enum tftp_opcode op, enum tftp_mode mode,
+	       const struct tftp_params *p, uint64_t size);
+
+/* Moves the transfer along by one event.  Pure. */
+struct xfer_action xfer_step(struct xfer *x, const struct xfer_event *ev);
+
+/*
+ * netascii reads: XA_SEND_DATA asks for one block, first; the server reads
+ * up to p.blksize bytes at xfer_netascii_offset() and has them encoded
+ * here into dst (p.blksize bytes), which also tells the machine where the
+ * next block starts and whether this one is the last.  Returns the DATA
+ * payload length.  Pure.
+ */
+uint64_t xfer_netascii_offset(const struct xfer *x);
+size_t xfer_netascii_block(struct xfer *x, const uint8_t *src, size_t srclen,
+			   uint8_t *dst);
+
+/* Ends a transfer from outside (server stopping, out of memory). */
+void xfer_finish(struct xfer *x, uint64_t now, const char *result);
 
 #endif

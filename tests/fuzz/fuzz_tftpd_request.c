@@ -4,11 +4,12 @@
  * The input is the packet itself, exactly as long as libFuzzer made it, so
  * ASan sees any read past it.  A success must give a file name
  * NUL-terminated inside the packet, a known opcode and mode, and option
- * values within their RFC ranges; negotiating it under pxelinux-like
- * limits must stay within them and echo only options the client asked; the
- * OACK must fit 512 bytes and be well formed.  A failure must say ERROR 4
- * with a message.  The last byte also picks a set of refused options for a
- * second negotiation, which must echo none of them.
+ * values within their RFC ranges (blksize only from below); negotiating
+ * it under pxelinux-like limits must stay within them and echo only
+ * options the client asked; the OACK must fit 512 bytes and be well
+ * formed.  A failure must say ERROR 4 with a message.  The last byte also
+ * picks a set of refused options for a second negotiation, which must echo
+ * none of them.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -27,7 +28,8 @@ static const uint64_t opt_min[TFTP_OPT_COUNT] = {
 };
 
 static const uint64_t opt_max[TFTP_OPT_COUNT] = {
-	[TFTP_OPT_BLKSIZE] = TFTP_BLKSIZE_MAX,
+	/* Above 65464 is kept: negotiation answers with less (RFC 2348). */
+	[TFTP_OPT_BLKSIZE] = UINT64_MAX,
 	[TFTP_OPT_TIMEOUT] = TFTP_TIMEOUT_MAX,
 	[TFTP_OPT_TSIZE] = UINT64_MAX,
 	[TFTP_OPT_WINDOWSIZE] = TFTP_WINDOW_MAX,

@@ -307,17 +307,17 @@ static void test_load(void)
 		return;
 	ok(write(fd, text, strlen(text)) == (ssize_t)strlen(text), "written");
 	close(fd);
-	ok(remap_load(path, err, sizeof(err)) == NULL, "load: parse error");
+	ok(remap_load(AT_FDCWD, path, NULL, err, sizeof(err)) == NULL, "load: parse error");
 	snprintf(want, sizeof(want), "%s:3: unknown flag 'q'", path);
 	is_str(err, want, "load: FILE:N: message");
 	fd = open(path, O_WRONLY | O_TRUNC);
 	ok(write(fd, text, 16) == 16, "rewritten");
 	close(fd);
-	rm = remap_load(path, err, sizeof(err));
+	rm = remap_load(AT_FDCWD, path, NULL, err, sizeof(err));
 	ok(rm != NULL && remap_count(rm) == 1, "load: one rule");
 	remap_free(rm);
 	unlink(path);
-	ok(remap_load(path, err, sizeof(err)) == NULL, "load: missing file");
+	ok(remap_load(AT_FDCWD, path, NULL, err, sizeof(err)) == NULL, "load: missing file");
 	snprintf(want, sizeof(want), "%s: No such file or directory", path);
 	is_str(err, want, "load: FILE: why");
 }
