@@ -5,7 +5,10 @@
 #include <seccomp.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <stdio.h>
 #include <sys/socket.h>
+#include <sys/un.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -31,7 +34,38 @@ static const struct sandbox_rule base[] = {
 	SANDBOX_ALLOW("restart_syscall"),
 };
 
-/* Logs the refused call by name, then dies of SIGSYS as the kernel would. */
+/*
+ * The refused call may come from inside syslog(3), which holds a lock:
+ * the handler must not call it.  It writes its one line itself, to
+ * standard error and, as a syslog datagram, to a socket connected to
+ * /dev/log before the filter went in.
+ */
+static int log_sock = -1;
+
+static void say(const char *name, int nr)
+{
+	char line[256], dgram[320], err[320];
+	int n = snprintf(line, sizeof(line),
+			 "sandbox: system call %s (%d) is not allowed; stopping",
+			 name ? name : "?", nr);
+	int m;
+
+	if (n < 0)
+		return;
+	m = snprintf(dgram, sizeof(dgram), "<%d>%s[%d]: %s",
+		     LOG_DAEMON | LOG_ERR, log_ident(), (int)getpid(), line);
+	if (log_sock >= 0 && m > 0)
+		(void)!send(log_sock, dgram,
+			    (size_t)m < sizeof(dgram) ? (size_t)m
+						      : sizeof(dgram) - 1,
+			    MSG_DONTWAIT);
+	m = snprintf(err, sizeof(err), "%s: %s\n", log_ident(), line);
+	if (m > 0)
+		(void)!write(2, err, (size_t)m < sizeof(err) ? (size_t)m
+							 : sizeof(err) - 1);
+}
+
+/* Names the refused call, then dies of SIGSYS as the kernel would. */
 static void on_sigsys(int sig, siginfo_t *si, void *ctx)
 {
 	char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE,
@@ -39,14 +73,29 @@ static void on_sigsys(int sig, siginfo_t *si, void *ctx)
 	sigset_t set;
 
 	(void)ctx;
-	log_err("sandbox: system call %s (%d) is not allowed; stopping",
-		name ? name : "?", si->si_syscall);
+	say(name, si->si_syscall);
 	signal(sig, SIG_DFL);
 	sigemptyset(&set);
 	sigaddset(&set, sig);
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 	raise(sig);
 	_exit(128 + sig);
+}
+
+/* A datagram socket on /dev/log for on_sigsys; none when there is no syslog. */
+void sandbox_prepare(void)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX,
+				   .sun_path = "/dev/log" };
+
+	if (log_sock >= 0)
+		return;
+	log_sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (log_sock >= 0 &&
+	    connect(log_sock, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		close(log_sock);
+		log_sock = -1;
+	}
 }
 
 static int add_rules(scmp_filter_ctx ctx, const struct sandbox_rule *r,
@@ -58,11 +107,14 @@ static int add_rules(scmp_filter_ctx ctx, const struct sandbox_rule *r,
 
 		if (nr == __NR_SCMP_ERROR)
 			continue;	/* not on this architecture */
-		if (r[i].arg0)
-			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-					      SCMP_A0(SCMP_CMP_EQ,
-						      r[i].arg0_value));
-		else
+		if (r[i].arg0) {
+			struct scmp_arg_cmp eq = { .arg = 0, .op = SCMP_CMP_EQ,
+						   .datum_a = r[i].arg0_value,
+						   .datum_b = 0 };
+
+			rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, nr, 1,
+						    &eq);
+		} else
 			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
 		if (rc < 0) {
 			if (why)
@@ -85,6 +137,7 @@ int sandbox_enter(const struct sandbox_rule *rules, unsigned n,
 		*why = "seccomp_init";
 	if (sigaction(SIGSYS, &sa, NULL) < 0)
 		return -errno;
+	sandbox_prepare();
 	ctx = seccomp_init(SCMP_ACT_TRAP);
 	if (ctx == NULL)
 		return -ENOMEM;

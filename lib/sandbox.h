@@ -30,6 +30,13 @@ struct sandbox_rule {
 #define SANDBOX_ALLOW_ARG0(n, v) { .name = (n), .arg0 = true, .arg0_value = (v) }
 
 /*
+ * Opens the socket on /dev/log that a refusal is logged through.
+ * sandbox_enter does it too; a daemon that chroots calls this first,
+ * while /dev/log can still be reached.
+ */
+void sandbox_prepare(void);
+
+/*
  * Installs rules (n entries) on top of what every daemon needs (exit,
  * signal return and masks, time, memory, writing a log line to stderr or
  * syslog's AF_UNIX socket).  Names this architecture does not have are

@@ -1020,6 +1020,7 @@ static int setup(struct server *s)
 	for (int i = 0; i < s->nls; i++)
 		if (watch(s, s->ls[i].fd, (uint64_t)i, EPOLLIN) < 0)
 			return -1;
+	sandbox_prepare();	/* before a chroot hides /dev/log */
 	if (drop_privileges(s) < 0)
 		return -1;
 	s->scratch = malloc(SCRATCH_LEN);
