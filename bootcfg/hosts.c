@@ -149,7 +149,11 @@ static bool parse_kv(struct line_ctx *c, struct bc_host *host,
 		}
 		host->disabled = host->disabled || on;
 	}
-	kv->key = arena_strndup(&c->h->arena, t->s, kn);
+	{
+		const char *k = bc_key_canon(t->s, kn, &kn);
+
+		kv->key = arena_strndup(&c->h->arena, k, kn);
+	}
 	kv->val = arena_strndup(&c->h->arena, v, vn);
 	kv->line = c->lineno;
 	why = bc_check_setting(kv->key, kv->val);
