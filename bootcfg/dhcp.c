@@ -70,13 +70,17 @@ static void dhcpd_filename(struct bc_emit *m, const char *indent,
 	sb_puts(m->out, ";\n");
 }
 
-/* "} elsif option arch = 7 or option arch = 9 {", HTTP clients by name. */
+/*
+ * "} elsif option arch = 00:07 or option arch = 00:09 {", HTTP clients by
+ * name too.  The types are written as the option's two bytes: dhcpd
+ * compares data, and "option arch = 7" is silently never true.
+ */
 static void dhcpd_fw_test(struct sbuf *out, const struct bc_fw_info *fi)
 {
 	sb_puts(out, "  } elsif ");
 	for (unsigned i = 0; i < fi->ntype; i++)
-		sb_printf(out, "%soption arch = %u", i ? " or " : "",
-			  fi->type[i]);
+		sb_printf(out, "%soption arch = %02x:%02x", i ? " or " : "",
+			  fi->type[i] >> 8, fi->type[i] & 0xff);
 	if (fi->http)
 		sb_puts(out, " and\n          substring (option "
 			     "vendor-class-identifier, 0, 10) = \"HTTPClient\"");

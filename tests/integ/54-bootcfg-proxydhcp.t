@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The node table and xCAT records bootcfg writes, served by our proxydhcp
 # and asked by its probe: each host gets what its profile says, a disabled
-# host gets no answer, and --reload makes proxydhcp take a new table.
+# host gets no answer, each architecture gets its own file or no answer
+# (never another one's binary), and --reload makes proxydhcp take a new
+# table.
 
 HERE=$(dirname "$0")
 . "$HERE/../lib.sh"
@@ -42,6 +44,35 @@ is "$(file_for 52:54:00:12:34:04)" winpe/Boot/pxeboot.0 "WinPE host: pxeboot"
 is "$(probe_get proxy siaddr)" 198.18.0.1 "next-server as the TFTP server"
 probe_mac 52:54:00:12:34:06
 is "$(probe_count all)" 0 "disabled host: no answer"
+
+# Each architecture its own file or no answer, never another's binary:
+# arch 10 (32-bit ARM UEFI) has a file in no profile.
+boot_file() {		# MAC ARCH: the file that firmware boots, or "ignored"
+	case $2 in
+	16|19)	probe_mac "$1" --arch "$2" --http ;;
+	*)	probe_mac "$1" --arch "$2" --request ;;
+	esac
+	if [ "$(probe_count all)" -eq 0 ]; then
+		echo ignored
+	elif probe_has ack file; then
+		probe_get ack file
+	else
+		probe_get proxy file
+	fi
+}
+for want in 0:undionly.kpxe 6:ipxe-ia32.efi 7:ipxe.efi 9:ipxe.efi \
+    10:ignored 11:ipxe-arm64.efi 16:http://198.18.0.1/ipxe.efi \
+    19:http://198.18.0.1/ipxe-arm64.efi; do
+	is "$(boot_file 52:54:00:12:34:09 "${want%%:*}")" "${want#*:}" \
+		"every-arch profile, arch ${want%%:*}: ${want#*:}"
+done
+is "$(probe_get proxy vendor_class)" HTTPClient "HTTP boot: HTTPClient back"
+for arch in 0 6 7 9 10 11 16; do
+	want=ignored
+	[ "$arch" = 0 ] && want=undionly.kpxe
+	is "$(boot_file 52:54:00:12:34:0a "$arch")" "$want" \
+		"bios-only profile, arch $arch: $want"
+done
 
 # A new default iPXE binary, and proxydhcp told to reread.
 sed 's/^ipxe-bios = .*/ipxe-bios = other.kpxe/' "$BCDATA/profiles" >"$T/profiles"

@@ -210,13 +210,13 @@ static void firmware_aggregates(void)
 
 	s = aggregate(bc_gen_dhcpd, &len);
 	has(s, "option arch code 93 = unsigned integer 16;\n", "dhcpd: option 93");
-	has(s, "  } elsif option arch = 11 {\n    filename \"a64.efi\";\n",
+	has(s, "  } elsif option arch = 00:0b {\n    filename \"a64.efi\";\n",
 	    "dhcpd: ARM64");
-	has(s, "  } elsif option arch = 16 and\n          substring (option "
+	has(s, "  } elsif option arch = 00:10 and\n          substring (option "
 	       "vendor-class-identifier, 0, 10) = \"HTTPClient\" {\n"
 	       "    option vendor-class-identifier \"HTTPClient\";\n"
 	       "    filename \"http://s/x.efi\";\n", "dhcpd: HTTP boot");
-	has(s, "  } elsif option arch = 7 or option arch = 9 {\n"
+	has(s, "  } elsif option arch = 00:07 or option arch = 00:09 {\n"
 	       "    # no ipxe-efi-x64 in profile bios: no boot file\n",
 	    "dhcpd: no file, and why");
 	hasnt(s, "} else {", "dhcpd: no catch-all boot file");
