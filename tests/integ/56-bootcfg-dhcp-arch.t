@@ -45,23 +45,14 @@ file() {
 	fi
 }
 
-# each SERVER: every architecture of both hosts against that server.
+# each SERVER: every architecture of both hosts against that server, and
+# HTTPClient said back to HTTP boot clients.
 each() {
-	for _w in 0:undionly.kpxe 6:ipxe-ia32.efi 7:ipxe.efi 9:ipxe.efi \
-	    10:none 11:ipxe-arm64.efi 16:http://198.18.0.1/ipxe.efi \
-	    19:http://198.18.0.1/ipxe-arm64.efi; do
-		is "$(file $MULTI "${_w%%:*}")" "${_w#*:}" \
-			"$1, every-arch, arch ${_w%%:*}: ${_w#*:}"
-		case ${_w%%:*} in
-		16|19)	is "$(probe_get addr vendor_class)" HTTPClient \
-				"$1: HTTPClient back to HTTP boot" ;;
-		esac
-	done
-	for _a in 0 6 7 9 10 11 16; do
-		_want=none
-		[ "$_a" = 0 ] && _want=undionly.kpxe
-		is "$(file $LEGACY "$_a")" "$_want" \
-			"$1, bios-only, arch $_a: $_want"
+	bc_each_arch file "$1" none
+	for _a in 16 19; do
+		file $MULTI $_a >/dev/null
+		is "$(probe_get addr vendor_class)" HTTPClient \
+			"$1: HTTPClient back to HTTP boot, arch $_a"
 	done
 }
 
