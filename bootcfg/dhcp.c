@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Aggregate files: one entry per host, in hosts-file order.  A firmware
- * client gets the iPXE binary for its family; iPXE (and older Etherboot/
- * gPXE) gets the host's script, so iPXE never loads itself again.
+ * client gets the iPXE binary for its family (bootcfg(5) FIRMWARE FILES),
+ * or nothing when the profile has none for it, never another family's;
+ * iPXE (and older Etherboot/gPXE) gets the host's script, so iPXE never
+ * loads itself again.
  */
 #include "dhcp.h"
 
@@ -53,11 +55,14 @@ static bool is_aoe(const struct agg *g)
 	       strncmp(g->boot.target, "aoe:", 4) == 0;
 }
 
-/* "no ipxe-efi-arm64 in profile P": why a firmware gets no boot file. */
-static void fw_none(struct bc_emit *m, enum bc_fw f)
+/*
+ * "no ipxe-efi-arm64 in profile P", for a comment in syntax syn: why a
+ * firmware gets no boot file.
+ */
+static void fw_none(struct bc_emit *m, enum bc_syntax syn, enum bc_fw f)
 {
-	sb_printf(m->out, "no %s in profile %s", bc_fw_info(f)->key,
-		  m->h->profile);
+	sb_printf(m->out, "no %s in profile ", bc_fw_info(f)->key);
+	bc_emit_put(m, syn, "profile", m->h->profile);
 }
 
 /* --- ISC dhcpd ------------------------------------------------------------ */
@@ -94,7 +99,7 @@ static void dhcpd_fw(struct bc_emit *m, const struct agg *g, enum bc_fw f)
 	dhcpd_fw_test(m->out, fi);
 	if (g->fw[f] == NULL) {
 		sb_puts(m->out, "    # ");
-		fw_none(m, f);
+		fw_none(m, BC_SYN_DHCPD_WORD, f);
 		sb_puts(m->out, ": no boot file\n");
 		return;
 	}
@@ -169,7 +174,7 @@ static void dnsmasq_fw(struct bc_emit *m, const struct agg *g, const char *tag,
 
 	if (g->fw[f] == NULL) {
 		sb_printf(m->out, "# %s: ", fi->name);
-		fw_none(m, f);
+		fw_none(m, BC_SYN_DNSMASQ, f);
 		sb_puts(m->out, ", no boot file\n");
 		return;
 	}
@@ -264,7 +269,7 @@ static void proxydhcp_fw(struct bc_emit *m, const char *mac,
 
 	if (g->fw[f] == NULL) {
 		sb_printf(m->out, "mac=%s arch=%s ignore  # ", mac, fi->name);
-		fw_none(m, f);
+		fw_none(m, BC_SYN_PROXYDHCP, f);
 		sb_puts(m->out, "\n");
 		return;
 	}
