@@ -234,9 +234,50 @@ static const char *with_slash(struct arena *a, const char *dir)
 	return s;
 }
 
+/* The families a profile's unsuffixed files are for: x86 ones. */
+static bool base_files_fit(enum bc_arch arch)
+{
+	return arch == BC_ARCH_BIOS || arch == BC_ARCH_EFI_X64;
+}
+
+/*
+ * File setting key for arch (see bc_boot_resolve); NULL for none, and
+ * then *missing names the key that would give it.
+ */
+static const char *arch_file(const struct bc_env *e, const struct bc_host *h,
+			     const char *key, enum bc_arch arch,
+			     const char *dflt, struct arena *a, bool *ok,
+			     const char **missing)
+{
+	char full[BC_KEY_MAX + 16];
+	const char *v;
+
+	snprintf(full, sizeof(full), "%s.%s", key, bc_arch_name(arch));
+	v = base_files_fit(arch) ? bc_setting(e, h, key, arch, dflt, a, ok)
+				 : bc_setting(e, h, full, arch, NULL, a, ok);
+	if (v && !bc_value_none(v))
+		return v;
+	if (missing && *missing == NULL)
+		*missing = arena_strndup(a, full, strlen(full));
+	return NULL;
+}
+
+/* Nothing to boot on this arch, and why. */
+static void boot_none(struct bc_boot *b, struct arena *a, const char *why,
+		      const char *key)
+{
+	struct sbuf s = { 0 };
+
+	sb_printf(&s, "%s%s", why, key ? key : "");
+	b->kind = BC_KIND_NONE;
+	b->why = arena_strndup(a, s.p, s.len);
+	sb_free(&s);
+}
+
 bool bc_boot_resolve(const struct bc_env *e, const struct bc_host *h,
 		     enum bc_arch arch, struct arena *a, struct bc_boot *b)
 {
+	const char *missing = NULL, *winpe;
 	bool ok = true;
 
 	memset(b, 0, sizeof(*b));
@@ -248,27 +289,34 @@ bool bc_boot_resolve(const struct bc_env *e, const struct bc_host *h,
 	b->ipxe_efi = bc_setting(e, h, "grub-ipxe", arch, "ipxe.efi", a, &ok);
 	switch (b->kind) {
 	case BC_KIND_LINUX:
-		b->kernel = bc_setting(e, h, "kernel", arch, NULL, a, &ok);
-		b->initrd = bc_setting(e, h, "initrd", arch, NULL, a, &ok);
+		b->kernel = arch_file(e, h, "kernel", arch, NULL, a, &ok,
+				      &missing);
+		b->initrd = arch_file(e, h, "initrd", arch, NULL, a, &ok, NULL);
 		b->append = kernel_args(e, h, arch, a, &ok);
 		break;
 	case BC_KIND_SANBOOT:
 		b->target = bc_setting(e, h, "sanboot", arch, NULL, a, &ok);
 		break;
 	case BC_KIND_WINPE:
-		b->winpe = with_slash(a, bc_setting(e, h, "winpe", arch, "",
-						    a, &ok));
-		b->wimboot = bc_setting(e, h, "wimboot", arch, "wimboot", a,
-					&ok);
+		winpe = arch_file(e, h, "winpe", arch, NULL, a, &ok, &missing);
+		b->winpe = winpe ? with_slash(a, winpe) : NULL;
+		b->wimboot = arch_file(e, h, "wimboot", arch, "wimboot", a,
+				       &ok, &missing);
 		break;
 	case BC_KIND_ISO:
-		b->iso = bc_setting(e, h, "iso", arch, NULL, a, &ok);
-		b->memdisk = bc_setting(e, h, "memdisk", arch, "memdisk", a,
-					&ok);
+		if (arch != BC_ARCH_BIOS) {
+			boot_none(b, a, "memdisk needs BIOS firmware", NULL);
+			return ok;
+		}
+		b->iso = arch_file(e, h, "iso", arch, NULL, a, &ok, &missing);
+		b->memdisk = arch_file(e, h, "memdisk", arch, "memdisk", a,
+				       &ok, &missing);
 		break;
 	default:
 		b->kind = BC_KIND_LOCAL;
 		break;
 	}
+	if (missing)
+		boot_none(b, a, "no ", missing);
 	return ok;
 }

@@ -43,7 +43,8 @@ const char *bc_setting(const struct bc_env *e, const struct bc_host *h,
 		       struct arena *a, bool *ok);
 
 struct bc_boot {
-	enum bc_kind kind;
+	enum bc_kind kind;      /* BC_KIND_NONE: no boot file for this arch */
+	const char *why;        /* then: "no kernel.efi-arm64", ... */
 	const char *kernel, *initrd, *append;   /* initrd: blank-separated */
 	const char *target;                     /* sanboot URI */
 	const char *winpe, *wimboot;            /* winpe ends in '/' */
@@ -51,7 +52,13 @@ struct bc_boot {
 	const char *ipxe_lkrn, *ipxe_efi;       /* to reach a SAN from pxelinux/GRUB */
 };
 
-/* What h boots on arch (a disabled host boots locally).  False on error. */
+/*
+ * What h boots on arch (a disabled host boots locally).  The unsuffixed
+ * files of a profile (kernel, initrd, winpe, wimboot, memdisk, iso) are
+ * x86 files, for bios and efi-x64 only; efi-ia32 and efi-arm64 take only
+ * KEY.ARCH values, and a file set to "-" is none.  A profile without a
+ * file for arch gives kind BC_KIND_NONE and says why.  False on error.
+ */
 bool bc_boot_resolve(const struct bc_env *e, const struct bc_host *h,
 		     enum bc_arch arch, struct arena *a, struct bc_boot *b);
 

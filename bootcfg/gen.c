@@ -39,6 +39,23 @@ static void header(const struct bc_host *h, const char *comment,
 		  h->disabled ? " (disabled: local boot)" : "");
 }
 
+/*
+ * Why a family has nothing to boot, as one value of syn after "echo ":
+ * "no boot file for efi-arm64 in profile centos (no kernel.efi-arm64)".
+ */
+static void none_message(struct bc_emit *m, enum bc_syntax syn,
+			 enum bc_arch arch, const struct bc_boot *b)
+{
+	struct sbuf t = { 0 };
+
+	sb_printf(&t, "no boot file for %s in profile %s (%s): booting locally",
+		  bc_arch_name(arch), m->h->profile, b->why);
+	sb_puts(m->out, "echo ");
+	bc_emit_put(m, syn, "profile", t.p);
+	sb_puts(m->out, "\n");
+	sb_free(&t);
+}
+
 /* What ipxe.lkrn and ipxe.efi run to reach a SAN disk: an iPXE line. */
 static void san_command(struct bc_emit *m, const char *target)
 {
@@ -198,9 +215,10 @@ static void grub_body(struct bc_emit *m, const struct bc_boot *b)
 		bc_emit_put(m, BC_SYN_GRUB, "winpe", w.p);
 		sb_puts(out, "\n");
 		break;
-	case BC_KIND_ISO:
-		sb_puts(out, "  echo 'memdisk ISO boot needs BIOS firmware'\n"
-			     "  exit\n");
+	case BC_KIND_NONE:
+		sb_puts(out, "  ");
+		none_message(m, BC_SYN_GRUB, BC_ARCH_EFI_X64, b);
+		sb_puts(out, "  exit\n");
 		break;
 	default:
 		sb_puts(out, "  exit\n");
@@ -283,7 +301,7 @@ static void ipxe_initrds(struct bc_emit *m, const char *list, const char *base)
 }
 
 static void ipxe_body(struct bc_emit *m, const struct bc_boot *b,
-		      const char *base)
+		      enum bc_arch arch, const char *base)
 {
 	struct sbuf *out = m->out;
 
@@ -322,6 +340,10 @@ static void ipxe_body(struct bc_emit *m, const struct bc_boot *b,
 		ipxe_paths(m, "iso", b->iso, base, "");
 		sb_puts(out, "\nboot\n");
 		break;
+	case BC_KIND_NONE:
+		none_message(m, BC_SYN_IPXE, arch, b);
+		sb_puts(out, "exit\n");
+		break;
 	default:
 		sb_puts(out, "exit\n");
 		break;
@@ -338,16 +360,17 @@ static bool ipxe_arch(const struct bc_env *e, const struct bc_host *h,
 	bool ok = bc_boot_resolve(e, h, arch, &a, &b);
 	const char *base = bc_setting(e, h, "boot-url", arch, "/", &a, &ok);
 
-	ipxe_body(&m, &b, base);
+	ipxe_body(&m, &b, arch, base);
 	arena_free(&a);
 	return ok && m.ok;
 }
 
-/* How a running iPXE tells its firmware family; x86-64 UEFI is the rest. */
+/* How a running iPXE tells its firmware family, in this order. */
 static const char *const ipxe_test[BC_ARCH_COUNT] = {
 	[BC_ARCH_BIOS] = "iseq ${platform} pcbios",
 	[BC_ARCH_EFI_ARM64] = "iseq ${buildarch} arm64",
 	[BC_ARCH_EFI_IA32] = "iseq ${buildarch} i386",
+	[BC_ARCH_EFI_X64] = "iseq ${buildarch} x86_64",
 };
 static const int ipxe_order[BC_ARCH_COUNT] = {
 	BC_ARCH_BIOS, BC_ARCH_EFI_ARM64, BC_ARCH_EFI_IA32, BC_ARCH_EFI_X64,
@@ -360,13 +383,14 @@ static bool same_body(const struct sbuf *a, const struct sbuf *b)
 
 /*
  * One label per distinct body, named after the first family (in
- * ipxe_order) that has it; families jump to their body's label.
+ * ipxe_order) that has it; families jump to their body's label, and any
+ * other (32-bit ARM, RISC-V, ...) is told there is nothing for it.
  */
-static void ipxe_branches(const struct sbuf body[BC_ARCH_COUNT],
-			  struct sbuf *out)
+static void ipxe_branches(struct bc_emit *m,
+			  const struct sbuf body[BC_ARCH_COUNT])
 {
+	struct sbuf *out = m->out;
 	int label[BC_ARCH_COUNT];
-	const int x64 = BC_ARCH_EFI_X64;
 
 	for (int i = 0; i < BC_ARCH_COUNT; i++) {
 		int a = ipxe_order[i];
@@ -381,11 +405,13 @@ static void ipxe_branches(const struct sbuf body[BC_ARCH_COUNT],
 	for (int i = 0; i < BC_ARCH_COUNT; i++) {
 		int a = ipxe_order[i];
 
-		if (a != x64 && label[a] != label[x64])
-			sb_printf(out, "%s && goto %s ||\n", ipxe_test[a],
-				  bc_arch_name((enum bc_arch)label[a]));
+		sb_printf(out, "%s && goto %s ||\n", ipxe_test[a],
+			  bc_arch_name((enum bc_arch)label[a]));
 	}
-	sb_printf(out, "goto %s\n", bc_arch_name((enum bc_arch)label[x64]));
+	sb_puts(out, "echo no boot file for ${buildarch} ${platform} in "
+		     "profile ");
+	bc_emit_put(m, BC_SYN_IPXE, "profile", m->h->profile);
+	sb_puts(out, ": booting locally\nexit\n");
 	for (int i = 0; i < BC_ARCH_COUNT; i++) {
 		int a = ipxe_order[i];
 
@@ -400,6 +426,7 @@ bool bc_gen_ipxe(const struct bc_env *e, const struct bc_host *h, int arch,
 		 struct sbuf *out)
 {
 	struct sbuf body[BC_ARCH_COUNT] = { { 0 } };
+	struct bc_emit m = { .e = e, .h = h, .out = out, .ok = true };
 	bool ok = true, same = true;
 
 	sb_puts(out, "#!ipxe\n");
@@ -413,10 +440,10 @@ bool bc_gen_ipxe(const struct bc_env *e, const struct bc_host *h, int arch,
 	if (same)
 		sb_add(out, body[0].p, body[0].len);
 	else
-		ipxe_branches(body, out);
+		ipxe_branches(&m, body);
 	for (int a = 0; a < BC_ARCH_COUNT; a++)
 		sb_free(&body[a]);
-	return ok;
+	return ok && m.ok;
 }
 
 void bc_gen_ipxe_default(struct sbuf *out)

@@ -103,7 +103,7 @@ static bool parse_kv(struct line_ctx *c, struct bc_host *host,
 		     const struct tok *t, struct bc_kv *kv)
 {
 	const char *eq = memchr(t->s, '=', t->n);
-	const char *v, *why;
+	const char *k, *v, *why;
 	size_t kn, vn;
 
 	if (eq == NULL) {
@@ -149,7 +149,8 @@ static bool parse_kv(struct line_ctx *c, struct bc_host *host,
 		}
 		host->disabled = host->disabled || on;
 	}
-	kv->key = arena_strndup(&c->h->arena, t->s, kn);
+	k = bc_key_canon(t->s, kn, &kn);
+	kv->key = arena_strndup(&c->h->arena, k, kn);
 	kv->val = arena_strndup(&c->h->arena, v, vn);
 	kv->line = c->lineno;
 	why = bc_check_setting(kv->key, kv->val);

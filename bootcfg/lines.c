@@ -42,6 +42,42 @@ int bc_arch_parse(const char *s, size_t len)
 	return -1;
 }
 
+static const struct bc_fw_info fw_info[BC_FW_COUNT] = {
+	[BC_FW_BIOS] = { "bios", "ipxe-bios", "undionly.kpxe", BC_ARCH_BIOS,
+			 { 0 }, 1, false },
+	[BC_FW_EFI_X64] = { "efi-x64", "ipxe-efi-x64", "ipxe.efi",
+			    BC_ARCH_EFI_X64, { 7, 9 }, 2, false },
+	[BC_FW_EFI_IA32] = { "efi-ia32", "ipxe-efi-ia32", NULL,
+			     BC_ARCH_EFI_IA32, { 6 }, 1, false },
+	[BC_FW_EFI_ARM64] = { "efi-arm64", "ipxe-efi-arm64", NULL,
+			      BC_ARCH_EFI_ARM64, { 11 }, 1, false },
+	[BC_FW_EFI_X64_HTTP] = { "efi-x64-http", "ipxe-efi-x64-http", NULL,
+				 BC_ARCH_EFI_X64, { 16 }, 1, true },
+	[BC_FW_EFI_ARM64_HTTP] = { "efi-arm64-http", "ipxe-efi-arm64-http",
+				   NULL, BC_ARCH_EFI_ARM64, { 19 }, 1, true },
+};
+
+const struct bc_fw_info *bc_fw_info(enum bc_fw f)
+{
+	return &fw_info[(unsigned)f < BC_FW_COUNT ? f : BC_FW_BIOS];
+}
+
+bool bc_value_none(const char *v)
+{
+	return v && strcmp(v, "-") == 0;
+}
+
+const char *bc_key_canon(const char *key, size_t len, size_t *outlen)
+{
+	static const char old_efi[] = "ipxe-efi";
+
+	*outlen = len;
+	if (len != sizeof(old_efi) - 1 || memcmp(key, old_efi, len) != 0)
+		return key;
+	*outlen = strlen(fw_info[BC_FW_EFI_X64].key);
+	return fw_info[BC_FW_EFI_X64].key;
+}
+
 static bool is_blank(char c)
 {
 	return c == ' ' || c == '\t';

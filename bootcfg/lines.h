@@ -32,6 +32,43 @@ const char *bc_arch_name(enum bc_arch a);
 /* A name (bios, efi-x64, ...), an iPXE platform word or a PXE arch number; -1 if none. */
 int bc_arch_parse(const char *s, size_t len);
 
+/*
+ * The firmware clients the DHCP outputs hand a boot file to, one per
+ * architecture name of proxydhcp(5); a profile names each one's file with
+ * the key "ipxe-" NAME (bootcfg(5)).  UEFI HTTP boot clients say so with
+ * vendor class "HTTPClient" and need a URL, never a TFTP path.
+ */
+enum bc_fw {
+	BC_FW_BIOS,             /* option 93 type 0 */
+	BC_FW_EFI_X64,          /* 7 and 9 */
+	BC_FW_EFI_IA32,         /* 6 */
+	BC_FW_EFI_ARM64,        /* 11 */
+	BC_FW_EFI_X64_HTTP,     /* 16, HTTPClient */
+	BC_FW_EFI_ARM64_HTTP,   /* 19, HTTPClient */
+	BC_FW_COUNT
+};
+
+struct bc_fw_info {
+	const char *name;       /* "efi-x64-http", as proxydhcp(5) spells it */
+	const char *key;        /* its profile key, "ipxe-efi-x64-http" */
+	const char *dflt;       /* its file when no key is set, or NULL */
+	enum bc_arch arch;      /* the family it runs iPXE as */
+	uint16_t type[2];       /* its option 93 values ... */
+	unsigned ntype;         /* ... this many */
+	bool http;              /* a URL, for an HTTPClient */
+};
+
+const struct bc_fw_info *bc_fw_info(enum bc_fw f);
+
+/* A value that stands for no file at all ("-"). */
+bool bc_value_none(const char *v);
+
+/*
+ * A key's one spelling: "ipxe-efi-x64" for its older name "ipxe-efi",
+ * key itself otherwise.
+ */
+const char *bc_key_canon(const char *key, size_t len, size_t *outlen);
+
 struct bc_kv {
 	const char *key;        /* "kernel", "kernel.efi-x64", "site" */
 	const char *val;

@@ -312,7 +312,10 @@ static void check_one(const struct bc_profiles *ps, const struct bc_kv *kv,
 		size_t n = strcspn(p, " \t");
 		struct sbuf path = { 0 };
 
-		if (n && !memmem(p, n, "://", 3) && !memchr(p, '@', n)) {
+		bool none = n == 1 && *p == '-';
+
+		if (n && !none && !memmem(p, n, "://", 3) &&
+		    !memchr(p, '@', n)) {
 			sb_printf(&path, "%s/%.*s", root, (int)n, p);
 			if (access(path.p, F_OK) < 0)
 				diag_warn(d, ps->file, kv->line,

@@ -59,19 +59,38 @@ static const char *check_sanboot(const char *v)
 	return "sanboot: expected aoe:eSHELF.SLOT, iscsi:..., or http(s)://...";
 }
 
+/* An HTTP boot client's file: a whole URL, or "-" for none. */
+static const char *check_http_file(const char *v)
+{
+	if (bc_value_none(v))
+		return NULL;
+	if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
+		return "HTTP boot clients need an http:// or https:// URL, "
+		       "not a TFTP path";
+	return has_blank_or_comma(v) ? "blank or comma in URL" : NULL;
+}
+
 const char *bc_check_setting(const char *key, const char *v)
 {
 	static const char *const paths[] = {
-		"kernel", "wimboot", "memdisk", "iso", "winpe", "ipxe-bios",
-		"ipxe-efi", "ipxe-lkrn", "script", "boot-url", "grub-ipxe",
+		"kernel", "wimboot", "memdisk", "iso", "winpe", "ipxe-lkrn",
+		"script", "boot-url", "grub-ipxe",
 	};
 	struct in_addr a;
+	bool path = false;
 
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
-		if (is_key(key, paths[i]))
-			return *v == '\0' || has_blank_or_comma(v)
-				       ? "expected one file name, no blanks or commas"
-				       : NULL;
+		path = path || is_key(key, paths[i]);
+	for (int f = 0; f < BC_FW_COUNT; f++)
+		if (is_key(key, bc_fw_info((enum bc_fw)f)->key)) {
+			if (bc_fw_info((enum bc_fw)f)->http)
+				return check_http_file(v);
+			path = true;
+		}
+	if (path)
+		return *v == '\0' || has_blank_or_comma(v)
+			       ? "expected one file name, no blanks or commas"
+			       : NULL;
 	if (is_key(key, "initrd"))
 		return strchr(v, ',') ? "initrd: separate files with blanks"
 				      : NULL;
@@ -218,6 +237,7 @@ static bool parse_key(struct pctx *c, const char *s, size_t n, char *out,
 			return false;
 		}
 	}
+	s = bc_key_canon(s, kn, &kn);
 	snprintf(out, outlen, "%.*s%s%s", (int)kn, s, dot ? "." : "",
 		 dot ? bc_arch_name((enum bc_arch)arch) : "");
 	return true;
@@ -341,8 +361,11 @@ const struct bc_kv *bc_lookup(const struct bc_hosts *hs,
 			      const struct bc_host *h, const char *key,
 			      enum bc_arch arch, const char **file)
 {
-	const struct bc_kv *kv = h ? host_kv(h, key) : NULL;
+	const struct bc_kv *kv;
+	size_t kn;
 
+	key = bc_key_canon(key, strlen(key), &kn);
+	kv = h ? host_kv(h, key) : NULL;
 	*file = hs ? hs->file : NULL;
 	if (kv)
 		return kv;

@@ -7,7 +7,7 @@ HERE=$(dirname "$0")
 . "$HERE/tools/bootcfg.sh"
 
 bootcfg_require
-plan 13
+plan 20
 
 R=$T/root
 mkdir -p "$R"
@@ -53,13 +53,35 @@ else
 fi
 
 n=$(ls "$R"/pxelinux.cfg | wc -l)
-is "$n" 9 "one pxelinux file per host, and default"
+is "$n" 11 "one pxelinux file per host, and default"
 like "$(cat "$R/pxelinux.cfg/01-52-54-00-12-34-06")" "LOCALBOOT 0" \
 	"disabled host: local boot file"
 like "$(cat "$R/hosts/node1/ks.cfg")" "--ip=198.18.0.11 --hostname=node1" \
 	"template rendered with the host's tags"
 like "$(cat "$R/dhcpd.conf")" 'option root-path "aoe:e1.0";' \
 	"AoE host gets its root path"
+
+# Each firmware its own file, or none: never another one's binary.
+like "$(cat "$R/proxydhcp.table")" \
+	"mac=52:54:00:12:34:09 arch=efi-arm64 ipxe=no file=ipxe-arm64.efi " \
+	"ARM64 firmware gets its own iPXE"
+like "$(cat "$R/proxydhcp.table")" \
+	"mac=52:54:00:12:34:09 arch=efi-x64-http ipxe=no file=http://198.18.0.1/ipxe.efi\$" \
+	"HTTP boot gets a URL, no TFTP server"
+like "$(cat "$R/proxydhcp.table")" \
+	"mac=52:54:00:12:34:0a arch=efi-x64 ignore  # no ipxe-efi-x64 in profile bios-only" \
+	"BIOS-only profile: x86-64 UEFI ignored, and why"
+is "$(grep -A1 'option vendor-class-identifier "HTTPClient";$' "$R/dhcpd.conf" |
+	grep -c '^    filename "http://198.18.0.1/')" 2 \
+	"dhcpd: HTTPClient echoed with each URL"
+like "$(cat "$R/dnsmasq.conf")" "dhcp-match=set:bc-efi-arm64,option:client-arch,11" \
+	"dnsmasq: ARM64 told by option 93"
+is "$(sed -n '/^:efi-x64$/{n;p;}' "$R/ipxe/52-54-00-12-34-0a.ipxe")" \
+	"echo no boot file for efi-x64 in profile bios-only (no kernel.efi-x64): booting locally" \
+	"iPXE: a family without a kernel is told so"
+is "$(sed -n '/^:efi-arm64$/{n;p;}' "$R/ipxe/52-54-00-12-34-09.ipxe")" \
+	"kernel /linux/vmlinuz-arm64 console=ttyAMA0" \
+	"iPXE: ARM64 boots its own kernel"
 
 # Boot files missing under the TFTP root are only warned about.
 bc_all "$T/root2" "$BCDATA/hosts"

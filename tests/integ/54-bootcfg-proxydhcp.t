@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The node table and xCAT records bootcfg writes, served by our proxydhcp
 # and asked by its probe: each host gets what its profile says, a disabled
-# host gets no answer, and --reload makes proxydhcp take a new table.
+# host gets no answer, each architecture gets its own file or no answer
+# (never another one's binary), and --reload makes proxydhcp take a new
+# table.
 
 HERE=$(dirname "$0")
 . "$HERE/../lib.sh"
@@ -42,6 +44,25 @@ is "$(file_for 52:54:00:12:34:04)" winpe/Boot/pxeboot.0 "WinPE host: pxeboot"
 is "$(probe_get proxy siaddr)" 198.18.0.1 "next-server as the TFTP server"
 probe_mac 52:54:00:12:34:06
 is "$(probe_count all)" 0 "disabled host: no answer"
+
+# Each architecture its own file or no answer, never another's binary:
+# arch 10 (32-bit ARM UEFI) has a file in no profile.
+boot_file() {		# MAC ARCH: the file that firmware boots, or "ignored"
+	case $2 in
+	16|19)	probe_mac "$1" --arch "$2" --http ;;
+	*)	probe_mac "$1" --arch "$2" --request ;;
+	esac
+	if [ "$(probe_count all)" -eq 0 ]; then
+		echo ignored
+	elif probe_has ack file; then
+		probe_get ack file
+	else
+		probe_get proxy file
+	fi
+}
+bc_each_arch boot_file proxydhcp ignored
+boot_file 52:54:00:12:34:09 16 >/dev/null
+is "$(probe_get proxy vendor_class)" HTTPClient "HTTP boot: HTTPClient back"
 
 # A new default iPXE binary, and proxydhcp told to reread.
 sed 's/^ipxe-bios = .*/ipxe-bios = other.kpxe/' "$BCDATA/profiles" >"$T/profiles"

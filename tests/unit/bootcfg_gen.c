@@ -14,14 +14,21 @@ static const char profiles[] =
 	"[profile san]\nsanboot = aoe:e3.1\n"
 	"[profile win]\nwinpe = w/@NAME@\n"
 	"[profile iso]\niso = t.iso\n"
-	"[profile off]\nlocal = yes\n";
+	"[profile off]\nlocal = yes\n"
+	"[profile all]\nkernel = k\nkernel.efi-arm64 = ka\nkernel.efi-ia32 = ki\n"
+	"initrd.efi-arm64 = ia\nipxe-efi-ia32 = i32.efi\n"
+	"ipxe-efi-arm64 = a64.efi\nipxe-efi-x64-http = http://s/x.efi\n"
+	"ipxe-efi-arm64-http = http://s/a.efi\n"
+	"[profile bios]\nkernel = k\nkernel.efi-x64 = -\nipxe-efi = -\n";
 static const char hosts[] =
 	"52:54:00:00:00:01 n1 198.18.0.11 lin\n"
 	"52:54:00:00:00:02 n2 198.18.0.12 san\n"
 	"52:54:00:00:00:03 win3 198.18.0.13 win\n"
 	"52:54:00:00:00:04 n4 - iso\n"
 	"!52:54:00:00:00:05 n5 198.18.0.15 lin\n"
-	"52:54:00:00:00:06 n6 198.18.0.16 off\n";
+	"52:54:00:00:00:06 n6 198.18.0.16 off\n"
+	"52:54:00:00:00:07 n7 198.18.0.17 all\n"
+	"52:54:00:00:00:08 n8 198.18.0.18 bios\n";
 
 static struct bc_hosts hs;
 static struct bc_profiles ps;
@@ -108,16 +115,27 @@ static void ipxe(void)
 	has(s, "iseq ${platform} pcbios && goto bios ||", "arch dispatch");
 	has(s, ":efi-x64\nkernel /k.efi ", "UEFI branch");
 	has(s, ":bios\nkernel /k console", "BIOS branch");
-	has(s, "iseq ${buildarch} arm64 && goto bios ||", "same body, same label");
-	hasnt(s, ":efi-arm64", "no label for a body already there");
+	has(s, ":efi-arm64\necho no boot file for efi-arm64 in profile lin "
+	       "(no kernel.efi-arm64): booting locally\nexit\n",
+	    "no x86 kernel for ARM64: a message and local boot");
+	has(s, ":efi-ia32\necho no boot file for efi-ia32 in profile lin",
+	    "nor for 32-bit UEFI");
+	has(s, "iseq ${buildarch} x86_64 && goto efi-x64 ||\n"
+	       "echo no boot file for ${buildarch} ${platform} in profile lin: "
+	       "booting locally\nexit\n", "any other family told so too");
 	has(s, "initrd /i1\ninitrd /i2\nboot\n", "one initrd line each");
+	s = host_file(ipxe_any, 2);
+	has(s, "iseq ${buildarch} x86_64 && goto bios ||", "same body, same label");
+	hasnt(s, ":efi-x64", "no label for a body already there");
 	s = host_file(ipxe_any, 1);
 	has(s, "sanboot aoe:e3.1\n", "sanboot");
 	hasnt(s, "goto", "no dispatch when every arch is the same");
 	has(host_file(ipxe_any, 2), "kernel /wimboot\ninitrd /w/win3/Boot/BCD BCD\n",
 	    "wimboot");
-	has(host_file(ipxe_any, 3), "kernel /memdisk iso raw\ninitrd /t.iso\n",
-	    "memdisk");
+	s = host_file(ipxe_any, 3);
+	has(s, "kernel /memdisk iso raw\ninitrd /t.iso\n", "memdisk");
+	has(s, ":efi-x64\necho no boot file for efi-x64 in profile iso "
+	       "(memdisk needs BIOS firmware)", "memdisk is for BIOS only");
 	has(host_file(ipxe_any, 4), "exit\n", "disabled");
 	bc_gen_ipxe(&e, &hs.v[0], BC_ARCH_EFI_X64, &b);
 	has(b.p, "kernel /k.efi", "one arch asked for");
@@ -125,6 +143,29 @@ static void ipxe(void)
 	sb_free(&b);
 	bc_gen_ipxe_default(&b);
 	has(b.p, "chain ${mac:hexhyp}.ipxe", "default chains per MAC");
+	sb_free(&b);
+}
+
+/* A profile with every family's files, and one for BIOS alone. */
+static void ipxe_per_arch(void)
+{
+	char *s = host_file(ipxe_any, 6);
+	struct sbuf b = { 0 };
+
+	has(s, ":efi-arm64\nkernel /ka\ninitrd /ia\nboot\n", "ARM64 kernel");
+	has(s, ":efi-ia32\nkernel /ki\nboot\n",
+	    "32-bit UEFI kernel, no x86 initrd");
+	has(s, ":bios\nkernel /k\nboot\n", "unsuffixed files: BIOS ...");
+	has(s, "iseq ${buildarch} x86_64 && goto bios ||", "... and x86-64 UEFI");
+	s = host_file(ipxe_any, 7);
+	has(s, ":efi-x64\necho no boot file for efi-x64 in profile bios "
+	       "(no kernel.efi-x64)", "'-' takes a family's file away");
+	has(host_file(bc_gen_grub, 7),
+	    "  echo 'no boot file for efi-x64 in profile bios (no "
+	    "kernel.efi-x64): booting locally'\n  exit\n", "GRUB says so too");
+	has(host_file(bc_gen_pxelinux, 7), "KERNEL k\n", "BIOS still boots");
+	bc_gen_ipxe(&e, &hs.v[0], BC_ARCH_EFI_ARM64, &b);
+	has(b.p, "echo no boot file for efi-arm64", "one arch asked for: refused");
 	sb_free(&b);
 }
 
@@ -140,6 +181,59 @@ static char *aggregate(bool (*fn)(const struct bc_env *, struct sbuf *),
 	out[*len] = '\0';
 	sb_free(&b);
 	return out;
+}
+
+/* Each firmware its own file, or none with a reason; HTTP gets URLs. */
+static void firmware_aggregates(void)
+{
+	size_t len;
+	char *s = aggregate(bc_gen_proxydhcp, &len);
+
+	has(s, "mac=52:54:00:00:00:07 arch=bios ipxe=no file=undionly.kpxe "
+	       "tftp-server=198.18.0.1\n", "table: BIOS");
+	has(s, "mac=52:54:00:00:00:07 arch=efi-ia32 ipxe=no file=i32.efi ",
+	    "table: 32-bit UEFI");
+	has(s, "mac=52:54:00:00:00:07 arch=efi-arm64 ipxe=no file=a64.efi ",
+	    "table: ARM64");
+	has(s, "mac=52:54:00:00:00:07 arch=efi-x64-http ipxe=no "
+	       "file=http://s/x.efi\n", "table: HTTP URL, no TFTP server");
+	has(s, "mac=52:54:00:00:00:07 arch=efi-arm64-http ipxe=no "
+	       "file=http://s/a.efi\n", "table: ARM64 HTTP URL");
+	has(s, "mac=52:54:00:00:00:07 ignore  # any other architecture\n",
+	    "table: the rest ignored");
+	has(s, "mac=52:54:00:00:00:01 arch=efi-arm64 ignore  # no ipxe-efi-arm64 "
+	       "in profile lin\n", "table: no file, no answer, and why");
+	has(s, "mac=52:54:00:00:00:08 arch=efi-x64 ignore  # no ipxe-efi-x64 "
+	       "in profile bios\n", "table: '-' is no file");
+	hasnt(s, "mac=52:54:00:00:00:01 ipxe=no file=undionly.kpxe",
+	      "table: no rule hands BIOS iPXE to every firmware");
+
+	s = aggregate(bc_gen_dhcpd, &len);
+	has(s, "option arch code 93 = unsigned integer 16;\n", "dhcpd: option 93");
+	has(s, "  } elsif option arch = 00:0b {\n    filename \"a64.efi\";\n",
+	    "dhcpd: ARM64");
+	has(s, "  } elsif option arch = 00:10 and\n          substring (option "
+	       "vendor-class-identifier, 0, 10) = \"HTTPClient\" {\n"
+	       "    option vendor-class-identifier \"HTTPClient\";\n"
+	       "    filename \"http://s/x.efi\";\n", "dhcpd: HTTP boot");
+	has(s, "  } elsif option arch = 00:07 or option arch = 00:09 {\n"
+	       "    # no ipxe-efi-x64 in profile bios: no boot file\n",
+	    "dhcpd: no file, and why");
+	hasnt(s, "} else {", "dhcpd: no catch-all boot file");
+
+	s = aggregate(bc_gen_dnsmasq, &len);
+	has(s, "dhcp-match=set:bc-efi-arm64,option:client-arch,11\n",
+	    "dnsmasq: ARM64 by option 93");
+	has(s, "dhcp-vendorclass=set:bc-http,HTTPClient\n",
+	    "dnsmasq: HTTP boot by vendor class");
+	has(s, "dhcp-boot=tag:bc-525400000007,tag:!ipxe,tag:bc-efi-arm64,"
+	       "a64.efi,,198.18.0.1\n", "dnsmasq: ARM64 file");
+	has(s, "dhcp-boot=tag:bc-525400000007,tag:!ipxe,tag:bc-efi-x64-http,"
+	       "tag:bc-http,http://s/x.efi\n"
+	       "dhcp-option-force=tag:bc-525400000007,tag:bc-efi-x64-http,"
+	       "tag:bc-http,60,HTTPClient\n", "dnsmasq: HTTP URL, HTTPClient back");
+	has(s, "# efi-arm64: no ipxe-efi-arm64 in profile lin, no boot file\n",
+	    "dnsmasq: no file, and why");
 }
 
 static void aggregates(void)
@@ -168,6 +262,7 @@ static void aggregates(void)
 	    "table: iPXE rule");
 	has(s, "mac=52:54:00:00:00:05 ignore\n", "table: disabled host ignored");
 	has(s, "file=w/win3/Boot/bootmgfw.efi bcd=w/win3/Boot/BCD", "table: WinPE");
+	firmware_aggregates();
 	s = aggregate(bc_gen_xcat, &len);
 	is_int(len, BC_XCAT_NAME + BC_XCAT_PATH, "one xCAT record");
 	is_str(s, "win3", "record name");
@@ -203,6 +298,7 @@ int main(void)
 	pxelinux();
 	grub();
 	ipxe();
+	ipxe_per_arch();
 	aggregates();
 	xcat_limits();
 	bc_hosts_free(&hs);

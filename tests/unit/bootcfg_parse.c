@@ -227,6 +227,53 @@ static void bad_profiles(void)
 	       "aliases and local = no accepted");
 }
 
+/* Per-firmware boot files: their keys, the older name, URLs for HTTP. */
+static void firmware_keys(void)
+{
+	const char hosts[] = "52:54:00:00:00:01 n1 - lin ipxe-efi=h.efi\n"
+			     "52:54:00:00:00:02 n2 - lin\n";
+	const char prof[] = "[defaults]\nipxe-efi = d.efi\n"
+			    "[profile lin]\nkernel = k\nipxe-efi-arm64 = a.efi\n"
+			    "ipxe-efi-x64-http = http://s/x.efi\n";
+	struct parsed x;
+	struct bc_env e = { .hs = &x.h, .ps = &x.p, .d = &x.d };
+	struct arena a = { 0 };
+	bool good = true;
+
+	has(profile_errors("[profile a]\nlocal = yes\nipxe-efi-x64-http = x.efi\n"),
+	    "P:3: HTTP boot clients need an http:// or https:// URL",
+	    "HTTP boot file must be a URL");
+	has(profile_errors("[profile a]\nlocal = yes\n"
+			   "ipxe-efi-arm64-http = tftp://s/a.efi\n"),
+	    "need an http:// or https:// URL", "a TFTP URL is not HTTP");
+	has(profile_errors("[profile a]\nlocal = yes\n"
+			   "ipxe-efi-arm64-http = http://s/a b\n"),
+	    "blank", "blank in a URL");
+	has(profile_errors("[profile a]\nlocal = yes\nipxe-efi = a.efi\n"
+			   "ipxe-efi-x64 = b.efi\n"),
+	    "P:4: 'ipxe-efi-x64' already set on line 3",
+	    "ipxe-efi and ipxe-efi-x64 are one key");
+	has(profile_errors("[profile a]\nlocal = yes\nipxe-efi-ia32 = a b\n"),
+	    "no blanks", "blank in an iPXE file");
+	is_str(profile_errors("[profile a]\nlocal = yes\nipxe-efi-ia32 = -\n"
+			      "ipxe-efi-x64-http = https://s/x.efi\n"
+			      "ipxe-efi-arm64-http = -\n"), "",
+	       "'-' and https:// accepted");
+	has(hosts_errors("52:54:00:00:00:01 n1 - lin ipxe-efi-x64-http=a.efi\n"),
+	    "H:1: HTTP boot clients need", "host's HTTP file checked too");
+
+	is_int(parse(&x, hosts, strlen(hosts), prof), 0, "firmware keys parse");
+	is_str(bc_setting(&e, &x.h.v[0], "ipxe-efi-x64", BC_ARCH_EFI_X64, NULL,
+			  &a, &good), "h.efi", "host's ipxe-efi is ipxe-efi-x64");
+	is_str(bc_setting(&e, &x.h.v[1], "ipxe-efi-x64", BC_ARCH_EFI_X64, NULL,
+			  &a, &good), "d.efi", "so is [defaults]' ipxe-efi");
+	is_str(bc_setting(&e, &x.h.v[1], "ipxe-efi", BC_ARCH_EFI_X64, NULL,
+			  &a, &good), "d.efi", "and the old name finds it");
+	ok(good, "no expansion error");
+	arena_free(&a);
+	done(&x);
+}
+
 static void expand(void)
 {
 	const char hosts[] = "52:54:00:00:00:01 n1 198.18.0.1 lin site=lab\n"
@@ -259,6 +306,7 @@ int main(void)
 	bad_hosts();
 	oversize_and_binary();
 	bad_profiles();
+	firmware_keys();
 	expand();
 	return tap_done();
 }

@@ -43,3 +43,25 @@ bc_cgi() {
 	QUERY_STRING=$1 BOOTCFG_HOSTS=$BCDATA/hosts \
 		BOOTCFG_PROFILES=$BCDATA/profiles run "$BOOTCFG" --cgi
 }
+
+# bc_each_arch FN WHO NONE: FN MAC ARCH prints what firmware of PXE arch
+# ARCH with that MAC boots (NONE when it gets nothing); checked for the
+# sample hosts multi (profile every-arch: its own file for each family,
+# none for arch 10) and legacy (bios-only: BIOS alone), WHO naming the
+# server in each check.
+bc_each_arch() {
+	for _bw in 0:undionly.kpxe 6:ipxe-ia32.efi 7:ipxe.efi 9:ipxe.efi \
+	    10:- 11:ipxe-arm64.efi 16:http://198.18.0.1/ipxe.efi \
+	    19:http://198.18.0.1/ipxe-arm64.efi; do
+		_bw_want=${_bw#*:}
+		[ "$_bw_want" = - ] && _bw_want=$3
+		is "$("$1" 52:54:00:12:34:09 "${_bw%%:*}")" "$_bw_want" \
+			"$2, every-arch, arch ${_bw%%:*}: $_bw_want"
+	done
+	for _bw in 0 6 7 9 10 11 16; do
+		_bw_want=$3
+		[ "$_bw" = 0 ] && _bw_want=undionly.kpxe
+		is "$("$1" 52:54:00:12:34:0a "$_bw")" "$_bw_want" \
+			"$2, bios-only, arch $_bw: $_bw_want"
+	done
+}
