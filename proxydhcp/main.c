@@ -28,7 +28,7 @@ static void check_file(poptContext ctx, const char *opt, const char *v)
 				 TABLE_FILE_LEN);
 }
 
-static void convert_files(struct proxy_conf *c, const struct raw_opts *r,
+static void convert_files(struct proxydhcp_conf *c, const struct raw_opts *r,
 			  poptContext ctx)
 {
 	c->file[PXE_BIOS] = r->bios;
@@ -49,7 +49,7 @@ static void convert_files(struct proxy_conf *c, const struct raw_opts *r,
 	check_file(ctx, "--ipxe-script", r->ipxe_script);
 }
 
-static void convert_server(struct proxy_conf *c, const struct raw_opts *r,
+static void convert_server(struct proxydhcp_conf *c, const struct raw_opts *r,
 			   poptContext ctx)
 {
 	struct in_addr in;
@@ -83,9 +83,10 @@ static void convert_server(struct proxy_conf *c, const struct raw_opts *r,
 }
 
 /* 32 hex digits, dashes anywhere. */
-static void parse_uuid(poptContext ctx, const char *s, uint8_t uuid[16])
+static void parse_uuid(poptContext ctx, const char *s,
+		       uint8_t uuid[PXE_UUID_LEN])
 {
-	char digits[33];
+	char digits[2 * PXE_UUID_LEN + 1];
 	unsigned n = 0;
 
 	for (const char *p = s; *p; p++)
@@ -93,9 +94,9 @@ static void parse_uuid(poptContext ctx, const char *s, uint8_t uuid[16])
 			digits[n++] = *p;
 		else if (*p != '-')
 			opts_usage_error(ctx, "--uuid '%s': expected 32 hex digits", s);
-	if (n != 32)
+	if (n != 2 * PXE_UUID_LEN)
 		opts_usage_error(ctx, "--uuid '%s': expected 32 hex digits", s);
-	for (unsigned i = 0; i < 16; i++) {
+	for (unsigned i = 0; i < PXE_UUID_LEN; i++) {
 		uint64_t v;
 
 		if (digits[2 * i] == '0' && (digits[2 * i + 1] | 0x20) == 'x')
@@ -200,10 +201,10 @@ int main(int argc, char **argv)
 		convert_probe(&pc, &r, ctx);
 		rc = probe_main(&pc);
 	} else {
-		struct proxy_conf conf;
+		struct proxydhcp_conf conf;
 
 		convert_server(&conf, &r, ctx);
-		rc = proxydhcp_main(&conf);
+		rc = proxydhcp_serve(&conf);
 	}
 	poptFreeContext(ctx);
 	free_raw(&r);

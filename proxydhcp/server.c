@@ -26,6 +26,7 @@
 
 #include "daemon.h"
 #include "dhcp.h"
+#include "file.h"
 #include "frame.h"
 #include "hostcache.h"
 #include "iface.h"
@@ -40,6 +41,12 @@
 #define QUEUE_MAX 8192
 /* Datagrams taken from a socket in one system call, replies sent in one. */
 #define BATCH 32
+/* Frames taken from the capture in one turn of the loop. */
+#define CAPTURE_BATCH 64
+/* Bytes kept of each captured frame: a whole Ethernet frame and more. */
+#define CAPTURE_SNAPLEN 2048
+/* Time to live of the IPv4 header of a broadcast reply frame. */
+#define FRAME_TTL 64
 
 enum tag { TAG_SIGNAL, TAG_DHCP, TAG_BINL, TAG_PCAP, TAG_TIMER };
 
@@ -69,7 +76,7 @@ struct batch {
 };
 
 struct server {
-	const struct proxy_conf *conf;
+	const struct proxydhcp_conf *conf;
 	struct pxe_config pcfg;
 	struct table *table;
 	struct xcat_cfg *xcat;
@@ -93,44 +100,6 @@ static uint64_t now_ns(void)
 }
 
 /* ---- the table and the xCAT file ---------------------------------------- */
-
-/* The whole file, read until end of file; more than max is refused. */
-static int read_file(const char *path, size_t max, char **bufp, size_t *lenp)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t len = 0, cap = 0;
-	char *buf = NULL;
-	ssize_t n = 1;
-	int rc = 0;
-
-	if (fd < 0)
-		return -errno;
-	while (n > 0) {
-		if (len == cap) {
-			char *nb = cap > max ? NULL : realloc(buf, cap + 65536);
-
-			if (nb == NULL) {
-				rc = cap > max ? -EFBIG : -ENOMEM;
-				break;
-			}
-			buf = nb;
-			cap += 65536;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0)
-			rc = -errno;
-		else
-			len += (size_t)n;
-	}
-	close(fd);
-	if (rc < 0) {
-		free(buf);
-		return rc;
-	}
-	*bufp = buf;
-	*lenp = len;
-	return 0;
-}
 
 static int take_table(struct server *s, const char *buf, size_t len,
 		      char *err, size_t errlen)
@@ -172,7 +141,7 @@ static int load(struct server *s, const char *path, size_t max, take_fn *take)
 {
 	char msg[512], *buf = NULL;
 	size_t len = 0;
-	int rc = read_file(path, max, &buf, &len);
+	int rc = file_read(AT_FDCWD, path, max, &buf, &len);
 
 	if (rc < 0) {
 		log_err("%s: %s", path, strerror(-rc));
@@ -208,7 +177,7 @@ static int send_frame(struct server *s, const uint8_t *buf, size_t len)
 			     (uint16_t)(LIBNET_UDP_H + len), 0, buf,
 			     (uint32_t)len, s->ln, 0) < 0 ||
 	    libnet_build_ipv4((uint16_t)(LIBNET_IPV4_H + LIBNET_UDP_H + len),
-			      0, (uint16_t)random(), 0, 64, IPPROTO_UDP, 0,
+			      0, (uint16_t)random(), 0, FRAME_TTL, IPPROTO_UDP, 0,
 			      s->self, 0xffffffffu, NULL, 0, s->ln, 0) < 0 ||
 	    libnet_build_ethernet(bcast, s->mac, ETHERTYPE_IP, NULL, 0, s->ln,
 				  0) < 0 ||
@@ -569,7 +538,7 @@ static int serve(struct server *s)
 				socket_input(s, s->binl_fd, PXE_PORT_BINL);
 				break;
 			case TAG_PCAP:
-				pcap_dispatch(s->pcap, 64, frame_input,
+				pcap_dispatch(s->pcap, CAPTURE_BATCH, frame_input,
 					      (u_char *)s);
 				break;
 			case TAG_TIMER:
@@ -615,7 +584,7 @@ static int open_capture(struct server *s)
 
 	s->pcap = pcap_create(iface, err);
 	if (s->pcap == NULL || pcap_set_immediate_mode(s->pcap, 1) < 0 ||
-	    pcap_set_snaplen(s->pcap, 2048) < 0 ||
+	    pcap_set_snaplen(s->pcap, CAPTURE_SNAPLEN) < 0 ||
 	    pcap_activate(s->pcap) < 0 ||
 	    pcap_datalink(s->pcap) != DLT_EN10MB ||
 	    pcap_setdirection(s->pcap, PCAP_D_IN) < 0 ||
@@ -677,7 +646,7 @@ static int drop_privileges(const struct server *s)
 
 static void init_config(struct server *s)
 {
-	const struct proxy_conf *c = s->conf;
+	const struct proxydhcp_conf *c = s->conf;
 
 	s->pcfg.self = s->self;
 	s->pcfg.tftp_server = c->tftp_server;
@@ -689,9 +658,11 @@ static void init_config(struct server *s)
 
 static int setup(struct server *s)
 {
-	const struct proxy_conf *c = s->conf;
+	const struct proxydhcp_conf *c = s->conf;
 
 	srandom((unsigned)(now_ns() ^ (uint64_t)getpid()));
+	/* A reply to a peer that went away must not stop the server. */
+	signal(SIGPIPE, SIG_IGN);
 	if (open_io(s) < 0)
 		return -1;
 	init_config(s);
@@ -729,7 +700,7 @@ static void teardown(struct server *s)
 	xcat_free(s->xcat);
 }
 
-int proxydhcp_main(const struct proxy_conf *conf)
+int proxydhcp_serve(const struct proxydhcp_conf *conf)
 {
 	struct server *s = calloc(1, sizeof(*s));
 	char addr[INET_ADDRSTRLEN];
