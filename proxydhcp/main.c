@@ -16,7 +16,7 @@ struct raw_opts {
 	char *iface, *tftp_server, *bios, *efi, *efi_x64, *efi_ia32;
 	char *efi_arm64, *efi_arm32, *http_url, *ipxe_script, *table, *xcat;
 	char *reply_delay, *user, *pidfile;
-	int no_bind, foreground, verbose;
+	int no_bind, no_sandbox, foreground, verbose;
 	int probe, ipxe, http, request;
 	char *timeout, *arch, *mac, *uuid;
 };
@@ -77,6 +77,7 @@ static void convert_server(struct proxydhcp_conf *c, const struct raw_opts *r,
 		c->reply_delay_ms = (unsigned)opts_num(ctx, "--reply-delay",
 						       r->reply_delay, 0, 10000);
 	c->user = r->user;
+	c->no_sandbox = r->no_sandbox;
 	c->foreground = r->foreground;
 	c->pidfile = r->pidfile;
 	c->verbose = r->verbose;
@@ -167,6 +168,7 @@ int main(int argc, char **argv)
 		{ "no-bind", '\0', POPT_ARG_NONE, &r.no_bind, 0, "Capture port 67 instead of binding it (beside a DHCP server)", NULL },
 		{ "reply-delay", '\0', POPT_ARG_STRING, &r.reply_delay, 0, "Wait this long before each reply (0-10000)", "MS" },
 		{ "user", 'u', POPT_ARG_STRING, &r.user, 0, "Run as this user (default nobody when root)", "USER" },
+		{ "no-sandbox", '\0', POPT_ARG_NONE, &r.no_sandbox, 0, "Do not install the seccomp filter (for debugging and for measuring its cost)", NULL },
 		{ "foreground", 'f', POPT_ARG_NONE, &r.foreground, 0, "Stay in the foreground, log to stderr", NULL },
 		{ "pidfile", 'P', POPT_ARG_STRING, &r.pidfile, 0, "Write the process id here", "FILE" },
 		{ "verbose", 'v', POPT_ARG_NONE, &r.verbose, 0, "Log every dropped request and why", NULL },

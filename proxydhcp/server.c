@@ -35,6 +35,7 @@
 #include "opts.h"
 #include "policy.h"
 #include "priv.h"
+#include "sandbox.h"
 #include "server.h"
 
 /* Most replies waiting out --reply-delay; more are dropped. */
@@ -644,6 +645,57 @@ static int drop_privileges(const struct server *s)
 	return 0;
 }
 
+/*
+ * What the loop may call once setup is done, on top of sandbox.h's base
+ * list (exit, signals, clock, memory, log lines).
+ */
+static const struct sandbox_rule allowed[] = {
+	/* The loop: events, the signalfd and the --reply-delay timer. */
+	SANDBOX_ALLOW("epoll_wait"), SANDBOX_ALLOW("epoll_pwait"),
+	SANDBOX_ALLOW("read"), SANDBOX_ALLOW("timerfd_settime"),
+	/* Requests in and replies out, in batches or one at a time. */
+	SANDBOX_ALLOW("recvmmsg"), SANDBOX_ALLOW("sendmmsg"),
+	SANDBOX_ALLOW("sendto"), SANDBOX_ALLOW("sendmsg"),
+	/* SIGHUP and SIGUSR1 reread --table and --xcat-cfg (file_read). */
+	SANDBOX_ALLOW("openat"), SANDBOX_ALLOW("fstat"),
+	SANDBOX_ALLOW("newfstatat"), SANDBOX_ALLOW("lseek"),
+	/*
+	 * Client names for host rules and xCAT (getnameinfo): /etc/hosts and
+	 * the resolver's files, nscd's socket (AF_UNIX, in the base list), a
+	 * DNS query over UDP, glibc's locks and uname for the domain.
+	 */
+	SANDBOX_ALLOW_ARG0("socket", AF_INET), SANDBOX_ALLOW("connect"),
+	SANDBOX_ALLOW("poll"), SANDBOX_ALLOW("ppoll"),
+	SANDBOX_ALLOW("recvfrom"), SANDBOX_ALLOW("uname"),
+	SANDBOX_ALLOW("futex"), SANDBOX_ALLOW("getrandom"),
+};
+
+/*
+ * --no-bind adds calls limited to the descriptors libnet and libpcap
+ * opened before the drop: libnet looks the interface index up before
+ * each frame it sends, and pcap_close() releases the capture ring.
+ */
+static int enter_sandbox(const struct server *s)
+{
+	enum { N = sizeof(allowed) / sizeof(allowed[0]) };
+	struct sandbox_rule rules[N + 2];
+	unsigned n = N;
+	const char *why = "";
+	int rc;
+
+	memcpy(rules, allowed, sizeof(allowed));
+	if (s->ln)
+		rules[n++] = (struct sandbox_rule)SANDBOX_ALLOW_ARG0(
+			"ioctl", (unsigned long)libnet_getfd(s->ln));
+	if (s->pcap)
+		rules[n++] = (struct sandbox_rule)SANDBOX_ALLOW_ARG0(
+			"setsockopt", (unsigned long)pcap_fileno(s->pcap));
+	rc = sandbox_enter(rules, n, &why);
+	if (rc < 0)
+		log_err("sandbox: %s: %s", why, strerror(-rc));
+	return rc < 0 ? -1 : 0;
+}
+
 static void init_config(struct server *s)
 {
 	const struct proxydhcp_conf *c = s->conf;
@@ -681,7 +733,9 @@ static int setup(struct server *s)
 		log_err("event loop: %s", strerror(errno));
 		return -1;
 	}
-	return drop_privileges(s);
+	if (drop_privileges(s) < 0)
+		return -1;
+	return c->no_sandbox ? 0 : enter_sandbox(s);
 }
 
 static void teardown(struct server *s)

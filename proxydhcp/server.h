@@ -23,6 +23,7 @@ struct proxydhcp_conf {
 	bool no_bind;                       /* --no-bind */
 	unsigned reply_delay_ms;            /* --reply-delay */
 	const char *user;                   /* -u, NULL: nobody when root */
+	bool no_sandbox;                    /* --no-sandbox */
 	bool foreground;                    /* -f */
 	const char *pidfile;                /* -P */
 	int verbose;                        /* -v */
