@@ -662,23 +662,26 @@ static const struct sandbox_rule allowed[] = {
 	/*
 	 * Client names for host rules and xCAT (getnameinfo): /etc/hosts and
 	 * the resolver's files, nscd's socket (AF_UNIX, in the base list), a
-	 * DNS query over UDP, glibc's locks and uname for the domain.
+	 * DNS query over UDP to an IPv4 or IPv6 name server (with IP_RECVERR
+	 * set on its socket), glibc's locks and uname for the domain.
+	 * setsockopt is also how pcap_close() releases the --no-bind ring.
 	 */
-	SANDBOX_ALLOW_ARG0("socket", AF_INET), SANDBOX_ALLOW("connect"),
+	SANDBOX_ALLOW_ARG0("socket", AF_INET),
+	SANDBOX_ALLOW_ARG0("socket", AF_INET6),
+	SANDBOX_ALLOW("setsockopt"), SANDBOX_ALLOW("connect"),
 	SANDBOX_ALLOW("poll"), SANDBOX_ALLOW("ppoll"),
 	SANDBOX_ALLOW("recvfrom"), SANDBOX_ALLOW("uname"),
 	SANDBOX_ALLOW("futex"), SANDBOX_ALLOW("getrandom"),
 };
 
 /*
- * --no-bind adds calls limited to the descriptors libnet and libpcap
- * opened before the drop: libnet looks the interface index up before
- * each frame it sends, and pcap_close() releases the capture ring.
+ * --no-bind adds ioctl, on libnet's descriptor only (opened before the
+ * drop): libnet looks the interface index up before each frame it sends.
  */
 static int enter_sandbox(const struct server *s)
 {
 	enum { N = sizeof(allowed) / sizeof(allowed[0]) };
-	struct sandbox_rule rules[N + 2];
+	struct sandbox_rule rules[N + 1];
 	unsigned n = N;
 	const char *why = "";
 	int rc;
@@ -687,9 +690,6 @@ static int enter_sandbox(const struct server *s)
 	if (s->ln)
 		rules[n++] = (struct sandbox_rule)SANDBOX_ALLOW_ARG0(
 			"ioctl", (unsigned long)libnet_getfd(s->ln));
-	if (s->pcap)
-		rules[n++] = (struct sandbox_rule)SANDBOX_ALLOW_ARG0(
-			"setsockopt", (unsigned long)pcap_fileno(s->pcap));
 	rc = sandbox_enter(rules, n, &why);
 	if (rc < 0)
 		log_err("sandbox: %s: %s", why, strerror(-rc));
