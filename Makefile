@@ -58,7 +58,8 @@ INTEG     := $(sort $(wildcard tests/integ/*.t))
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 MANPAGES  := $(wildcard man/*.[1-8])
 
-.PHONY: all check test demo deps deps-bench install install-files tools deb print-version asan fuzz lint bench clean
+.PHONY: all check test demo deps deps-bench install install-files tools deb \
+        print-version asan fuzz fuzz-long fuzz-corpus lint bench clean
 
 all: $(TOOLS:%=$(B)/%) $(UNIT_BINS) $(TTOOL_BINS) $(DEMO_BOOT)
 
@@ -143,6 +144,22 @@ fuzz: deps
 	        2>build-fuzz/$$f.log || { tail -40 build-fuzz/$$f.log; exit 1; }; \
 	    grep -E 'stat::number_of_executed_units' build-fuzz/$$f.log; \
 	done
+
+# fuzz-long: every harness for FUZZ_RUNS executions, FUZZ_JOBS at a time,
+# and a table of executions, coverage, corpus and findings (exit 1 when
+# something was found); new units stay in build-fuzz/corpus/.  fuzz-corpus
+# adds to tests/fuzz/corpus/HARNESS/ the fewest of those that bring new
+# coverage (libFuzzer -merge=1); FUZZ_NAMES="fuzz_A fuzz_B" limits either.
+FUZZ_RUNS ?= 10000000
+FUZZ_JOBS ?= $(shell nproc)
+FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/%.c=%)
+fuzz-long:
+	$(MAKE) fuzz FUZZ_SECONDS=0
+	FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_JOBS=$(FUZZ_JOBS) \
+	    sh tests/fuzz/run-long build-fuzz $(FUZZ_NAMES)
+fuzz-corpus:
+	$(MAKE) fuzz FUZZ_SECONDS=0
+	sh tests/fuzz/run-long --minimize build-fuzz $(FUZZ_NAMES)
 
 FUZZ_BINS := $(FUZZ_SRCS:%.c=$(B)/%)
 fuzz-build: $(FUZZ_BINS)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * dhcp-load: PXE DISCOVERs from many clients at once, for bench/proxydhcp.
+ * dhcp-load: PXE DISCOVERs from many clients at once, for bench/proxydhcp
+ * (which states the targets; this client only measures).
  *
  *   dhcp-load -i IFACE [-o OUTSTANDING] [-t SECS] [-w MS] [-a ARCH]
  *             [-d ADDR] [-p PORT]

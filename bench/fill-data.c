@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * fill-data: reproducible file contents for bench/mkimz, fast.
+ * fill-data: reproducible file contents for bench/mkimz, fast (a helper:
+ * the targets are in bench/mkimz).
  *
  *   fill-data text|random BYTES SEED >FILE
  *

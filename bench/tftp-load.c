@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * tftp-load: many concurrent TFTP reads from one process, for bench/tftpd.
+ * tftp-load: many concurrent TFTP reads from one process, for bench/tftpd
+ * (which states the targets; this client only measures).
  *
  *   tftp-load [-v] [-c CLIENTS] [-b BLKSIZE] [-w WINDOW] [-n REPEAT]
  *             [-s SIZE] HOST PORT FILE

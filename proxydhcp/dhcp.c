@@ -14,7 +14,7 @@
 	} while (0)
 
 int dhcp_parse_vendor(const uint8_t *p, size_t len, bool *has_item,
-		      uint8_t item[4])
+		      uint8_t item[PXE_BOOT_ITEM_LEN])
 {
 	struct cur c = cur_init(p, len);
 
@@ -22,20 +22,20 @@ int dhcp_parse_vendor(const uint8_t *p, size_t len, bool *has_item,
 		uint8_t code = cur_u8(&c), olen;
 		const uint8_t *val;
 
-		if (code == 0)
+		if (code == DHCP_OPT_PAD)
 			continue;
-		if (code == 255)
+		if (code == DHCP_OPT_END)
 			return 0;
 		olen = cur_u8(&c);
 		val = cur_bytes(&c, olen);
 		if (val == NULL)
 			return -EINVAL;
 		if (code == PXE_BOOT_ITEM) {
-			if (olen != 4)
+			if (olen != PXE_BOOT_ITEM_LEN)
 				return -EINVAL;
 			if (has_item) {
 				*has_item = true;
-				memcpy(item, val, 4);
+				memcpy(item, val, PXE_BOOT_ITEM_LEN);
 			}
 		}
 	}
@@ -79,10 +79,10 @@ static const char *take_option(struct dhcp_req *req, uint8_t code,
 			req->msgtype = p[0];
 		break;
 	case DHCP_OPT_SERVER_ID:
-		if (len != 4)
+		if (len != DHCP_ADDR_LEN)
 			return "option 54 not 4 bytes";
 		if (!req->has_server_id)
-			memcpy(&req->server_id, p, 4);
+			memcpy(&req->server_id, p, DHCP_ADDR_LEN);
 		req->has_server_id = true;
 		break;
 	case DHCP_OPT_REQUESTED_IP:
@@ -154,20 +154,20 @@ int dhcp_parse(const uint8_t *buf, size_t len, struct dhcp_req *req,
 	op = cur_u8(&c);
 	req->htype = cur_u8(&c);
 	req->hlen = cur_u8(&c);
-	cur_skip(&c, 1);
+	cur_skip(&c, 1); /* hops */
 	if (op != DHCP_BOOTREQUEST)
 		REJECT("not a BOOTREQUEST");
 	if (req->hlen == 0 || req->hlen > DHCP_CHADDR_LEN ||
-	    (req->htype == 1 && req->hlen != 6))
+	    (req->htype == DHCP_HTYPE_ETHER && req->hlen != DHCP_HLEN_ETHER))
 		REJECT("bad hardware address length");
 	req->xid = cur_be32(&c);
 	req->secs = cur_be16(&c);
 	req->flags = cur_be16(&c);
-	cur_copy(&c, &req->ciaddr, 4);
-	cur_skip(&c, 8); /* yiaddr, siaddr */
-	cur_copy(&c, &req->giaddr, 4);
+	cur_copy(&c, &req->ciaddr, DHCP_ADDR_LEN);
+	cur_skip(&c, 2 * DHCP_ADDR_LEN); /* yiaddr, siaddr */
+	cur_copy(&c, &req->giaddr, DHCP_ADDR_LEN);
 	cur_copy(&c, req->chaddr, DHCP_CHADDR_LEN);
-	cur_skip(&c, 64 + DHCP_FILE_LEN);
+	cur_skip(&c, DHCP_SNAME_LEN + DHCP_FILE_LEN);
 	if (cur_be32(&c) != DHCP_COOKIE)
 		REJECT("bad magic cookie");
 	return parse_options(&c, req, why);
@@ -177,7 +177,7 @@ int dhcp_parse(const uint8_t *buf, size_t len, struct dhcp_req *req,
 
 static bool put_opt(struct wcur *w, uint8_t code, const void *val, size_t len)
 {
-	if (len > 255)
+	if (len > DHCP_OPT_MAX_LEN)
 		return false;
 	return wcur_u8(w, code) && wcur_u8(w, (uint8_t)len) &&
 	       wcur_bytes(w, val, len);
@@ -200,16 +200,16 @@ static bool put_header(struct wcur *w, const struct dhcp_req *req,
 	wcur_u8(w, DHCP_BOOTREPLY);
 	wcur_u8(w, req->htype);
 	wcur_u8(w, req->hlen);
-	wcur_u8(w, 0);
+	wcur_u8(w, 0);                   /* hops */
 	wcur_be32(w, req->xid);
-	wcur_be16(w, 0);
+	wcur_be16(w, 0);                 /* secs */
 	wcur_be16(w, req->flags);
-	wcur_bytes(w, &req->ciaddr, 4);
-	wcur_zero(w, 4);                 /* yiaddr: never an address */
-	wcur_bytes(w, &rep->siaddr, 4);
-	wcur_bytes(w, &req->giaddr, 4);
+	wcur_bytes(w, &req->ciaddr, DHCP_ADDR_LEN);
+	wcur_zero(w, DHCP_ADDR_LEN);     /* yiaddr: never an address */
+	wcur_bytes(w, &rep->siaddr, DHCP_ADDR_LEN);
+	wcur_bytes(w, &req->giaddr, DHCP_ADDR_LEN);
 	wcur_bytes(w, req->chaddr, DHCP_CHADDR_LEN);
-	wcur_zero(w, 64);
+	wcur_zero(w, DHCP_SNAME_LEN);
 	file = wcur_reserve(w, DHCP_FILE_LEN);
 	if (file) {
 		memset(file, 0, DHCP_FILE_LEN);
@@ -227,7 +227,7 @@ size_t dhcp_build_reply(uint8_t *buf, size_t cap, const struct dhcp_req *req,
 
 	ok = put_header(&w, req, rep) &&
 	     put_opt(&w, DHCP_OPT_MSGTYPE, &rep->msgtype, 1) &&
-	     put_opt(&w, DHCP_OPT_SERVER_ID, &rep->server_id, 4) &&
+	     put_opt(&w, DHCP_OPT_SERVER_ID, &rep->server_id, DHCP_ADDR_LEN) &&
 	     put_str(&w, DHCP_OPT_VENDOR_CLASS, rep->vendor_class) &&
 	     (req->uuid.p == NULL ||
 	      put_opt(&w, DHCP_OPT_CLIENT_UUID, req->uuid.p, req->uuid.len)) &&
@@ -267,12 +267,12 @@ int dhcp_parse_reply(const uint8_t *buf, size_t len, struct dhcp_view *v)
 	memset(v, 0, sizeof(*v));
 	if (len < DHCP_MIN_LEN || cur_u8(&c) != DHCP_BOOTREPLY)
 		return -EINVAL;
-	cur_skip(&c, 3);
+	cur_skip(&c, 3);                 /* htype, hlen, hops */
 	v->xid = cur_be32(&c);
-	cur_skip(&c, 8);
-	cur_copy(&c, &v->yiaddr, 4);
-	cur_copy(&c, &v->siaddr, 4);
-	cur_skip(&c, 4 + DHCP_CHADDR_LEN + 64);
+	cur_skip(&c, 4 + DHCP_ADDR_LEN); /* secs, flags, ciaddr */
+	cur_copy(&c, &v->yiaddr, DHCP_ADDR_LEN);
+	cur_copy(&c, &v->siaddr, DHCP_ADDR_LEN);
+	cur_skip(&c, DHCP_ADDR_LEN + DHCP_CHADDR_LEN + DHCP_SNAME_LEN);
 	cur_copy(&c, v->file, DHCP_FILE_LEN);
 	if (cur_be32(&c) != DHCP_COOKIE)
 		return -EINVAL;

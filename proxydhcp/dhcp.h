@@ -18,13 +18,34 @@
 #define DHCP_CLIENT_PORT 68
 #define PXE_BINL_PORT 4011
 
-/* The fixed header, as on the wire. */
+/*
+ * The fixed header, as on the wire (RFC 951 section 3, RFC 2131 section 2):
+ *
+ *   offset  len  field
+ *        0    1  op       BOOTREQUEST 1 or BOOTREPLY 2
+ *        1    1  htype    hardware type, 1 = Ethernet
+ *        2    1  hlen     hardware address length, 6 for Ethernet
+ *        3    1  hops     relay hops
+ *        4    4  xid      transaction id chosen by the client
+ *        8    2  secs     seconds since the client began
+ *       10    2  flags    bit 15: reply by broadcast
+ *       12    4  ciaddr   client address, when it has one
+ *       16    4  yiaddr   "your" address: always 0 from a proxy
+ *       20    4  siaddr   next server (TFTP)
+ *       24    4  giaddr   relay agent
+ *       28   16  chaddr   client hardware address, hlen bytes used
+ *       44   64  sname    server host name, NUL-terminated
+ *      108  128  file     boot file name, NUL-terminated
+ *      236    4  cookie   99.130.83.99, then the options
+ */
 struct dhcp_hdr {
 	uint8_t op;          /* BOOTREQUEST 1 or BOOTREPLY 2 */
 #define DHCP_BOOTREQUEST 1
 #define DHCP_BOOTREPLY 2
-	uint8_t htype;       /* hardware type, 1 = Ethernet */
-	uint8_t hlen;        /* hardware address length, at most 16 */
+	uint8_t htype;       /* hardware type */
+#define DHCP_HTYPE_ETHER 1
+	uint8_t hlen;        /* hardware address length, at most DHCP_CHADDR_LEN */
+#define DHCP_HLEN_ETHER 6
 	uint8_t hops;        /* relay hops */
 	uint32_t xid;        /* transaction id chosen by the client */
 	uint16_t secs;       /* seconds since the client began */
@@ -35,17 +56,29 @@ struct dhcp_hdr {
 	uint32_t siaddr;     /* next server (TFTP) */
 	uint32_t giaddr;     /* relay agent */
 	uint8_t chaddr[16];  /* client hardware address, hlen bytes used */
+#define DHCP_CHADDR_LEN 16
 	char sname[64];      /* server host name, NUL-terminated */
+#define DHCP_SNAME_LEN 64
 	char file[128];      /* boot file name, NUL-terminated */
+#define DHCP_FILE_LEN 128
 } __attribute__((packed));
 
-_Static_assert(sizeof(struct dhcp_hdr) == 236, "BOOTP header is 236 bytes");
-
+/* Every address field: an IPv4 address in network order. */
+#define DHCP_ADDR_LEN 4
 #define DHCP_HDR_LEN 236
-#define DHCP_FILE_LEN 128
-#define DHCP_CHADDR_LEN 16
 #define DHCP_COOKIE 0x63825363u
 #define DHCP_COOKIE_LEN 4
+
+_Static_assert(sizeof(struct dhcp_hdr) == DHCP_HDR_LEN,
+	       "BOOTP header is 236 bytes");
+_Static_assert(offsetof(struct dhcp_hdr, chaddr) == 28, "chaddr at 28");
+_Static_assert(offsetof(struct dhcp_hdr, sname) == 44, "sname at 44");
+_Static_assert(offsetof(struct dhcp_hdr, file) == 108, "file at 108");
+_Static_assert(sizeof(((struct dhcp_hdr *)0)->sname) == DHCP_SNAME_LEN &&
+	       sizeof(((struct dhcp_hdr *)0)->file) == DHCP_FILE_LEN &&
+	       sizeof(((struct dhcp_hdr *)0)->chaddr) == DHCP_CHADDR_LEN,
+	       "field lengths");
+
 /* Smallest message: header and cookie (the options may be only End). */
 #define DHCP_MIN_LEN (DHCP_HDR_LEN + DHCP_COOKIE_LEN)
 /* BOOTP relays and old clients expect replies of at least 300 bytes. */
@@ -57,6 +90,13 @@ _Static_assert(sizeof(struct dhcp_hdr) == 236, "BOOTP header is 236 bytes");
 #define DHCP_REQ_MAX 1500
 /* Room for any reply this server builds. */
 #define DHCP_REPLY_MAX 1024
+
+/* Option header: code(1) length(1); the longest value is 255 bytes. */
+#define DHCP_OPT_HDR_LEN 2
+#define DHCP_OPT_MAX_LEN 255
+
+/* Option 97's value: type 0, then the client's 16-byte UUID. */
+#define PXE_UUID_LEN 16
 
 /* Option codes used here. */
 enum dhcp_opt {
@@ -103,6 +143,7 @@ enum pxe_subopt {
 	PXE_BOOT_MENU = 9,           /* type(2) len(1) text ... */
 	PXE_MENU_PROMPT = 10,        /* timeout(1) text */
 	PXE_BOOT_ITEM = 71,          /* type(2) layer(2), in requests */
+#define PXE_BOOT_ITEM_LEN 4
 };
 
 /* Client system architecture types (RFC 4578, IANA "Processor Architecture Types"). */
@@ -152,7 +193,7 @@ struct dhcp_req {
 	bool has_ipxe_encap;           /* 175 present */
 	bool wants_ipxe_encap;         /* 175 in the parameter list */
 	bool has_boot_item;            /* 43.71 present */
-	uint8_t boot_item[4];          /* 43.71: type(2) layer(2) */
+	uint8_t boot_item[PXE_BOOT_ITEM_LEN]; /* 43.71: type(2) layer(2) */
 };
 
 /*
@@ -171,7 +212,7 @@ int dhcp_parse(const uint8_t *buf, size_t len, struct dhcp_req *req,
  * item is not NULL and it is present.
  */
 int dhcp_parse_vendor(const uint8_t *p, size_t len, bool *has_item,
-		      uint8_t item[4]);
+		      uint8_t item[PXE_BOOT_ITEM_LEN]);
 
 /* Option values for a reply. */
 struct dhcp_reply {

@@ -16,7 +16,7 @@ struct raw_opts {
 	char *iface, *tftp_server, *bios, *efi, *efi_x64, *efi_ia32;
 	char *efi_arm64, *efi_arm32, *http_url, *ipxe_script, *table, *xcat;
 	char *reply_delay, *user, *pidfile;
-	int no_bind, foreground, verbose;
+	int no_bind, no_sandbox, foreground, verbose;
 	int probe, ipxe, http, request;
 	char *timeout, *arch, *mac, *uuid;
 };
@@ -28,7 +28,7 @@ static void check_file(poptContext ctx, const char *opt, const char *v)
 				 TABLE_FILE_LEN);
 }
 
-static void convert_files(struct proxy_conf *c, const struct raw_opts *r,
+static void convert_files(struct proxydhcp_conf *c, const struct raw_opts *r,
 			  poptContext ctx)
 {
 	c->file[PXE_BIOS] = r->bios;
@@ -49,7 +49,7 @@ static void convert_files(struct proxy_conf *c, const struct raw_opts *r,
 	check_file(ctx, "--ipxe-script", r->ipxe_script);
 }
 
-static void convert_server(struct proxy_conf *c, const struct raw_opts *r,
+static void convert_server(struct proxydhcp_conf *c, const struct raw_opts *r,
 			   poptContext ctx)
 {
 	struct in_addr in;
@@ -77,15 +77,17 @@ static void convert_server(struct proxy_conf *c, const struct raw_opts *r,
 		c->reply_delay_ms = (unsigned)opts_num(ctx, "--reply-delay",
 						       r->reply_delay, 0, 10000);
 	c->user = r->user;
+	c->no_sandbox = r->no_sandbox;
 	c->foreground = r->foreground;
 	c->pidfile = r->pidfile;
 	c->verbose = r->verbose;
 }
 
 /* 32 hex digits, dashes anywhere. */
-static void parse_uuid(poptContext ctx, const char *s, uint8_t uuid[16])
+static void parse_uuid(poptContext ctx, const char *s,
+		       uint8_t uuid[PXE_UUID_LEN])
 {
-	char digits[33];
+	char digits[2 * PXE_UUID_LEN + 1];
 	unsigned n = 0;
 
 	for (const char *p = s; *p; p++)
@@ -93,9 +95,9 @@ static void parse_uuid(poptContext ctx, const char *s, uint8_t uuid[16])
 			digits[n++] = *p;
 		else if (*p != '-')
 			opts_usage_error(ctx, "--uuid '%s': expected 32 hex digits", s);
-	if (n != 32)
+	if (n != 2 * PXE_UUID_LEN)
 		opts_usage_error(ctx, "--uuid '%s': expected 32 hex digits", s);
-	for (unsigned i = 0; i < 16; i++) {
+	for (unsigned i = 0; i < PXE_UUID_LEN; i++) {
 		uint64_t v;
 
 		if (digits[2 * i] == '0' && (digits[2 * i + 1] | 0x20) == 'x')
@@ -166,6 +168,7 @@ int main(int argc, char **argv)
 		{ "no-bind", '\0', POPT_ARG_NONE, &r.no_bind, 0, "Capture port 67 instead of binding it (beside a DHCP server)", NULL },
 		{ "reply-delay", '\0', POPT_ARG_STRING, &r.reply_delay, 0, "Wait this long before each reply (0-10000)", "MS" },
 		{ "user", 'u', POPT_ARG_STRING, &r.user, 0, "Run as this user (default nobody when root)", "USER" },
+		{ "no-sandbox", '\0', POPT_ARG_NONE, &r.no_sandbox, 0, "Do not install the seccomp filter (for debugging and for measuring its cost)", NULL },
 		{ "foreground", 'f', POPT_ARG_NONE, &r.foreground, 0, "Stay in the foreground, log to stderr", NULL },
 		{ "pidfile", 'P', POPT_ARG_STRING, &r.pidfile, 0, "Write the process id here", "FILE" },
 		{ "verbose", 'v', POPT_ARG_NONE, &r.verbose, 0, "Log every dropped request and why", NULL },
@@ -200,10 +203,10 @@ int main(int argc, char **argv)
 		convert_probe(&pc, &r, ctx);
 		rc = probe_main(&pc);
 	} else {
-		struct proxy_conf conf;
+		struct proxydhcp_conf conf;
 
 		convert_server(&conf, &r, ctx);
-		rc = proxydhcp_main(&conf);
+		rc = proxydhcp_serve(&conf);
 	}
 	poptFreeContext(ctx);
 	free_raw(&r);

@@ -17,13 +17,17 @@ static bool starts_with(const struct dhcp_val *v, const char *s)
 /* "PXEClient:Arch:00007:UNDI:003016": the five digits after "Arch:". */
 static bool arch_from_class(const struct dhcp_val *v, uint16_t *type)
 {
+	static const char pxe[] = "PXEClient:", http[] = "HTTPClient:";
+	static const char arch[] = "Arch:";
+	enum { ARCH_LEN = sizeof(arch) - 1, DIGITS = 5 };
 	const char *p = (const char *)v->p;
-	size_t skip = starts_with(v, "PXEClient:") ? 10
-		      : starts_with(v, "HTTPClient:") ? 11 : 0;
+	size_t skip = starts_with(v, pxe) ? sizeof(pxe) - 1
+		      : starts_with(v, http) ? sizeof(http) - 1 : 0;
 	uint64_t t;
 
-	if (skip == 0 || v->len < skip + 10 || memcmp(p + skip, "Arch:", 5) ||
-	    num_parse_mem(p + skip + 5, 5, 0, 65535, &t) < 0)
+	if (skip == 0 || v->len < skip + ARCH_LEN + DIGITS ||
+	    memcmp(p + skip, arch, ARCH_LEN) ||
+	    num_parse_mem(p + skip + ARCH_LEN, DIGITS, 0, UINT16_MAX, &t) < 0)
 		return false;
 	*type = (uint16_t)t;
 	return true;
@@ -197,7 +201,7 @@ static enum pxe_verdict offer(const struct pxe_config *cfg,
 			      struct pxe_answer *ans)
 {
 	static const uint8_t direct[] = { PXE_DISCOVERY_CONTROL, 1,
-					  PXE_DC_USE_FILE, 255 };
+					  PXE_DC_USE_FILE, DHCP_OPT_END };
 	bool firmware = !ans->ipxe && !ans->http;
 
 	if (rule && rule->nmenu && firmware && !pxe_arch_is_efi(ans->arch)) {
@@ -229,13 +233,16 @@ static enum pxe_verdict ack(const struct dhcp_req *req,
 		uint16_t type = (uint16_t)(req->boot_item[0] << 8 |
 					   req->boot_item[1]);
 		const struct table_menu_item *it = table_menu_item(rule, type);
-		uint8_t echo[7] = { PXE_BOOT_ITEM, 4 };
+		uint8_t echo[DHCP_OPT_HDR_LEN + PXE_BOOT_ITEM_LEN + 1] = {
+			PXE_BOOT_ITEM, PXE_BOOT_ITEM_LEN
+		};
 
 		/* Type 0 is the PXE bootstrap server: the plain boot file. */
 		if (it && it->type != 0)
 			file = it->file;
-		memcpy(echo + 2, req->boot_item, 4);
-		echo[6] = 255;
+		memcpy(echo + DHCP_OPT_HDR_LEN, req->boot_item,
+		       PXE_BOOT_ITEM_LEN);
+		echo[DHCP_OPT_HDR_LEN + PXE_BOOT_ITEM_LEN] = DHCP_OPT_END;
 		set_vendor(ans, echo, sizeof(echo));
 	}
 	if (file == NULL)

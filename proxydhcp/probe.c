@@ -21,11 +21,16 @@
 #include "opts.h"
 #include "server.h"
 
+/* Option 57: the largest reply the probe says it takes. */
+#define PROBE_MAX_SIZE 1464
+/* secs in every request: a client that has been trying for a while. */
+#define PROBE_SECS 4
+
 struct probe {
 	const struct probe_conf *conf;
 	int fd;
 	uint32_t xid;
-	uint8_t mac[6], uuid[16];
+	uint8_t mac[6], uuid[PXE_UUID_LEN];
 	unsigned nreplies;
 	bool got_proxy, got_ack;
 	uint32_t proxy;              /* option 54 of the first proxy offer */
@@ -148,7 +153,7 @@ static void put_options(struct wcur *w, const struct probe *pr)
 
 	wcur_u8(w, DHCP_OPT_MAX_SIZE);
 	wcur_u8(w, 2);
-	wcur_be16(w, 1464);
+	wcur_be16(w, PROBE_MAX_SIZE);
 	wcur_u8(w, DHCP_OPT_PARAM_LIST);
 	wcur_u8(w, (uint8_t)(sizeof(params) - !c->ipxe));
 	wcur_bytes(w, params, sizeof(params) - !c->ipxe);
@@ -162,9 +167,9 @@ static void put_options(struct wcur *w, const struct probe *pr)
 	wcur_u8(w, 3);
 	wcur_bytes(w, c->arch ? "\x01\x03\x10" : "\x01\x02\x01", 3);
 	wcur_u8(w, DHCP_OPT_CLIENT_UUID);
-	wcur_u8(w, 17);
-	wcur_u8(w, 0);
-	wcur_bytes(w, pr->uuid, 16);
+	wcur_u8(w, 1 + PXE_UUID_LEN);
+	wcur_u8(w, 0);                   /* type 0: a GUID follows */
+	wcur_bytes(w, pr->uuid, PXE_UUID_LEN);
 	if (c->ipxe) {
 		wcur_u8(w, DHCP_OPT_USER_CLASS);
 		wcur_u8(w, 4);
@@ -179,16 +184,17 @@ static size_t build_request(const struct probe *pr, uint8_t type,
 	struct wcur w = wcur_init(buf, cap);
 
 	wcur_u8(&w, DHCP_BOOTREQUEST);
-	wcur_u8(&w, 1);
-	wcur_u8(&w, 6);
-	wcur_u8(&w, 0);
+	wcur_u8(&w, DHCP_HTYPE_ETHER);
+	wcur_u8(&w, DHCP_HLEN_ETHER);
+	wcur_u8(&w, 0);                  /* hops */
 	wcur_be32(&w, pr->xid);
-	wcur_be16(&w, 4);
+	wcur_be16(&w, PROBE_SECS);
 	wcur_be16(&w, ciaddr ? 0 : DHCP_FLAG_BROADCAST);
-	wcur_bytes(&w, &ciaddr, 4);
-	wcur_zero(&w, 12);
-	wcur_bytes(&w, pr->mac, 6);
-	wcur_zero(&w, 10 + 64 + DHCP_FILE_LEN);
+	wcur_bytes(&w, &ciaddr, DHCP_ADDR_LEN);
+	wcur_zero(&w, 3 * DHCP_ADDR_LEN);  /* yiaddr, siaddr, giaddr */
+	wcur_bytes(&w, pr->mac, DHCP_HLEN_ETHER);
+	wcur_zero(&w, DHCP_CHADDR_LEN - DHCP_HLEN_ETHER + DHCP_SNAME_LEN +
+		      DHCP_FILE_LEN);
 	wcur_be32(&w, DHCP_COOKIE);
 	wcur_u8(&w, DHCP_OPT_MSGTYPE);
 	wcur_u8(&w, 1);
@@ -308,7 +314,7 @@ int probe_main(const struct probe_conf *conf)
 	else if ((rc = iface_mac(conf->iface, pr.mac)) < 0)
 		die(EXIT_FAIL, "%s: %s", conf->iface, strerror(-rc));
 	if (conf->has_uuid) {
-		memcpy(pr.uuid, conf->uuid, 16);
+		memcpy(pr.uuid, conf->uuid, PXE_UUID_LEN);
 	} else {
 		memcpy(pr.uuid, "netboot-", 8);
 		memcpy(pr.uuid + 10, pr.mac, 6);

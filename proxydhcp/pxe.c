@@ -52,14 +52,14 @@ bool pxe_arch_is_http(enum pxe_arch a)
 }
 
 static const uint16_t class_types[PXE_ARCH_OTHER][2] = {
-	[PXE_BIOS] = { 0, 0 },
-	[PXE_EFI_IA32] = { 6, 6 },
-	[PXE_EFI_X64] = { 7, 9 },
-	[PXE_EFI_ARM32] = { 10, 10 },
-	[PXE_EFI_ARM64] = { 11, 11 },
-	[PXE_HTTP_X86] = { 15, 15 },
-	[PXE_HTTP_X64] = { 16, 16 },
-	[PXE_HTTP_ARM64] = { 19, 19 },
+	[PXE_BIOS] = { PXE_ARCH_TYPE_BIOS, PXE_ARCH_TYPE_BIOS },
+	[PXE_EFI_IA32] = { PXE_ARCH_TYPE_EFI_IA32, PXE_ARCH_TYPE_EFI_IA32 },
+	[PXE_EFI_X64] = { PXE_ARCH_TYPE_EFI_BC, PXE_ARCH_TYPE_EFI_X64 },
+	[PXE_EFI_ARM32] = { PXE_ARCH_TYPE_EFI_ARM32, PXE_ARCH_TYPE_EFI_ARM32 },
+	[PXE_EFI_ARM64] = { PXE_ARCH_TYPE_EFI_ARM64, PXE_ARCH_TYPE_EFI_ARM64 },
+	[PXE_HTTP_X86] = { PXE_ARCH_TYPE_HTTP_X86, PXE_ARCH_TYPE_HTTP_X86 },
+	[PXE_HTTP_X64] = { PXE_ARCH_TYPE_HTTP_X64, PXE_ARCH_TYPE_HTTP_X64 },
+	[PXE_HTTP_ARM64] = { PXE_ARCH_TYPE_HTTP_ARM64, PXE_ARCH_TYPE_HTTP_ARM64 },
 };
 
 static int add_type(uint16_t *types, unsigned max, unsigned *n, uint16_t t)

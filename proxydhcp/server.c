@@ -26,6 +26,7 @@
 
 #include "daemon.h"
 #include "dhcp.h"
+#include "file.h"
 #include "frame.h"
 #include "hostcache.h"
 #include "iface.h"
@@ -34,12 +35,19 @@
 #include "opts.h"
 #include "policy.h"
 #include "priv.h"
+#include "sandbox.h"
 #include "server.h"
 
 /* Most replies waiting out --reply-delay; more are dropped. */
 #define QUEUE_MAX 8192
 /* Datagrams taken from a socket in one system call, replies sent in one. */
 #define BATCH 32
+/* Frames taken from the capture in one turn of the loop. */
+#define CAPTURE_BATCH 64
+/* Bytes kept of each captured frame: a whole Ethernet frame and more. */
+#define CAPTURE_SNAPLEN 2048
+/* Time to live of the IPv4 header of a broadcast reply frame. */
+#define FRAME_TTL 64
 
 enum tag { TAG_SIGNAL, TAG_DHCP, TAG_BINL, TAG_PCAP, TAG_TIMER };
 
@@ -69,7 +77,7 @@ struct batch {
 };
 
 struct server {
-	const struct proxy_conf *conf;
+	const struct proxydhcp_conf *conf;
 	struct pxe_config pcfg;
 	struct table *table;
 	struct xcat_cfg *xcat;
@@ -93,44 +101,6 @@ static uint64_t now_ns(void)
 }
 
 /* ---- the table and the xCAT file ---------------------------------------- */
-
-/* The whole file, read until end of file; more than max is refused. */
-static int read_file(const char *path, size_t max, char **bufp, size_t *lenp)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t len = 0, cap = 0;
-	char *buf = NULL;
-	ssize_t n = 1;
-	int rc = 0;
-
-	if (fd < 0)
-		return -errno;
-	while (n > 0) {
-		if (len == cap) {
-			char *nb = cap > max ? NULL : realloc(buf, cap + 65536);
-
-			if (nb == NULL) {
-				rc = cap > max ? -EFBIG : -ENOMEM;
-				break;
-			}
-			buf = nb;
-			cap += 65536;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0)
-			rc = -errno;
-		else
-			len += (size_t)n;
-	}
-	close(fd);
-	if (rc < 0) {
-		free(buf);
-		return rc;
-	}
-	*bufp = buf;
-	*lenp = len;
-	return 0;
-}
 
 static int take_table(struct server *s, const char *buf, size_t len,
 		      char *err, size_t errlen)
@@ -172,7 +142,7 @@ static int load(struct server *s, const char *path, size_t max, take_fn *take)
 {
 	char msg[512], *buf = NULL;
 	size_t len = 0;
-	int rc = read_file(path, max, &buf, &len);
+	int rc = file_read(AT_FDCWD, path, max, &buf, &len);
 
 	if (rc < 0) {
 		log_err("%s: %s", path, strerror(-rc));
@@ -208,7 +178,7 @@ static int send_frame(struct server *s, const uint8_t *buf, size_t len)
 			     (uint16_t)(LIBNET_UDP_H + len), 0, buf,
 			     (uint32_t)len, s->ln, 0) < 0 ||
 	    libnet_build_ipv4((uint16_t)(LIBNET_IPV4_H + LIBNET_UDP_H + len),
-			      0, (uint16_t)random(), 0, 64, IPPROTO_UDP, 0,
+			      0, (uint16_t)random(), 0, FRAME_TTL, IPPROTO_UDP, 0,
 			      s->self, 0xffffffffu, NULL, 0, s->ln, 0) < 0 ||
 	    libnet_build_ethernet(bcast, s->mac, ETHERTYPE_IP, NULL, 0, s->ln,
 				  0) < 0 ||
@@ -569,7 +539,7 @@ static int serve(struct server *s)
 				socket_input(s, s->binl_fd, PXE_PORT_BINL);
 				break;
 			case TAG_PCAP:
-				pcap_dispatch(s->pcap, 64, frame_input,
+				pcap_dispatch(s->pcap, CAPTURE_BATCH, frame_input,
 					      (u_char *)s);
 				break;
 			case TAG_TIMER:
@@ -615,7 +585,7 @@ static int open_capture(struct server *s)
 
 	s->pcap = pcap_create(iface, err);
 	if (s->pcap == NULL || pcap_set_immediate_mode(s->pcap, 1) < 0 ||
-	    pcap_set_snaplen(s->pcap, 2048) < 0 ||
+	    pcap_set_snaplen(s->pcap, CAPTURE_SNAPLEN) < 0 ||
 	    pcap_activate(s->pcap) < 0 ||
 	    pcap_datalink(s->pcap) != DLT_EN10MB ||
 	    pcap_setdirection(s->pcap, PCAP_D_IN) < 0 ||
@@ -675,9 +645,60 @@ static int drop_privileges(const struct server *s)
 	return 0;
 }
 
+/*
+ * What the loop may call once setup is done, on top of sandbox.h's base
+ * list (exit, signals, clock, memory, log lines).
+ */
+static const struct sandbox_rule allowed[] = {
+	/* The loop: events, the signalfd and the --reply-delay timer. */
+	SANDBOX_ALLOW("epoll_wait"), SANDBOX_ALLOW("epoll_pwait"),
+	SANDBOX_ALLOW("read"), SANDBOX_ALLOW("timerfd_settime"),
+	/* Requests in and replies out, in batches or one at a time. */
+	SANDBOX_ALLOW("recvmmsg"), SANDBOX_ALLOW("sendmmsg"),
+	SANDBOX_ALLOW("sendto"), SANDBOX_ALLOW("sendmsg"),
+	/* SIGHUP and SIGUSR1 reread --table and --xcat-cfg (file_read). */
+	SANDBOX_ALLOW("openat"), SANDBOX_ALLOW("fstat"),
+	SANDBOX_ALLOW("newfstatat"), SANDBOX_ALLOW("lseek"),
+	/*
+	 * Client names for host rules and xCAT (getnameinfo): /etc/hosts and
+	 * the resolver's files, nscd's socket (AF_UNIX, in the base list), a
+	 * DNS query over UDP to an IPv4 or IPv6 name server (with IP_RECVERR
+	 * set on its socket), glibc's locks and uname for the domain.
+	 * setsockopt is also how pcap_close() releases the --no-bind ring.
+	 */
+	SANDBOX_ALLOW_ARG0("socket", AF_INET),
+	SANDBOX_ALLOW_ARG0("socket", AF_INET6),
+	SANDBOX_ALLOW("setsockopt"), SANDBOX_ALLOW("connect"),
+	SANDBOX_ALLOW("poll"), SANDBOX_ALLOW("ppoll"),
+	SANDBOX_ALLOW("recvfrom"), SANDBOX_ALLOW("uname"),
+	SANDBOX_ALLOW("futex"), SANDBOX_ALLOW("getrandom"),
+};
+
+/*
+ * --no-bind adds ioctl, on libnet's descriptor only (opened before the
+ * drop): libnet looks the interface index up before each frame it sends.
+ */
+static int enter_sandbox(const struct server *s)
+{
+	enum { N = sizeof(allowed) / sizeof(allowed[0]) };
+	struct sandbox_rule rules[N + 1];
+	unsigned n = N;
+	const char *why = "";
+	int rc;
+
+	memcpy(rules, allowed, sizeof(allowed));
+	if (s->ln)
+		rules[n++] = (struct sandbox_rule)SANDBOX_ALLOW_ARG0(
+			"ioctl", (unsigned long)libnet_getfd(s->ln));
+	rc = sandbox_enter(rules, n, &why);
+	if (rc < 0)
+		log_err("sandbox: %s: %s", why, strerror(-rc));
+	return rc < 0 ? -1 : 0;
+}
+
 static void init_config(struct server *s)
 {
-	const struct proxy_conf *c = s->conf;
+	const struct proxydhcp_conf *c = s->conf;
 
 	s->pcfg.self = s->self;
 	s->pcfg.tftp_server = c->tftp_server;
@@ -689,9 +710,11 @@ static void init_config(struct server *s)
 
 static int setup(struct server *s)
 {
-	const struct proxy_conf *c = s->conf;
+	const struct proxydhcp_conf *c = s->conf;
 
 	srandom((unsigned)(now_ns() ^ (uint64_t)getpid()));
+	/* A reply to a peer that went away must not stop the server. */
+	signal(SIGPIPE, SIG_IGN);
 	if (open_io(s) < 0)
 		return -1;
 	init_config(s);
@@ -710,7 +733,9 @@ static int setup(struct server *s)
 		log_err("event loop: %s", strerror(errno));
 		return -1;
 	}
-	return drop_privileges(s);
+	if (drop_privileges(s) < 0)
+		return -1;
+	return c->no_sandbox ? 0 : enter_sandbox(s);
 }
 
 static void teardown(struct server *s)
@@ -729,7 +754,7 @@ static void teardown(struct server *s)
 	xcat_free(s->xcat);
 }
 
-int proxydhcp_main(const struct proxy_conf *conf)
+int proxydhcp_serve(const struct proxydhcp_conf *conf)
 {
 	struct server *s = calloc(1, sizeof(*s));
 	char addr[INET_ADDRSTRLEN];

@@ -7,10 +7,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "dhcp.h"
 #include "pxe.h"
 
 /* Everything the command line decides. */
-struct proxy_conf {
+struct proxydhcp_conf {
 	const char *iface;                  /* -i */
 	uint32_t tftp_server;               /* --tftp-server, network order, 0: ours */
 	const char *file[PXE_ARCH_COUNT];   /* --bios-file, --efi-x64-file, ... */
@@ -22,6 +23,7 @@ struct proxy_conf {
 	bool no_bind;                       /* --no-bind */
 	unsigned reply_delay_ms;            /* --reply-delay */
 	const char *user;                   /* -u, NULL: nobody when root */
+	bool no_sandbox;                    /* --no-sandbox */
 	bool foreground;                    /* -f */
 	const char *pidfile;                /* -P */
 	int verbose;                        /* -v */
@@ -34,12 +36,12 @@ struct probe_conf {
 	bool ipxe, http, request;
 	bool has_mac, has_uuid;
 	uint8_t mac[6];
-	uint8_t uuid[16];
+	uint8_t uuid[PXE_UUID_LEN];
 	unsigned timeout;                   /* seconds */
 };
 
 /* Serves until SIGTERM; returns an exit status. */
-int proxydhcp_main(const struct proxy_conf *conf);
+int proxydhcp_serve(const struct proxydhcp_conf *conf);
 
 /* Client mode; returns 0 when a ProxyDHCP answer came (and the ACK). */
 int probe_main(const struct probe_conf *conf);
