@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 
-#include "addr.h"
+#include "../../tftpd/addr.h"
 #include "tap.h"
 
 static const char *round_trip(const char *in, int family, uint16_t port)

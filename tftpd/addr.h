@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Socket addresses as text: for -a ADDR[:PORT] options and log lines. */
-#ifndef NB_ADDR_H
-#define NB_ADDR_H
+#ifndef TFTPD_ADDR_H
+#define TFTPD_ADDR_H
 
 #include <stddef.h>
 #include <stdint.h>

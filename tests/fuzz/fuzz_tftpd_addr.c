@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "addr.h"
+#include "../../tftpd/addr.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
