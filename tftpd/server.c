@@ -27,6 +27,7 @@
 #include "log.h"
 #include "opts.h"
 #include "filecache.h"
+#include "path.h"
 #include "priv.h"
 #include "remap.h"
 #include "sandbox.h"
@@ -677,17 +678,15 @@ static void transfer_input(struct server *s, struct transfer *t,
 
 /* ---- rules file --------------------------------------------------------- */
 
-/* Loads or reloads -m; a broken file leaves the rules in force as they were. */
+/* Loads or reloads -m, every problem logged as FILE:LINE; a broken file
+ * leaves the rules in force as they were. */
 static int load_rules(struct server *s)
 {
-	char err[512];
-	struct remap *rm = remap_load(s->mapdirfd, s->mapname,
-				      s->conf->mapfile, err, sizeof(err));
+	struct remap *rm = remap_load_printed(s->mapdirfd, s->mapname,
+					      s->conf->mapfile, false, NULL);
 
-	if (rm == NULL) {
-		log_err("%s", err);
+	if (rm == NULL)
 		return -1;
-	}
 	remap_free(s->remap);
 	s->remap = rm;
 	return 0;
@@ -695,21 +694,12 @@ static int load_rules(struct server *s)
 
 static int open_rules(struct server *s)
 {
-	const char *slash = strrchr(s->conf->mapfile, '/');
-	char dir[PATH_MAX];
-
-	if (slash == NULL)
-		snprintf(dir, sizeof(dir), ".");
-	else
-		snprintf(dir, sizeof(dir), "%.*s",
-			 (int)(slash - s->conf->mapfile + (slash == s->conf->mapfile)),
-			 s->conf->mapfile);
-	snprintf(s->mapname, sizeof(s->mapname), "%s",
-		 slash ? slash + 1 : s->conf->mapfile);
 	/* Kept open so SIGHUP can reread it from inside a chroot. */
-	s->mapdirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	s->mapdirfd = local_open_parent(s->conf->mapfile, s->mapname,
+					sizeof(s->mapname));
 	if (s->mapdirfd < 0) {
-		log_err("%s: %s", dir, strerror(errno));
+		log_err("%s: its directory: %s", s->conf->mapfile,
+			strerror(-s->mapdirfd));
 		return -1;
 	}
 	return load_rules(s);
