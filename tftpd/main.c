@@ -17,6 +17,7 @@ struct raw_opts {
 	int case_sensitive, verbose, in_place, dotfiles, no_sandbox, check;
 	char *address, *user, *umask, *blksize, *window, *ports, *mapfile;
 	char *idle, *retransmit, *retries, *max_clients, *pidfile;
+	char *metrics, *interval;
 	char *refuse[TFTP_OPT_COUNT + 8];
 	int nrefuse;
 };
@@ -149,6 +150,10 @@ static void convert(struct tftpd_conf *c, struct raw_opts *r, poptContext ctx)
 		c->max_clients = (unsigned)opts_num(ctx, "--max-clients",
 			r->max_clients, 1, 100000);
 	c->lim.refused = refused_bits(r, ctx);
+	c->metrics = r->metrics;
+	if (r->interval)
+		c->metrics_interval = (unsigned)opts_num(ctx,
+			"--metrics-interval", r->interval, 1, 86400);
 }
 
 /* --check-config: every problem printed; exit 0 only when there was none. */
@@ -190,6 +195,8 @@ int main(int argc, char **argv)
 		{ "dotfiles", '\0', POPT_ARG_NONE, &r.dotfiles, 0, "Serve names with a component starting with '.'", NULL },
 		{ "case-sensitive", '\0', POPT_ARG_NONE, &r.case_sensitive, 0, "No case-insensitive fallback for missing names", NULL },
 		{ "no-sandbox", '\0', POPT_ARG_NONE, &r.no_sandbox, 0, "Do not install the seccomp filter; for debugging and for measuring its cost", NULL },
+		{ "metrics", '\0', POPT_ARG_STRING, &r.metrics, 0, "Write the counters here for Prometheus (node_exporter's textfile collector)", "FILE" },
+		{ "metrics-interval", '\0', POPT_ARG_STRING, &r.interval, 0, "Seconds between --metrics writes (1-86400, default 60)", "SECS" },
 		{ "check-config", '\0', POPT_ARG_NONE, &r.check, 0, "Check the directory, -m rules, user and paths, print every problem, exit 0 or 1 without serving", NULL },
 		{ "pidfile", 'P', POPT_ARG_STRING, &r.pidfile, 0, "Write the process id here", "FILE" },
 		{ "verbose", 'v', POPT_ARG_NONE, NULL, OPT_VERBOSE, "Log more (repeatable)", NULL },
