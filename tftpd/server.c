@@ -1108,10 +1108,11 @@ static const struct sandbox_rule loop_rules[] = {
 	SANDBOX_ALLOW("ftruncate"),
 	SANDBOX_ALLOW("renameat"), SANDBOX_ALLOW("renameat2"),
 	SANDBOX_ALLOW("unlinkat"),
-	/* --metrics, on its timer (a timerfd read) and SIGUSR1: a temporary
-	 * opened (openat), written, synced and renamed (renameat) beside the
-	 * file, relative to its directory opened before any chroot */
-	/* SIGTERM, SIGINT: the pid file removed on the way out */
+	/* --metrics, on its timerfd (read) and SIGUSR1, takes only calls
+	 * above: a temporary opened beside the file (openat), fchmod, write,
+	 * fsync, renameat, or unlinkat on failure, all relative to its
+	 * directory opened before any chroot.  SIGTERM and SIGINT remove
+	 * the pid file on the way out. */
 	SANDBOX_ALLOW("unlink"),
 };
 
