@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tftpd: TFTP server for network boot clients, tftp-hpa compatible. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
@@ -13,9 +14,10 @@
 /* Raw option text, converted and range-checked after popt is done. */
 struct raw_opts {
 	int listen, foreground, ipv4, ipv6, secure, create, permissive;
-	int case_sensitive, verbose, in_place, dotfiles, no_sandbox;
+	int case_sensitive, verbose, in_place, dotfiles, no_sandbox, check;
 	char *address, *user, *umask, *blksize, *window, *ports, *mapfile;
 	char *idle, *retransmit, *retries, *max_clients, *pidfile;
+	char *metrics, *interval;
 	char *refuse[TFTP_OPT_COUNT + 8];
 	int nrefuse;
 };
@@ -95,6 +97,7 @@ static void set_defaults(struct tftpd_conf *c)
 	c->retransmit_us = 1000000;
 	c->max_retries = 6;
 	c->max_clients = 2000;
+	c->metrics_interval = 60;
 }
 
 static void convert(struct tftpd_conf *c, struct raw_opts *r, poptContext ctx)
@@ -147,6 +150,20 @@ static void convert(struct tftpd_conf *c, struct raw_opts *r, poptContext ctx)
 		c->max_clients = (unsigned)opts_num(ctx, "--max-clients",
 			r->max_clients, 1, 100000);
 	c->lim.refused = refused_bits(r, ctx);
+	c->metrics = r->metrics;
+	if (r->interval)
+		c->metrics_interval = (unsigned)opts_num(ctx,
+			"--metrics-interval", r->interval, 1, 86400);
+}
+
+/* --check-config: every problem printed; exit 0 only when there was none. */
+static int check_config(const struct tftpd_conf *c)
+{
+	if (tftpd_check(c) > 0)
+		return EXIT_FAIL;
+	printf("%s%s%s: no problems\n", c->dir, c->mapfile ? ", " : "",
+	       c->mapfile ? c->mapfile : "");
+	return EXIT_OK;
 }
 
 int main(int argc, char **argv)
@@ -178,6 +195,9 @@ int main(int argc, char **argv)
 		{ "dotfiles", '\0', POPT_ARG_NONE, &r.dotfiles, 0, "Serve names with a component starting with '.'", NULL },
 		{ "case-sensitive", '\0', POPT_ARG_NONE, &r.case_sensitive, 0, "No case-insensitive fallback for missing names", NULL },
 		{ "no-sandbox", '\0', POPT_ARG_NONE, &r.no_sandbox, 0, "Do not install the seccomp filter; for debugging and for measuring its cost", NULL },
+		{ "metrics", '\0', POPT_ARG_STRING, &r.metrics, 0, "Write the counters here for Prometheus (node_exporter's textfile collector)", "FILE" },
+		{ "metrics-interval", '\0', POPT_ARG_STRING, &r.interval, 0, "Seconds between --metrics writes (1-86400, default 60)", "SECS" },
+		{ "check-config", '\0', POPT_ARG_NONE, &r.check, 0, "Check the directory, -m rules, user and paths, print every problem, exit 0 or 1 without serving", NULL },
 		{ "pidfile", 'P', POPT_ARG_STRING, &r.pidfile, 0, "Write the process id here", "FILE" },
 		{ "verbose", 'v', POPT_ARG_NONE, NULL, OPT_VERBOSE, "Log more (repeatable)", NULL },
 		OPTS_COMMON_TABLE,
@@ -204,7 +224,7 @@ int main(int argc, char **argv)
 		opts_usage_error(ctx, "one directory at most (got %d)", nargs);
 	if (nargs == 1)
 		conf.dir = args[0];
-	rc = tftpd_serve(&conf);
+	rc = r.check ? check_config(&conf) : tftpd_serve(&conf);
 	poptFreeContext(ctx);
 	return rc;
 }

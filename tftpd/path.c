@@ -363,3 +363,25 @@ int tftp_path_open_parent(int rootfd, const char *rel, bool nocase,
 		copy_str(base, baselen, last);
 	return fd;
 }
+
+int local_open_parent(const char *path, char *base, size_t baselen)
+{
+	const char *slash = strrchr(path, '/');
+	const char *last = slash ? slash + 1 : path;
+	/* "/name" lives in "/", not in "" */
+	size_t dlen = slash ? (size_t)(slash - path) + (slash == path) : 0;
+	char dir[PATH_MAX];
+	int fd;
+
+	if (*last == '\0')
+		return -EISDIR;
+	if (dlen >= sizeof(dir) || strlen(last) >= baselen)
+		return -ENAMETOOLONG;
+	memcpy(dir, path, dlen);
+	dir[dlen] = '\0';
+	fd = open(dlen ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	copy_str(base, baselen, last);
+	return fd;
+}

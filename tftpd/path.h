@@ -73,4 +73,14 @@ int tftp_path_open(int rootfd, const char *rel, int flags, mode_t mode,
 int tftp_path_open_parent(int rootfd, const char *rel, bool nocase,
 			  char *base, size_t baselen);
 
+/*
+ * For a file named on the command line that the server rereads or
+ * replaces after it may have chrooted (-m, --metrics): opens the directory
+ * holding path, as given and without any confinement ("." when path has
+ * no slash), and writes the last component to base.  Returns a directory
+ * fd (O_RDONLY, close-on-exec) or -errno; -ENAMETOOLONG when a part does
+ * not fit, -EISDIR when path ends in a slash.
+ */
+int local_open_parent(const char *path, char *base, size_t baselen);
+
 #endif

@@ -61,7 +61,7 @@ struct field {
 
 #define MAX_FIELDS 3
 
-/* Where parsing stopped and why; formatted by the two public entries. */
+/* The line being parsed and, when it is bad, what is wrong with it. */
 struct parse_err {
 	unsigned line;
 	char msg[256];
@@ -392,40 +392,77 @@ static int parse_line(struct remap *rm, const char *p, const char *end,
 	return 0;
 }
 
+/*
+ * Parses every line: a bad one goes to report (when not NULL) and parsing
+ * goes on with the next.  Returns the rules of the good lines (NULL only
+ * when out of memory) and the number of bad ones in *problems.
+ */
 static struct remap *parse_rules(const char *buf, size_t len,
-				 struct parse_err *pe)
+				 remap_report *report, void *arg,
+				 unsigned *problems)
 {
 	struct remap *rm = calloc(1, sizeof(*rm));
 	const char *p = buf, *end = buf ? buf + len : buf;
+	struct parse_err pe = { 0 };
 
-	pe->line = 0;
+	*problems = 0;
 	if (rm == NULL) {
-		set_msg(pe, "out of memory");
+		*problems = 1;
+		if (report)
+			report(arg, 0, "out of memory");
 		return NULL;
 	}
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *eol = nl ? nl : end;
 
-		pe->line++;
-		if (parse_line(rm, p, eol, pe) < 0) {
-			remap_free(rm);
-			return NULL;
+		pe.line++;
+		if (parse_line(rm, p, eol, &pe) < 0) {
+			++*problems;
+			if (report)
+				report(arg, pe.line, pe.msg);
 		}
 		p = nl ? nl + 1 : end;
 	}
 	return rm;
 }
 
+struct remap *remap_parse_each(const char *buf, size_t len,
+			       remap_report *report, void *arg)
+{
+	unsigned problems;
+	struct remap *rm = parse_rules(buf, len, report, arg, &problems);
+
+	if (problems) {
+		remap_free(rm);
+		return NULL;
+	}
+	return rm;
+}
+
+/* remap_parse keeps the first problem only. */
+struct first_err {
+	char *err;
+	size_t errlen;
+	bool taken;
+};
+
+static void keep_first(void *arg, unsigned line, const char *msg)
+{
+	struct first_err *fe = arg;
+
+	if (fe->taken || fe->err == NULL || fe->errlen == 0)
+		return;
+	snprintf(fe->err, fe->errlen, "line %u: %s", line, msg);
+	fe->taken = true;
+}
+
 struct remap *remap_parse(const char *buf, size_t len, char *err,
 			  size_t errlen)
 {
-	struct parse_err pe;
-	struct remap *rm = parse_rules(buf, len, &pe);
+	struct first_err fe = { err, errlen, false };
 
-	if (rm == NULL && err != NULL && errlen > 0)
-		snprintf(err, errlen, "line %u: %s", pe.line, pe.msg);
-	return rm;
+	return remap_parse_each(buf, len, keep_first, &fe);
 }
 
 void remap_free(struct remap *rm)
@@ -445,27 +482,55 @@ size_t remap_count(const struct remap *rm)
 	return rm ? rm->n : 0;
 }
 
-/* Reads the whole of f; returns its length or -1 with errno set. */
-struct remap *remap_load(int dirfd, const char *name, const char *shown,
-			 char *err, size_t errlen)
+struct remap *remap_load(int dirfd, const char *name, remap_report *report,
+			 void *arg)
 {
-	struct parse_err pe;
 	struct remap *rm;
 	char *buf;
 	size_t len;
 	int rc = file_read(dirfd, name, REMAP_FILE_MAX, &buf, &len);
 
-	if (shown == NULL)
-		shown = name;
 	if (rc < 0) {
-		if (err != NULL && errlen > 0)
-			snprintf(err, errlen, "%s: %s", shown, strerror(-rc));
+		if (report)
+			report(arg, 0, rc == -EFBIG ? "too large"
+						    : strerror(-rc));
 		return NULL;
 	}
-	rm = parse_rules(buf, len, &pe);
-	if (rm == NULL && err != NULL && errlen > 0)
-		snprintf(err, errlen, "%s:%u: %s", shown, pe.line, pe.msg);
+	rm = remap_parse_each(buf, len, report, arg);
 	free(buf);
+	return rm;
+}
+
+/* Where remap_load_printed's problems go. */
+struct printer {
+	const char *shown;
+	bool plain;
+	unsigned problems;
+};
+
+static void print_problem(void *arg, unsigned line, const char *msg)
+{
+	struct printer *pr = arg;
+	char where[32] = "";
+
+	if (line)
+		snprintf(where, sizeof(where), ":%u", line);
+	if (pr->plain)
+		fprintf(stderr, "%s%s: %s\n", pr->shown, where, msg);
+	else
+		log_err("%s%s: %s", pr->shown, where, msg);
+	pr->problems++;
+}
+
+struct remap *remap_load_printed(int dirfd, const char *name,
+				 const char *shown, bool plain,
+				 unsigned *problems)
+{
+	struct printer pr = { shown ? shown : name, plain, 0 };
+	struct remap *rm = remap_load(dirfd, name, print_problem, &pr);
+
+	if (problems)
+		*problems = pr.problems;
 	return rm;
 }
 

@@ -41,10 +41,22 @@
 /* A parsed rules file: opaque, immutable once parsed. */
 struct remap;
 
+/* Receives each problem found: its line (0: the file as a whole) and what
+ * is wrong, without the file's name. */
+typedef void remap_report(void *arg, unsigned line, const char *msg);
+
 /*
  * Parses a rules file held in (buf, len), which need not be NUL-terminated.
- * On error returns NULL and writes "line N: what is wrong" into err
- * (errlen bytes; err may be NULL).  Free the result with remap_free().
+ * A bad line goes to report (when not NULL) and parsing goes on, so that
+ * every bad line is reported; returns NULL when there was any, else the
+ * rules.  Free the result with remap_free().
+ */
+struct remap *remap_parse_each(const char *buf, size_t len,
+			       remap_report *report, void *arg);
+
+/*
+ * The same, keeping only the first problem, as "line N: what is wrong",
+ * in err (errlen bytes; err may be NULL).
  */
 struct remap *remap_parse(const char *buf, size_t len, char *err,
 			  size_t errlen);
@@ -53,12 +65,21 @@ void remap_free(struct remap *rm);
 /*
  * Reads (lib/file.h file_read, at most REMAP_FILE_MAX bytes) and parses the
  * file name relative to dirfd (AT_FDCWD, or a directory kept open so that a
- * chrooted server can reread it).  Errors read "SHOWN:N: what is wrong",
- * or "SHOWN: why" when the file cannot be read, where SHOWN is shown, or
- * name when shown is NULL.
+ * chrooted server can reread it), as remap_parse_each does.  A file that
+ * cannot be read is one problem, at line 0.  NULL when there was any.
  */
-struct remap *remap_load(int dirfd, const char *name, const char *shown,
-			 char *err, size_t errlen);
+struct remap *remap_load(int dirfd, const char *name, remap_report *report,
+			 void *arg);
+
+/*
+ * remap_load with each problem printed as "SHOWN:LINE: what is wrong", or
+ * "SHOWN: why" for a file that cannot be read (SHOWN is name when shown
+ * is NULL): through the logger, or when plain is set as a bare line on
+ * standard error (--check-config).  *problems (when not NULL) counts them.
+ */
+struct remap *remap_load_printed(int dirfd, const char *name,
+				 const char *shown, bool plain,
+				 unsigned *problems);
 
 /* Number of rules in rm (0 for NULL). */
 size_t remap_count(const struct remap *rm);

@@ -18,15 +18,20 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "access.h"
+#include "counters.h"
 #include "addr.h"
+#include "atomic.h"
 #include "daemon.h"
 #include "log.h"
+#include "metrics.h"
 #include "opts.h"
 #include "filecache.h"
+#include "path.h"
 #include "priv.h"
 #include "remap.h"
 #include "sandbox.h"
@@ -36,19 +41,10 @@
 
 #define MAX_LISTEN 2
 #define SCRATCH_LEN (4u << 20)
-/* epoll tags: listening socket i is i, signals MAX_LISTEN, anything
- * else is a transfer (no pointer is that small). */
+/* epoll tags: listening socket i is i, signals MAX_LISTEN, the metrics
+ * timer next, anything else is a transfer (no pointer is that small). */
 #define TAG_SIGNAL MAX_LISTEN
-
-/* What SIGUSR1 reports. */
-struct counters {
-	uint64_t requests;        /* RRQ and WRQ received */
-	uint64_t refused;         /* ...answered with an ERROR */
-	uint64_t done_ok;         /* transfers ended well */
-	uint64_t failed;          /* ...or not */
-	uint64_t bytes_out;       /* file bytes of reads */
-	uint64_t bytes_in;        /* file bytes of uploads */
-};
+#define TAG_TIMER (MAX_LISTEN + 1)
 
 struct listener {
 	int fd;
@@ -57,7 +53,7 @@ struct listener {
 
 struct server {
 	const struct tftpd_conf *conf;
-	int epfd, sigfd, rootfd;
+	int epfd, sigfd, rootfd, timerfd;
 	char rootpath[PATH_MAX];
 	struct listener ls[MAX_LISTEN];
 	int nls;
@@ -73,7 +69,13 @@ struct server {
 	struct xfer_cfg xcfg;
 	uint8_t *scratch;         /* file blocks on their way out */
 	bool no_gso;              /* UDP_SEGMENT refused once: plain sends */
-	struct counters count;    /* logged on SIGUSR1 */
+	struct tftpd_counters count; /* logged on SIGUSR1, --metrics */
+	int metricsdirfd;         /* --metrics: its directory, its name and */
+	char metricsname[NAME_MAX + 1];  /* the temporary beside it, kept so */
+	char metricstmp[NAME_MAX + 1];   /* a chroot does not lose them */
+	bool metrics_failing;     /* the last write failed (logged once) */
+	bool pidfile_written;     /* -P: removed on the way out */
+	bool chrooted;
 	uint64_t idle_since;
 	uint8_t rbuf[TFTP_PKT_MAX + 1];
 };
@@ -116,14 +118,21 @@ static const char *op_name(enum tftp_opcode op)
 	return op == TFTP_WRQ ? "WRQ" : "RRQ";
 }
 
-static void reply_error(const struct request *r, enum tftp_errcode code,
-			const char *msg)
+/* Every ERROR packet goes out here, to be counted by its code. */
+static void send_error(struct server *s, int fd, const void *to,
+		       socklen_t tolen, enum tftp_errcode code, const char *msg)
 {
 	uint8_t pkt[256];
-	size_t n = tftp_build_error(pkt, sizeof(pkt), code, msg);
 
-	(void)sendto(r->ls->fd, pkt, n, MSG_DONTWAIT,
-		     (const struct sockaddr *)&r->peer, r->peerlen);
+	tftpd_count_error_sent(&s->count, code);
+	send_packet(fd, to, tolen, pkt,
+		    tftp_build_error(pkt, sizeof(pkt), code, msg));
+}
+
+static void reply_error(struct server *s, const struct request *r,
+			enum tftp_errcode code, const char *msg)
+{
+	send_error(s, r->ls->fd, &r->peer, r->peerlen, code, msg);
 }
 
 /* Refuses a request: ERROR to the peer, one log line. */
@@ -132,8 +141,8 @@ static void refuse(struct server *s, const struct request *r,
 {
 	char esc[LOG_ESCAPE_SIZE(64)];
 
-	s->count.refused++;
-	reply_error(r, code, msg);
+	tftpd_count_refused(&s->count, r->req.op);
+	reply_error(s, r, code, msg);
 	log_info("%s %s %s refused: %s", r->peertxt, op_name(r->req.op),
 		 log_escape(esc, sizeof(esc), r->req.filename,
 			    r->req.filename_len < 64 ? r->req.filename_len : 64),
@@ -210,22 +219,10 @@ static void transfer_release(struct server *s, struct transfer *t)
 	free(t);
 }
 
-static void transfer_count(struct server *s, const struct xfer *x)
-{
-	if (x->result && strcmp(x->result, "ok") == 0)
-		s->count.done_ok++;
-	else
-		s->count.failed++;
-	if (x->op == TFTP_RRQ)
-		s->count.bytes_out += x->bytes;
-	else
-		s->count.bytes_in += x->bytes;
-}
-
 static void transfer_free(struct server *s, struct transfer *t)
 {
 	transfer_log(t);
-	transfer_count(s, &t->x);
+	tftpd_count_ended(&s->count, &t->x);
 	if (t->prev)
 		t->prev->next = t->next;
 	else
@@ -249,6 +246,12 @@ static void send_to_peer(const struct transfer *t, const uint8_t *buf,
 {
 	send_packet(t->fd, (const struct sockaddr *)&t->peer, t->peerlen, buf,
 		    len);
+}
+
+static void error_to_peer(struct server *s, const struct transfer *t,
+			  enum tftp_errcode code, const char *msg)
+{
+	send_error(s, t->fd, &t->peer, t->peerlen, code, msg);
 }
 
 /* A netascii block: read at the machine's offset, encoded by it, sent. */
@@ -312,8 +315,7 @@ static bool perform(struct server *s, struct transfer *t,
 		send_to_peer(t, pkt, tftp_build_ack(pkt, sizeof(pkt), a->block));
 		return false;
 	case XA_SEND_ERROR:
-		send_to_peer(t, pkt, tftp_build_error(pkt, sizeof(pkt), a->code,
-						      a->msg));
+		error_to_peer(s, t, a->code, a->msg);
 		return false;
 	case XA_SEND_DATA:
 		sr = send_data(s, t, a);
@@ -344,11 +346,9 @@ static void transfer_event(struct server *s, struct transfer *t,
 		bool more = perform(s, t, &a, &next);
 
 		if (a.arm && timer_set(&s->timers, &t->timer, a.arm_at) < 0) {
-			uint8_t pkt[64];
-
-			send_to_peer(t, pkt, tftp_build_error(pkt, sizeof(pkt),
-					TFTP_EUNDEF, "out of memory"));
-			xfer_finish(&t->x, now_us(), "out of memory");
+			error_to_peer(s, t, TFTP_EUNDEF, "out of memory");
+			xfer_finish(&t->x, now_us(), XEND_ERROR,
+				    "out of memory");
 			return;
 		}
 		if (!more)
@@ -506,14 +506,18 @@ static void open_request(struct server *s, struct request *r)
 	start_transfer(s, r, t);
 }
 
-static void stray_packet(struct request *r, unsigned op)
+static void stray_packet(struct server *s, struct request *r, unsigned op,
+			 size_t len)
 {
-	if (op == TFTP_ERROR)
-		return; /* never answer an error with an error */
+	if (op == TFTP_ERROR) {
+		/* never answer an error with an error */
+		tftpd_count_error_received(&s->count, s->rbuf, len);
+		return;
+	}
 	if (op == TFTP_ACK || op == TFTP_DATA || op == TFTP_OACK)
-		reply_error(r, TFTP_EBADID, "no transfer in progress");
+		reply_error(s, r, TFTP_EBADID, "no transfer in progress");
 	else
-		reply_error(r, TFTP_EBADOP, "illegal TFTP operation");
+		reply_error(s, r, TFTP_EBADOP, "illegal TFTP operation");
 	log_debug("%s: stray packet, opcode %u", r->peertxt, op);
 }
 
@@ -527,17 +531,17 @@ static void handle_request(struct server *s, struct request *r, size_t len)
 	if (len < 2)
 		return;
 	if (op != TFTP_RRQ && op != TFTP_WRQ) {
-		stray_packet(r, op);
+		stray_packet(s, r, op, len);
 		return;
 	}
 	if (tftp_parse_request(s->rbuf, len, &r->req, &why) < 0) {
-		reply_error(r, why.code, why.msg);
+		reply_error(s, r, why.code, why.msg);
 		log_debug("%s: malformed request: %s", r->peertxt, why.msg);
 		return;
 	}
 	if (find_transfer(s, r))
 		return; /* a repeated request: the transfer already answers */
-	s->count.requests++;
+	tftpd_count_request(&s->count, r->req.op);
 	if (s->ntransfers >= s->conf->max_clients) {
 		refuse(s, r, TFTP_EUNDEF, "server busy, try again later");
 		return;
@@ -620,15 +624,13 @@ static bool same_peer(const struct transfer *t,
 
 /* A datagram on a transfer's socket from someone else: RFC 1350 says
  * answer ERROR 5 and leave the transfer alone. */
-static void wrong_tid(const struct transfer *t, unsigned op,
-		      const struct sockaddr_storage *from, socklen_t fromlen)
+static void wrong_tid(struct server *s, const struct transfer *t,
+		      unsigned op, const struct sockaddr_storage *from,
+		      socklen_t fromlen)
 {
-	uint8_t pkt[64];
-
 	if (op != TFTP_ERROR)
-		send_packet(t->fd, (const struct sockaddr *)from, fromlen, pkt,
-			    tftp_build_error(pkt, sizeof(pkt), TFTP_EBADID,
-					     "unknown transfer ID"));
+		send_error(s, t->fd, from, fromlen, TFTP_EBADID,
+			   "unknown transfer ID");
 }
 
 static void transfer_input(struct server *s, struct transfer *t,
@@ -659,8 +661,9 @@ static void transfer_input(struct server *s, struct transfer *t,
 
 		if (n < 0)
 			break;
+		tftpd_count_error_received(&s->count, s->rbuf, (size_t)n);
 		if (!same_peer(t, &from, fromlen)) {
-			wrong_tid(t, tftp_opcode(s->rbuf, (size_t)n), &from,
+			wrong_tid(s, t, tftp_opcode(s->rbuf, (size_t)n), &from,
 				  fromlen);
 			continue;
 		}
@@ -677,17 +680,15 @@ static void transfer_input(struct server *s, struct transfer *t,
 
 /* ---- rules file --------------------------------------------------------- */
 
-/* Loads or reloads -m; a broken file leaves the rules in force as they were. */
+/* Loads or reloads -m, every problem logged as FILE:LINE; a broken file
+ * leaves the rules in force as they were. */
 static int load_rules(struct server *s)
 {
-	char err[512];
-	struct remap *rm = remap_load(s->mapdirfd, s->mapname,
-				      s->conf->mapfile, err, sizeof(err));
+	struct remap *rm = remap_load_printed(s->mapdirfd, s->mapname,
+					      s->conf->mapfile, false, NULL);
 
-	if (rm == NULL) {
-		log_err("%s", err);
+	if (rm == NULL)
 		return -1;
-	}
 	remap_free(s->remap);
 	s->remap = rm;
 	return 0;
@@ -695,21 +696,12 @@ static int load_rules(struct server *s)
 
 static int open_rules(struct server *s)
 {
-	const char *slash = strrchr(s->conf->mapfile, '/');
-	char dir[PATH_MAX];
-
-	if (slash == NULL)
-		snprintf(dir, sizeof(dir), ".");
-	else
-		snprintf(dir, sizeof(dir), "%.*s",
-			 (int)(slash - s->conf->mapfile + (slash == s->conf->mapfile)),
-			 s->conf->mapfile);
-	snprintf(s->mapname, sizeof(s->mapname), "%s",
-		 slash ? slash + 1 : s->conf->mapfile);
 	/* Kept open so SIGHUP can reread it from inside a chroot. */
-	s->mapdirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	s->mapdirfd = local_open_parent(s->conf->mapfile, s->mapname,
+					sizeof(s->mapname));
 	if (s->mapdirfd < 0) {
-		log_err("%s: %s", dir, strerror(errno));
+		log_err("%s: its directory: %s", s->conf->mapfile,
+			strerror(-s->mapdirfd));
 		return -1;
 	}
 	return load_rules(s);
@@ -717,37 +709,112 @@ static int open_rules(struct server *s)
 
 /* ---- signals and the loop --------------------------------------------- */
 
+static const int taken[] = { SIGHUP, SIGUSR1, SIGTERM, SIGINT };
+
+/*
+ * Blocked from the start of setup: a signal that comes before the signalfd
+ * exists waits for it instead of killing a server that is half set up.
+ */
+static void block_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	for (size_t i = 0; i < sizeof(taken) / sizeof(taken[0]); i++)
+		sigaddset(set, taken[i]);
+	sigprocmask(SIG_BLOCK, set, NULL);
+}
+
 static int setup_signals(struct server *s)
 {
 	sigset_t set;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGUSR1);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigprocmask(SIG_BLOCK, &set, NULL);
+	block_signals(&set);
+	/*
+	 * A signal ignored when we were started (a shell ignores SIGINT for
+	 * background commands) never reaches a signalfd: take them back,
+	 * now that they are blocked.
+	 */
+	for (size_t i = 0; i < sizeof(taken) / sizeof(taken[0]); i++)
+		signal(taken[i], SIG_DFL);
 	s->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (s->sigfd < 0)
 		return -errno;
 	return watch(s, s->sigfd, TAG_SIGNAL, EPOLLIN);
 }
 
-static void log_counters(const struct server *s)
+/* The counters with what running transfers have moved so far. */
+static struct tftpd_counters snapshot(const struct server *s)
 {
-	const struct counters *c = &s->count;
+	struct tftpd_counters c = s->count;
 
-	log_notice("counters: %llu requests, %llu refused, %llu transfers ok, "
-		   "%llu failed, %u running, %llu bytes sent, %llu received",
-		   (unsigned long long)c->requests,
-		   (unsigned long long)c->refused,
-		   (unsigned long long)c->done_ok,
-		   (unsigned long long)c->failed, s->ntransfers,
-		   (unsigned long long)c->bytes_out,
-		   (unsigned long long)c->bytes_in);
+	for (const struct transfer *t = s->transfers; t; t = t->next)
+		tftpd_count_running(&c, &t->x);
+	return c;
 }
 
-/* HUP rereads -m, USR1 logs the counters; returns true to stop. */
+static void log_counters(const struct server *s)
+{
+	struct tftpd_counters c = snapshot(s);
+
+	log_notice("counters: %llu requests, %llu refused, %llu transfers ok, "
+		   "%llu failed, %u running, %llu bytes sent, %llu received, "
+		   "%llu retransmits",
+		   (unsigned long long)(c.requests[0] + c.requests[1]),
+		   (unsigned long long)(c.refused[0] + c.refused[1]),
+		   (unsigned long long)tftpd_count_ok(&c),
+		   (unsigned long long)tftpd_count_failed(&c), s->ntransfers,
+		   (unsigned long long)c.sent_bytes,
+		   (unsigned long long)c.received_bytes,
+		   (unsigned long long)c.retransmits);
+}
+
+/*
+ * --metrics: the counters replace the file through a temporary beside it,
+ * both named relative to the directory opened at start, so that this
+ * works from inside a chroot.  Returns 0 or -errno.
+ */
+static int replace_metrics(const struct server *s, const struct metrics *m)
+{
+	int fd = openat(s->metricsdirfd, s->metricstmp,
+			O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+			0644);
+	int rc;
+
+	if (fd < 0)
+		return -errno;
+	rc = fchmod(fd, 0644) < 0 ? -errno : write_all(fd, m->buf, m->len);
+	if (rc == 0 && fsync(fd) < 0)
+		rc = -errno;
+	close(fd);
+	if (rc == 0 && renameat(s->metricsdirfd, s->metricstmp,
+				s->metricsdirfd, s->metricsname) < 0)
+		rc = -errno;
+	if (rc < 0)
+		(void)unlinkat(s->metricsdirfd, s->metricstmp, 0);
+	return rc;
+}
+
+/* Writes --metrics; a failure is logged once, until a write works again. */
+static void write_metrics(struct server *s)
+{
+	struct tftpd_counters c;
+	struct metrics m = { 0 };
+	int rc;
+
+	if (s->metricsdirfd < 0)
+		return;
+	c = snapshot(s);
+	tftpd_count_metrics(&m, &c, s->ntransfers);
+	rc = m.failed ? -ENOMEM : replace_metrics(s, &m);
+	metrics_free(&m);
+	if (rc < 0 && !s->metrics_failing)
+		log_warn("%s: %s", s->conf->metrics, strerror(-rc));
+	else if (rc == 0 && s->metrics_failing)
+		log_notice("%s: written again", s->conf->metrics);
+	s->metrics_failing = rc < 0;
+}
+
+/* HUP rereads -m, USR1 logs the counters and writes --metrics; returns
+ * true to stop. */
 static bool signal_input(struct server *s)
 {
 	struct signalfd_siginfo si;
@@ -755,6 +822,7 @@ static bool signal_input(struct server *s)
 	while (read(s->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGUSR1) {
 			log_counters(s);
+			write_metrics(s);
 		} else if (si.ssi_signo == SIGHUP) {
 			if (s->conf->mapfile && load_rules(s) == 0)
 				log_notice("%s: rules reloaded",
@@ -765,6 +833,29 @@ static bool signal_input(struct server *s)
 		}
 	}
 	return false;
+}
+
+/* --metrics: a timer every --metrics-interval seconds, armed once. */
+static int setup_timer(struct server *s)
+{
+	time_t secs = (time_t)s->conf->metrics_interval;
+	struct itimerspec every = { .it_interval.tv_sec = secs,
+				    .it_value.tv_sec = secs };
+
+	if (s->metricsdirfd < 0)
+		return 0;
+	s->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (s->timerfd < 0 || timerfd_settime(s->timerfd, 0, &every, NULL) < 0)
+		return -errno;
+	return watch(s, s->timerfd, TAG_TIMER, EPOLLIN);
+}
+
+static void timer_input(struct server *s)
+{
+	uint64_t ticks;
+
+	if (read(s->timerfd, &ticks, sizeof(ticks)) == (ssize_t)sizeof(ticks))
+		write_metrics(s);
 }
 
 static int loop_timeout(const struct server *s)
@@ -823,6 +914,8 @@ static int serve(struct server *s)
 			if (tag == TAG_SIGNAL) {
 				if (signal_input(s))
 					return EXIT_OK;
+			} else if (tag == TAG_TIMER) {
+				timer_input(s);
 			} else if (tag < MAX_LISTEN) {
 				listener_input(s, &s->ls[tag]);
 			} else {
@@ -931,21 +1024,49 @@ static int open_root(struct server *s)
 	return 0;
 }
 
-static int go_background(const struct server *s)
+/* --metrics: its directory, kept open for a chroot to come. */
+static int open_metrics(struct server *s)
+{
+	const char *path = s->conf->metrics;
+	int n;
+
+	if (path == NULL)
+		return 0;
+	s->metricsdirfd = local_open_parent(path, s->metricsname,
+					    sizeof(s->metricsname));
+	if (s->metricsdirfd < 0) {
+		log_err("%s: its directory: %s", path,
+			strerror(-s->metricsdirfd));
+		return -1;
+	}
+	n = snprintf(s->metricstmp, sizeof(s->metricstmp), ".%s.%ld",
+		     s->metricsname, (long)getpid());
+	if (n < 0 || (size_t)n >= sizeof(s->metricstmp)) {
+		log_err("%s: name too long", path);
+		return -1;
+	}
+	return 0;
+}
+
+static int go_background(struct server *s)
 {
 	const struct tftpd_conf *c = s->conf;
 
 	if (s->inetd)
 		log_open(log_ident(), LOG_TO_SYSLOG, LOG_DAEMON);
-	return daemon_setup(c->daemonize, c->pidfile, LOG_DAEMON);
+	if (daemon_setup(c->daemonize, c->pidfile, LOG_DAEMON) < 0)
+		return -1;
+	s->pidfile_written = c->pidfile != NULL;
+	return 0;
 }
 
-static int drop_privileges(const struct server *s)
+static int drop_privileges(struct server *s)
 {
 	const char *why = "";
 	bool chroot_it = s->conf->secure && geteuid() == 0;
 	int rc = priv_drop(s->conf->user, chroot_it ? s->rootpath : NULL, &why);
 
+	s->chrooted = chroot_it && rc == 0;
 	if (rc < 0) {
 		log_err("dropping privileges: %s: %s", why, strerror(-rc));
 		return -1;
@@ -987,6 +1108,12 @@ static const struct sandbox_rule loop_rules[] = {
 	SANDBOX_ALLOW("ftruncate"),
 	SANDBOX_ALLOW("renameat"), SANDBOX_ALLOW("renameat2"),
 	SANDBOX_ALLOW("unlinkat"),
+	/* --metrics, on its timerfd (read) and SIGUSR1, takes only calls
+	 * above: a temporary opened beside the file (openat), fchmod, write,
+	 * fsync, renameat, or unlinkat on failure, all relative to its
+	 * directory opened before any chroot.  SIGTERM and SIGINT remove
+	 * the pid file on the way out. */
+	SANDBOX_ALLOW("unlink"),
 };
 
 static int enter_sandbox(void)
@@ -1004,6 +1131,9 @@ static int setup(struct server *s)
 {
 	const struct tftpd_conf *c = s->conf;
 
+	sigset_t set;
+
+	block_signals(&set);
 	signal(SIGPIPE, SIG_IGN);
 	srandom((unsigned)(now_us() ^ (uint64_t)getpid()));
 	s->inetd = !c->standalone && adopt_inetd(s);
@@ -1012,10 +1142,10 @@ static int setup(struct server *s)
 	if (open_root(s) < 0 || (c->mapfile && open_rules(s) < 0))
 		return -1;
 	/* Fork first: a signalfd polled before a fork wakes only the parent. */
-	if (go_background(s) < 0)
+	if (go_background(s) < 0 || open_metrics(s) < 0)
 		return -1;
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (s->epfd < 0 || setup_signals(s) < 0)
+	if (s->epfd < 0 || setup_signals(s) < 0 || setup_timer(s) < 0)
 		return -1;
 	for (int i = 0; i < s->nls; i++)
 		if (watch(s, s->ls[i].fd, (uint64_t)i, EPOLLIN) < 0)
@@ -1032,12 +1162,35 @@ static int setup(struct server *s)
 	return c->no_sandbox ? 0 : enter_sandbox();
 }
 
-static void teardown(struct server *s)
+static void stop_transfers(struct server *s)
 {
 	while (s->transfers) {
-		xfer_finish(&s->transfers->x, now_us(), "server stopping");
+		xfer_finish(&s->transfers->x, now_us(), XEND_ABORTED,
+			    "server stopping");
 		transfer_free(s, s->transfers);
 	}
+}
+
+/*
+ * The pid file goes when the daemon does.  It was written as root; the
+ * user the daemon became may not write its directory (/run), which is
+ * said at debug level only, as is a pid file left outside a chroot.
+ */
+static void remove_pidfile(const struct server *s)
+{
+	if (!s->pidfile_written)
+		return;
+	if (s->chrooted)
+		log_debug("%s: not removed: outside the chroot",
+			  s->conf->pidfile);
+	else
+		pidfile_remove(s->conf->pidfile);
+}
+
+static void teardown(struct server *s)
+{
+	stop_transfers(s);
+	remove_pidfile(s);
 	timer_heap_free(&s->timers);
 	remap_free(s->remap);
 	free(s->scratch);
@@ -1061,6 +1214,7 @@ int tftpd_serve(const struct tftpd_conf *conf)
 		.umask = conf->umask,
 	};
 	s->epfd = s->sigfd = s->rootfd = s->mapdirfd = -1;
+	s->timerfd = s->metricsdirfd = -1;
 	s->xcfg = (struct xfer_cfg){
 		.base_timeout_us = conf->retransmit_us,
 		.max_retries = conf->max_retries,
@@ -1070,7 +1224,11 @@ int tftpd_serve(const struct tftpd_conf *conf)
 		s->idle_since = now_us();
 		log_notice("serving %s%s", s->rootpath,
 			   s->inetd ? " (inetd)" : "");
+		write_metrics(s);
 		rc = serve(s);
+		stop_transfers(s);
+		log_counters(s);
+		write_metrics(s);
 	}
 	teardown(s);
 	free(s);

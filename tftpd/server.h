@@ -36,6 +36,8 @@ struct tftpd_conf {
 	const char *pidfile;      /* -P */
 	int verbose;              /* -v, repeatable */
 	bool no_sandbox;          /* --no-sandbox: no seccomp filter */
+	const char *metrics;      /* --metrics FILE, NULL for none */
+	unsigned metrics_interval; /* --metrics-interval, seconds */
 };
 
 /*
@@ -46,5 +48,14 @@ struct tftpd_conf {
  * EXIT_OK, or EXIT_FAIL when setting up or the event loop failed.
  */
 int tftpd_serve(const struct tftpd_conf *conf);
+
+/*
+ * --check-config: loads what conf names as tftpd_serve would (the root
+ * directory, the -m rules, the -u user when root, the directories of -P
+ * and --metrics) and prints every problem on standard error, a rules
+ * file's as FILE:LINE: message.  Opens no socket.  Returns the number of
+ * problems.
+ */
+unsigned tftpd_check(const struct tftpd_conf *conf);
 
 #endif

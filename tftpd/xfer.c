@@ -15,29 +15,32 @@ static uint64_t min64(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
-void xfer_finish(struct xfer *x, uint64_t now, const char *result)
+void xfer_finish(struct xfer *x, uint64_t now, enum xfer_end end,
+		 const char *result)
 {
 	x->state = XS_DONE;
 	x->wait = XW_NONE;
 	if (x->ended_us == 0)
 		x->ended_us = now;
-	if (x->result == NULL)
+	if (x->result == NULL) {
 		x->result = result;
+		x->end = end;
+	}
 }
 
 static struct xfer_action finish(struct xfer *x, uint64_t now,
-				 const char *result)
+				 enum xfer_end end, const char *result)
 {
 	struct xfer_action a = { .what = XA_NONE, .done = true };
 
-	xfer_finish(x, now, result);
+	xfer_finish(x, now, end, result);
 	return a;
 }
 
 static struct xfer_action fail(struct xfer *x, uint64_t now,
 			       enum tftp_errcode code, const char *msg)
 {
-	struct xfer_action a = finish(x, now, msg);
+	struct xfer_action a = finish(x, now, XEND_ERROR, msg);
 
 	a.what = XA_SEND_ERROR;
 	a.code = code;
@@ -216,7 +219,7 @@ static struct xfer_action rrq_ack(struct xfer *x, uint64_t now, uint16_t blk)
 	progress(x, now);
 	x->gap_resent = false;
 	if (k == x->last)
-		return finish(x, now, "ok");
+		return finish(x, now, XEND_OK, "ok");
 	if (k < hi) {
 		x->sent = x->base; /* the rest of the window was lost */
 		x->resent = true;
@@ -361,10 +364,11 @@ static struct xfer_action peer_error(struct xfer *x, uint64_t now,
 	tftp_parse_error(pkt, len, &code, &msg);
 	/* UEFI asks for tsize alone, refuses the OACK, then asks again. */
 	if (x->state == XS_OACK && code == TFTP_EOPTNEG)
-		return finish(x, now, "option probe ended by client");
+		return finish(x, now, XEND_PROBE,
+			      "option probe ended by client");
 	snprintf(x->result_buf, sizeof(x->result_buf), "client error %u: %s",
 		 code, log_escape(esc, sizeof(esc), msg, strlen(msg)));
-	return finish(x, now, x->result_buf);
+	return finish(x, now, XEND_PEER_ERROR, x->result_buf);
 }
 
 static struct xfer_action packet(struct xfer *x, const struct xfer_event *ev)
@@ -423,12 +427,12 @@ static struct xfer_action start(struct xfer *x, uint64_t now)
 static struct xfer_action timeout(struct xfer *x, uint64_t now)
 {
 	if (x->state == XS_DALLY)
-		return finish(x, now, "ok");
+		return finish(x, now, XEND_OK, "ok");
 	/* Quick retries after a measured round trip do not count: waits of
 	 * -T and more do, so a vanished client costs about 2^N times -T. */
 	if (x->armed_us >= x->cfg.base_timeout_us &&
 	    ++x->slow_tries > x->cfg.max_retries)
-		return finish(x, now, "timed out");
+		return finish(x, now, XEND_TIMEOUT, "timed out");
 	x->tries++;
 	x->retrans++;
 	x->resent = true;

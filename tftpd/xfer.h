@@ -37,6 +37,18 @@ enum xfer_state {
 	XS_DONE,    /* finished: result says how */
 };
 
+/* How a transfer ended, in the few kinds the metrics count. */
+enum xfer_end {
+	XEND_OK,         /* every byte moved */
+	XEND_PROBE,      /* the client ended an option probe (UEFI's tsize
+			  * request refused with ERROR 8): normal */
+	XEND_TIMEOUT,    /* the peer fell silent */
+	XEND_PEER_ERROR, /* the peer sent an ERROR */
+	XEND_ERROR,      /* we sent an ERROR: read, write or protocol */
+	XEND_ABORTED,    /* ended from outside: the server stopping */
+	XEND_COUNT
+};
+
 /* The result of an action the machine is waiting for. */
 enum xfer_wait {
 	XW_NONE,
@@ -91,6 +103,7 @@ struct xfer {
 	uint64_t started_us;
 	uint64_t ended_us;        /* when the result was known */
 	const char *result;       /* NULL while running */
+	enum xfer_end end;        /* once result is set */
 	char result_buf[96];
 };
 
@@ -164,7 +177,9 @@ uint64_t xfer_netascii_offset(const struct xfer *x);
 size_t xfer_netascii_block(struct xfer *x, const uint8_t *src, size_t srclen,
 			   uint8_t *dst);
 
-/* Ends a transfer from outside (server stopping, out of memory). */
-void xfer_finish(struct xfer *x, uint64_t now, const char *result);
+/* Ends a transfer from outside (server stopping, out of memory): the
+ * first result given stays. */
+void xfer_finish(struct xfer *x, uint64_t now, enum xfer_end end,
+		 const char *result);
 
 #endif

@@ -295,11 +295,70 @@ static void test_toolong(void)
 	remap_free(rm);
 }
 
+/* Every problem reported, one "LINE: message" a line. */
+struct problems {
+	char text[1024];
+	size_t len;
+	unsigned n;
+};
+
+static void collect(void *arg, unsigned line, const char *msg)
+{
+	struct problems *pr = arg;
+	int n = snprintf(pr->text + pr->len, sizeof(pr->text) - pr->len,
+			 "%u: %s\n", line, msg);
+
+	if (n > 0 && (size_t)n < sizeof(pr->text) - pr->len)
+		pr->len += (size_t)n;
+	pr->n++;
+}
+
+static void test_every_problem(void)
+{
+	static const char rules[] =
+		"r ^a$ b\n"          /* 1: good */
+		"q x\n"              /* 2: unknown flag */
+		"# comment\n"
+		"r (open x\n"        /* 4: bad regex */
+		"e ok\n"             /* 5: good */
+		"r ^x$\n"            /* 6: no replacement */
+		"e a b\n"            /* 7: replacement without r */
+		"GP x\n"             /* 8: G and P */
+		"e \\(\\)\n";          /* 9: good */
+	struct problems pr = { .len = 0 };
+	struct remap *rm = remap_parse_each(rules, sizeof(rules) - 1, collect,
+					    &pr);
+
+	ok(rm == NULL, "several bad lines: refused as a whole");
+	is_int(pr.n, 5, "each of the five bad lines reported");
+	ok(strncmp(pr.text, "2: unknown flag 'q'\n4: bad regular expression: ",
+		   47) == 0, "line 2, then line 4");
+	ok(strstr(pr.text, "\n6: flag 'r' needs a replacement\n"
+			   "7: replacement without flag 'r'\n"
+			   "8: flags 'G' and 'P' together match nothing\n") != NULL,
+	   "then lines 6, 7 and 8, in order");
+	pr = (struct problems){ .len = 0 };
+	rm = remap_parse_each("x\n\ny\n", 5, collect, &pr);
+	ok(rm == NULL && pr.n == 2, "two bad lines around a blank one");
+	is_str(pr.text, "1: unknown flag 'x'\n3: unknown flag 'y'\n",
+	       "lines 1 and 3");
+	pr = (struct problems){ .len = 0 };
+	rm = remap_parse_each("r a b\ne c\n", 10, collect, &pr);
+	ok(rm != NULL && remap_count(rm) == 2 && pr.n == 0,
+	   "good rules: nothing reported");
+	remap_free(rm);
+	ok(remap_parse_each("x\ny", 3, NULL, NULL) == NULL,
+	   "bad lines without a report function");
+	is_str(parse_error("e a\nq\nz"), "line 2: unknown flag 'q'",
+	       "remap_parse keeps the first problem");
+}
+
 static void test_load(void)
 {
 	char path[] = "/tmp/tftpd_remap_XXXXXX";
-	char err[256], want[300];
+	char want[300];
 	const char *text = "# rules\nrg \\\\ /\nq x\n";
+	struct problems pr = { .len = 0 };
 	struct remap *rm;
 	int fd = mkstemp(path);
 
@@ -307,19 +366,19 @@ static void test_load(void)
 		return;
 	ok(write(fd, text, strlen(text)) == (ssize_t)strlen(text), "written");
 	close(fd);
-	ok(remap_load(AT_FDCWD, path, NULL, err, sizeof(err)) == NULL, "load: parse error");
-	snprintf(want, sizeof(want), "%s:3: unknown flag 'q'", path);
-	is_str(err, want, "load: FILE:N: message");
+	ok(remap_load(AT_FDCWD, path, collect, &pr) == NULL, "load: parse error");
+	is_str(pr.text, "3: unknown flag 'q'\n", "load: LINE: message");
 	fd = open(path, O_WRONLY | O_TRUNC);
 	ok(write(fd, text, 16) == 16, "rewritten");
 	close(fd);
-	rm = remap_load(AT_FDCWD, path, NULL, err, sizeof(err));
+	pr = (struct problems){ .len = 0 };
+	rm = remap_load(AT_FDCWD, path, collect, &pr);
 	ok(rm != NULL && remap_count(rm) == 1, "load: one rule");
 	remap_free(rm);
 	unlink(path);
-	ok(remap_load(AT_FDCWD, path, NULL, err, sizeof(err)) == NULL, "load: missing file");
-	snprintf(want, sizeof(want), "%s: No such file or directory", path);
-	is_str(err, want, "load: FILE: why");
+	ok(remap_load(AT_FDCWD, path, collect, &pr) == NULL, "load: missing file");
+	snprintf(want, sizeof(want), "0: No such file or directory\n");
+	is_str(pr.text, want, "load: line 0, why");
 }
 
 int main(void)
@@ -337,6 +396,7 @@ int main(void)
 	test_invert();
 	test_escapes();
 	test_toolong();
+	test_every_problem();
 	test_load();
 	return tap_done();
 }

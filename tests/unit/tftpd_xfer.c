@@ -120,6 +120,7 @@ static void test_rrq_window(unsigned ws)
 	ok(good, "window %u: windows of %u blocks, in order", ws, ws);
 	ok(a.done && x.state == XS_DONE && strcmp(x.result, "ok") == 0,
 	   "window %u: the last ACK ends the transfer", ws);
+	ok(x.end == XEND_OK, "window %u: counted as ok", ws);
 	ok(x.bytes == size, "window %u: every byte counted", ws);
 	ok(x.retrans == 0, "window %u: no retransmission", ws);
 }
@@ -259,8 +260,12 @@ static void test_timeouts(void)
 	a = timeout(&x);
 	ok(a.done && a.what == XA_NONE && strcmp(x.result, "timed out") == 0,
 	   "the fourth ends it: timed out, nothing sent");
+	is_int(x.end, XEND_TIMEOUT, "... counted as a timeout");
 	a = timeout(&x);
 	ok(!a.done && a.what == XA_NONE, "a finished transfer ignores events");
+	xfer_finish(&x, now, XEND_ABORTED, "server stopping");
+	ok(strcmp(x.result, "timed out") == 0 && x.end == XEND_TIMEOUT,
+	   "ended again from outside: the first result stays");
 }
 
 /* A client that chose a timeout gets exactly that. */
@@ -294,6 +299,7 @@ static void test_oack_probe(void)
 	ok(a.done && a.what == XA_NONE,
 	   "ERROR 8 to the OACK: over, no ERROR back");
 	is_str(x.result, "option probe ended by client", "... logged as a probe");
+	is_int(x.end, XEND_PROBE, "... counted as a probe");
 
 	begin(&x, TFTP_RRQ, TFTP_MODE_OCTET, &p, 4096);
 	a = ack(&x, 0);
@@ -302,6 +308,7 @@ static void test_oack_probe(void)
 	a = error(&x, TFTP_EOPTNEG, "late");
 	ok(a.done, "ERROR 8 later ends the transfer...");
 	is_str(x.result, "client error 8: late", "... as a client error");
+	is_int(x.end, XEND_PEER_ERROR, "... counted as the peer's error");
 
 	begin(&x, TFTP_RRQ, TFTP_MODE_OCTET, &p, 4096);
 	a = data(&x, 1, "x", 1);
@@ -415,6 +422,7 @@ static void test_wrq_failures(void)
 	data(&x, 1, "1234", 4);
 	a = result(&x, XE_WRITTEN, -ENOSPC);
 	ok(a.done && a.code == TFTP_ENOSPACE, "disk full: ERROR 3");
+	is_int(x.end, XEND_ERROR, "... counted as our error");
 
 	begin(&x, TFTP_WRQ, TFTP_MODE_OCTET, &p, 0);
 	put(&x, 1, "1234", 4);
