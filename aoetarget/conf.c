@@ -331,29 +331,10 @@ void tgt_conf_file_free(struct tgt_conf_file *f)
 	memset(f, 0, sizeof(*f));
 }
 
-/* Where tgt_conf_load's problems go. */
-struct printer {
-	const char *path;
-	bool plain;
-};
-
-static void print_problem(void *arg, unsigned line, const char *msg)
-{
-	const struct printer *pr = arg;
-	char where[32] = "";
-
-	if (line)
-		snprintf(where, sizeof(where), ":%u", line);
-	if (pr->plain)
-		fprintf(stderr, "%s%s: %s\n", pr->path, where, msg);
-	else
-		log_err("%s%s: %s", pr->path, where, msg);
-}
-
 int tgt_conf_load(const char *path, const struct tgt_raw *defaults,
 		  bool plain, struct tgt_conf_file *f)
 {
-	struct printer pr = { .path = path, .plain = plain };
+	struct problem_sink pr = { .path = path, .to_stderr = plain };
 	char *buf;
 	size_t len;
 	int rc = file_read(AT_FDCWD, path, CONF_FILE_MAX, &buf, &len);
@@ -361,10 +342,10 @@ int tgt_conf_load(const char *path, const struct tgt_raw *defaults,
 	if (rc < 0) {
 		memset(f, 0, sizeof(*f));
 		f->problems = 1;
-		print_problem(&pr, 0, rc == -EFBIG ? "too large" : strerror(-rc));
+		problem_report(&pr, 0, rc == -EFBIG ? "too large" : strerror(-rc));
 		return -1;
 	}
-	tgt_conf_parse(buf, len, defaults, print_problem, &pr, f);
+	tgt_conf_parse(buf, len, defaults, problem_report, &pr, f);
 	free(buf);
 	return f->problems ? -1 : 0;
 }

@@ -129,3 +129,17 @@ char *log_escape(char *dst, size_t dstlen, const void *src, size_t srclen)
 	dst[o] = '\0';
 	return dst;
 }
+
+void problem_report(void *arg, unsigned line, const char *msg)
+{
+	struct problem_sink *ps = arg;
+	char where[16] = "";
+
+	if (line)
+		snprintf(where, sizeof(where), ":%u", line);
+	if (ps->to_stderr)
+		fprintf(stderr, "%s%s: %s\n", ps->path, where, msg);
+	else
+		log_err("%s%s: %s", ps->path, where, msg);
+	ps->count++;
+}

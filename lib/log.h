@@ -36,6 +36,20 @@ void log_vmsg(int prio, const char *fmt, va_list ap) NB_PRINTF(2, 0);
 #define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
 #define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
 
+/*
+ * Where a configuration loader's problems go, one line each as compilers
+ * say it, "FILE:LINE: message" (no ":LINE" for line 0, the file as a
+ * whole): to stderr for a --check-config run (to_stderr), else to the log
+ * at LOG_ERR.  problem_report has the shape of the loaders' callbacks;
+ * arg is a struct problem_sink, whose count it increments.
+ */
+struct problem_sink {
+	const char *path;
+	int to_stderr;
+	unsigned count;
+};
+void problem_report(void *arg, unsigned line, const char *msg);
+
 /* Log at LOG_ERR and exit with status (1 runtime failure, 2 usage). */
 void die(int status, const char *fmt, ...) NB_PRINTF(2, 3) NB_NORETURN;
 

@@ -501,36 +501,15 @@ struct remap *remap_load(int dirfd, const char *name, remap_report *report,
 	return rm;
 }
 
-/* Where remap_load_printed's problems go. */
-struct printer {
-	const char *shown;
-	bool plain;
-	unsigned problems;
-};
-
-static void print_problem(void *arg, unsigned line, const char *msg)
-{
-	struct printer *pr = arg;
-	char where[32] = "";
-
-	if (line)
-		snprintf(where, sizeof(where), ":%u", line);
-	if (pr->plain)
-		fprintf(stderr, "%s%s: %s\n", pr->shown, where, msg);
-	else
-		log_err("%s%s: %s", pr->shown, where, msg);
-	pr->problems++;
-}
-
 struct remap *remap_load_printed(int dirfd, const char *name,
 				 const char *shown, bool plain,
 				 unsigned *problems)
 {
-	struct printer pr = { shown ? shown : name, plain, 0 };
-	struct remap *rm = remap_load(dirfd, name, print_problem, &pr);
+	struct problem_sink ps = { shown ? shown : name, plain, 0 };
+	struct remap *rm = remap_load(dirfd, name, problem_report, &ps);
 
 	if (problems)
-		*problems = pr.problems;
+		*problems = ps.count;
 	return rm;
 }
 
