@@ -749,22 +749,7 @@ static int epoll_add(int epfd, int fd, uint64_t key)
 
 static int setup_signals(struct server *s)
 {
-	static const int taken[] = { SIGTERM, SIGINT, SIGUSR1, SIGHUP };
-	sigset_t set;
-
-	sigemptyset(&set);
-	for (size_t i = 0; i < sizeof(taken) / sizeof(taken[0]); i++)
-		sigaddset(&set, taken[i]);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
-		return -1;
-	/*
-	 * A signal ignored when we were started (a shell ignores SIGINT for
-	 * background commands) never reaches a signalfd: take them back,
-	 * now that they are blocked.
-	 */
-	for (size_t i = 0; i < sizeof(taken) / sizeof(taken[0]); i++)
-		signal(taken[i], SIG_DFL);
-	s->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	s->sigfd = daemon_signalfd();
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (s->sigfd < 0 || s->epfd < 0 ||
 	    epoll_add(s->epfd, s->sigfd, KEY_SIGNAL) < 0)
@@ -954,7 +939,9 @@ static int setup(struct server *s)
 
 	if (c->verbose)
 		log_set_level(LOG_DEBUG);
-	signal(SIGPIPE, SIG_IGN);
+	/* Blocked from the start: a signal before the signalfd exists waits
+	 * for it instead of killing a target half set up. */
+	daemon_block_signals();
 	if (open_targets(s) < 0)
 		return -1;
 	for (unsigned i = 0; i < s->ntgts; i++)

@@ -3,9 +3,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "atomic.h"
@@ -77,4 +79,37 @@ void pidfile_remove(const char *path)
 			  path);
 	else
 		log_warn("%s: not removed: %s", path, strerror(errno));
+}
+
+static const int daemon_signals[] = { SIGHUP, SIGUSR1, SIGTERM, SIGINT };
+
+static void daemon_sigset(sigset_t *set)
+{
+	sigemptyset(set);
+	for (size_t i = 0; i < sizeof(daemon_signals) / sizeof(daemon_signals[0]);
+	     i++)
+		sigaddset(set, daemon_signals[i]);
+}
+
+void daemon_block_signals(void)
+{
+	sigset_t set;
+
+	daemon_sigset(&set);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int daemon_signalfd(void)
+{
+	sigset_t set;
+	int fd;
+
+	daemon_block_signals();
+	for (size_t i = 0; i < sizeof(daemon_signals) / sizeof(daemon_signals[0]);
+	     i++)
+		signal(daemon_signals[i], SIG_DFL);
+	daemon_sigset(&set);
+	fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	return fd < 0 ? -errno : fd;
 }

@@ -15,6 +15,20 @@ int daemon_start(int facility);
 int pidfile_write(const char *path);
 
 /*
+ * The signals every daemon takes through a signalfd, with the same
+ * meaning in each: HUP reloads, USR1 logs the counters, TERM and INT
+ * stop.  daemon_block_signals blocks them, early in setup, so that one
+ * coming before the loop runs waits for it instead of killing a daemon
+ * half set up; it also ignores SIGPIPE.  daemon_signalfd gives back the
+ * default disposition of those that were ignored when the daemon started
+ * (a shell ignores SIGINT for background commands, and an ignored signal
+ * never reaches a signalfd), then returns a non-blocking, close-on-exec
+ * signalfd for them, or -errno.
+ */
+void daemon_block_signals(void);
+int daemon_signalfd(void);
+
+/*
  * Removes the pidfile a daemon wrote, on its way out.  After a privilege
  * drop the directory may not let the process do so: that is said at
  * debug level, any other failure as a warning.

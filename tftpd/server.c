@@ -709,35 +709,11 @@ static int open_rules(struct server *s)
 
 /* ---- signals and the loop --------------------------------------------- */
 
-static const int taken[] = { SIGHUP, SIGUSR1, SIGTERM, SIGINT };
-
-/*
- * Blocked from the start of setup: a signal that comes before the signalfd
- * exists waits for it instead of killing a server that is half set up.
- */
-static void block_signals(sigset_t *set)
-{
-	sigemptyset(set);
-	for (size_t i = 0; i < sizeof(taken) / sizeof(taken[0]); i++)
-		sigaddset(set, taken[i]);
-	sigprocmask(SIG_BLOCK, set, NULL);
-}
-
 static int setup_signals(struct server *s)
 {
-	sigset_t set;
-
-	block_signals(&set);
-	/*
-	 * A signal ignored when we were started (a shell ignores SIGINT for
-	 * background commands) never reaches a signalfd: take them back,
-	 * now that they are blocked.
-	 */
-	for (size_t i = 0; i < sizeof(taken) / sizeof(taken[0]); i++)
-		signal(taken[i], SIG_DFL);
-	s->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	s->sigfd = daemon_signalfd();
 	if (s->sigfd < 0)
-		return -errno;
+		return s->sigfd;
 	return watch(s, s->sigfd, TAG_SIGNAL, EPOLLIN);
 }
 
@@ -1131,10 +1107,9 @@ static int setup(struct server *s)
 {
 	const struct tftpd_conf *c = s->conf;
 
-	sigset_t set;
-
-	block_signals(&set);
-	signal(SIGPIPE, SIG_IGN);
+	/* Blocked from the start: a signal before the signalfd exists waits
+	 * for it instead of killing a server half set up. */
+	daemon_block_signals();
 	srandom((unsigned)(now_us() ^ (uint64_t)getpid()));
 	s->inetd = !c->standalone && adopt_inetd(s);
 	if (!s->inetd && open_listeners(s) < 0)
