@@ -29,16 +29,7 @@ mkdir -p "$T/tftp/k"
 head -c 4096 /dev/zero >"$T/tftp/k/vmlinuz"
 head -c 4096 /dev/zero >"$T/tftp/k/initrd.img"
 cp /usr/lib/ipxe/undionly.kpxe "$T/tftp/"
-run "$BOOTCFG" -q -p "$T/profiles" -o "$T/tftp" --ipxe \
-	--proxydhcp-table "$T/table" "$T/hosts"
-is "$RC" 0 "script and table written"
-chmod -R a+rX "$T/tftp" "$T/table"
-
-pd_topology && tap_add sw tap0 br0 || fatal "cannot set up the namespaces"
-pd_dnsmasq dns dhcp d0 || fatal "dnsmasq does not start"
-pd_tftpd tftp boot "$T/tftp" || fatal "tftpd does not start"
-pd_start pd boot b0 --table "$T/table" || fatal "proxydhcp does not start"
-pass "dnsmasq, tftpd and proxydhcp with bootcfg's table run"
+pd_firmware_table || fatal "cannot set up the servers"
 
 SERIAL=$T/serial.txt
 qemu_start vm sw tap0 "$SERIAL" --mac "$PD_VM_MAC" || fatal "QEMU does not start"

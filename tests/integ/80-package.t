@@ -48,6 +48,7 @@ want_files() {
 	/usr/bin/netboot-assign
 	/usr/bin/netboot-capture
 	/usr/bin/netboot-restore
+	/usr/bin/netboot-sign
 	/usr/sbin/aoetarget
 	/usr/sbin/mkaoeinitrd
 	/usr/sbin/proxydhcp

@@ -13,6 +13,12 @@
 #       which later runs reuse; when the package lists cannot be read (no
 #       network, no apt), the newest tree already there is taken.
 #
+#   initramfs_marker OUT MARK
+#       a gzip'd newc cpio at OUT with busybox (and the libraries ldd
+#       names) whose /init prints "MARK NAME" (NAME from host=NAME on the
+#       kernel command line) and the kernel's Secure Boot lines, then
+#       powers off.  Built in $T/initramfs.
+#
 # Environment: KERNEL_CACHE ($NB_BIN/cache/kernel), KERNEL_DIR (a tree
 # unpacked beforehand, with boot/vmlinuz-* and lib/modules/*: used as is).
 
@@ -76,6 +82,30 @@ kernel_fetch() {
 	_kernel_take "$_kf_dir" && return 0
 	KERNEL_WHY="$_kf_pkg holds no boot/vmlinuz-* with its modules"
 	return 1
+}
+
+initramfs_marker() {
+	_ir=$T/initramfs
+	rm -rf "$_ir"
+	mkdir -p "$_ir/bin" "$_ir/proc" "$_ir/dev" || return 1
+	cp "$(command -v busybox)" "$_ir/bin/busybox" || return 1
+	for _ir_lib in $(ldd "$_ir/bin/busybox" 2>/dev/null |
+	    sed -n 's,.* => \(/[^ ]*\) .*,\1,p; s,^[[:space:]]*\(/[^ ]*\) .*,\1,p'); do
+		mkdir -p "$_ir${_ir_lib%/*}" && cp -L "$_ir_lib" "$_ir$_ir_lib" ||
+			return 1
+	done
+	cat >"$_ir/init" <<EOF
+#!/bin/busybox sh
+/bin/busybox mount -t proc proc /proc
+for w in \$(/bin/busybox cat /proc/cmdline); do
+	case \$w in host=*) echo "$2 \${w#host=}" ;; esac
+done
+/bin/busybox dmesg | /bin/busybox grep -i 'secure boot'
+/bin/busybox poweroff -f
+EOF
+	chmod 755 "$_ir/init"
+	(cd "$_ir" && find . | busybox cpio -o -H newc 2>/dev/null) |
+	    gzip -1 >"$1"
 }
 
 # mbr_one_partition FILE START SECTORS [TYPE]: write an MBR to the first

@@ -322,6 +322,22 @@ pd_firmware_setup() {
 	fi
 }
 
+# pd_firmware_table: bootcfg (tools/bootcfg.sh) writes the iPXE scripts
+# of the hosts in $T/hosts with the profiles in $T/profiles into $T/tftp
+# and the node table $T/table; then the topology with a tap "tap0" for
+# QEMU, dnsmasq handing out addresses, our tftpd serving $T/tftp and
+# proxydhcp serving the table.  One TAP result says they run.
+pd_firmware_table() {
+	run "$BOOTCFG" -q -p "$T/profiles" -o "$T/tftp" --ipxe \
+	    --proxydhcp-table "$T/table" "$T/hosts"
+	is "$RC" 0 "bootcfg writes the scripts and the table" || return 1
+	chmod -R a+rX "$T/tftp" "$T/table"
+	pd_topology && tap_add sw tap0 br0 &&
+	    pd_dnsmasq dns dhcp d0 && pd_tftpd tftp boot "$T/tftp" &&
+	    pd_start pd boot b0 --table "$T/table" || return 1
+	pass "dnsmasq, tftpd and proxydhcp with bootcfg's table run"
+}
+
 # tftp_sent NAME: how many times tftpd sent NAME in full since the last
 # tftp_mark (or its start).
 TFTP_SKIP=0

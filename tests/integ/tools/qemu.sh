@@ -8,7 +8,7 @@
 #   qemu_require
 #       skip_all unless qemu-system-x86_64, the iPXE ROMs and OVMF exist.
 #   qemu_start NAME NS TAP SERIAL [--uefi] [--mac MAC] [--rom FILE|none]
-#              [-- EXTRA QEMU ARGS...]
+#              [--ovmf CODE VARS] [--secure-boot] [-- EXTRA QEMU ARGS...]
 #       start_bg NAME: a diskless VM in namespace NS whose virtio-net NIC
 #       is the tap TAP (made beforehand with tap_add NS TAP [BR]), booting
 #       from the network first, its serial console written to SERIAL.
@@ -16,7 +16,14 @@
 #       read-only, a private copy of the variable store in $T) with
 #       efi-virtio.rom.  --rom replaces the ROM; "none" leaves the NIC
 #       without one, so that OVMF's own PXE client (VirtioNetDxe + PxeDxe)
-#       does the first boot.  Stop it with stop_bg NAME.
+#       does the first boot.  --ovmf (implies --uefi): the firmware CODE
+#       and the variable store VARS copied for this VM, as paths or names
+#       in QEMU_OVMF_DIR (e.g. OVMF_CODE_4M.snakeoil.fd and
+#       OVMF_VARS_4M.snakeoil.fd).  --secure-boot: a q35 machine with SMM
+#       and the variable store's flash writable only from SMM, which
+#       OVMF's Secure Boot builds require.  Stop it with stop_bg NAME.
+#   qemu_require_ovmf NAME...
+#       skip_all unless each of these OVMF files is in QEMU_OVMF_DIR.
 #   qemu_wait_serial SECS ERE SERIAL
 #       poll SERIAL until a line matches ERE; on timeout show its tail.
 #   qemu_serial_has ERE SERIAL
@@ -58,9 +65,16 @@ qemu_start() {
 	_qs_name=$1 _qs_ns=$2 _qs_tap=$3 _qs_serial=$4
 	shift 4
 	_qs_uefi='' _qs_mac=52:54:00:12:34:56 _qs_rom=''
+	_qs_code=$QEMU_OVMF_DIR/OVMF_CODE.fd _qs_vars=$QEMU_OVMF_DIR/OVMF_VARS.fd
+	_qs_sb=''
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--uefi)	_qs_uefi=1 ;;
+		--ovmf)	_qs_uefi=1
+			_qs_code=$(_qemu_ovmf_path "$2")
+			_qs_vars=$(_qemu_ovmf_path "$3")
+			shift 2 ;;
+		--secure-boot) _qs_sb=1 ;;
 		--mac)	_qs_mac=$2; shift ;;
 		--rom)	_qs_rom=$2; shift ;;
 		--)	shift; break ;;
@@ -79,9 +93,27 @@ qemu_start() {
 	: >"$_qs_serial" || return 1
 	start_bg "$_qs_name" in_ns "$_qs_ns" timeout -s KILL "$QEMU_MAX_SECS" \
 	    env QEMU="$QEMU" QEMU_OVMF_DIR="$QEMU_OVMF_DIR" \
+	    QEMU_OVMF_CODE="$_qs_code" QEMU_OVMF_VARS="$_qs_vars" \
 	    sh "$NB_SRC/scripts/netboot-vm" \
 	    ${_qs_uefi:+--uefi "$T/$_qs_name.vars.fd"} \
-	    "$_qs_tap" "$_qs_mac" "$_qs_rom" "$_qs_serial" "$@"
+	    "$_qs_tap" "$_qs_mac" "$_qs_rom" "$_qs_serial" \
+	    ${_qs_sb:+-machine q35,smm=on} \
+	    ${_qs_sb:+-global driver=cfi.pflash01,property=secure,value=on} \
+	    "$@"
+}
+
+_qemu_ovmf_path() {	# NAME|PATH
+	case $1 in
+	*/*)	printf '%s' "$1" ;;
+	*)	printf '%s' "$QEMU_OVMF_DIR/$1" ;;
+	esac
+}
+
+qemu_require_ovmf() {
+	for _qro_f in "$@"; do
+		[ -r "$(_qemu_ovmf_path "$_qro_f")" ] ||
+			skip_all "missing $(_qemu_ovmf_path "$_qro_f") (ovmf)"
+	done
 }
 
 # The serial log holds escape sequences and CRs: a match is on bytes, and
