@@ -11,11 +11,13 @@
 #include <netdb.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <pwd.h>
 #include <pcap/pcap.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -102,69 +104,81 @@ static uint64_t now_ns(void)
 
 /* ---- the table and the xCAT file ---------------------------------------- */
 
-static int take_table(struct server *s, const char *buf, size_t len,
-		      char *err, size_t errlen)
-{
-	struct table *t = table_parse(buf, len, s->conf->table, err, errlen);
+typedef void *parse_fn(const char *buf, size_t len, const char *name,
+		       struct pxe_report *rep);
 
-	if (t == NULL)
-		return -1;
-	table_free(s->table);
-	s->table = t;
-	s->pcfg.table = t;
-	snprintf(err, errlen, "%zu rules", t->n);
-	return 0;
+static void *parse_table(const char *buf, size_t len, const char *name,
+			 struct pxe_report *rep)
+{
+	return table_parse_all(buf, len, name, rep);
 }
 
-static int take_xcat(struct server *s, const char *buf, size_t len,
-		     char *err, size_t errlen)
+static void *parse_xcat(const char *buf, size_t len, const char *name,
+			struct pxe_report *rep)
 {
-	struct xcat_cfg *x = xcat_parse((const uint8_t *)buf, len,
-					s->conf->xcat, err, errlen);
-
-	if (x == NULL)
-		return -1;
-	xcat_free(s->xcat);
-	s->xcat = x;
-	s->pcfg.xcat = x;
-	snprintf(err, errlen, "%zu nodes", x->n);
-	return 0;
+	return xcat_parse_all((const uint8_t *)buf, len, name, rep);
 }
 
-typedef int take_fn(struct server *s, const char *buf, size_t len, char *msg,
-		    size_t msglen);
-
-/*
- * Reads a file and hands it to take, which swaps it in only when it parses:
- * a broken file leaves what is in force as it was.
- */
-static int load(struct server *s, const char *path, size_t max, take_fn *take)
+/* Reads path and parses it; NULL, every problem told to rep, if it cannot be used. */
+static void *read_parsed(const char *path, size_t max, parse_fn *parse,
+			 struct pxe_report *rep)
 {
-	char msg[512], *buf = NULL;
+	char *buf = NULL;
 	size_t len = 0;
 	int rc = file_read(AT_FDCWD, path, max, &buf, &len);
+	void *v;
 
 	if (rc < 0) {
-		log_err("%s: %s", path, strerror(-rc));
-		return -1;
+		pxe_report(rep, "%s: %s", path, strerror(-rc));
+		return NULL;
 	}
-	rc = take(s, buf, len, msg, sizeof(msg));
+	v = parse(buf, len, path, rep);
 	free(buf);
-	if (rc < 0)
-		log_err("%s", msg);
-	else
-		log_notice("%s: %s loaded", path, msg);
-	return rc;
+	return v;
+}
+
+static void log_problem(void *arg, const char *msg)
+{
+	(void)arg;
+	log_err("%s", msg);
+}
+
+/* A file with any problem is not used: what is in force stays as it was. */
+static int refused(const char *path, const struct pxe_report *rep)
+{
+	log_err("%s: %u problem%s, not loaded", path, rep->n,
+		rep->n == 1 ? "" : "s");
+	return -1;
 }
 
 static int load_table(struct server *s)
 {
-	return load(s, s->conf->table, TABLE_FILE_MAX, take_table);
+	struct pxe_report rep = { log_problem, NULL, 0 };
+	const char *path = s->conf->table;
+	struct table *t = read_parsed(path, TABLE_FILE_MAX, parse_table, &rep);
+
+	if (t == NULL)
+		return refused(path, &rep);
+	table_free(s->table);
+	s->table = t;
+	s->pcfg.table = t;
+	log_notice("%s: %zu rules loaded", path, t->n);
+	return 0;
 }
 
 static int load_xcat(struct server *s)
 {
-	return load(s, s->conf->xcat, XCAT_FILE_MAX, take_xcat);
+	struct pxe_report rep = { log_problem, NULL, 0 };
+	const char *path = s->conf->xcat;
+	struct xcat_cfg *x = read_parsed(path, XCAT_FILE_MAX, parse_xcat, &rep);
+
+	if (x == NULL)
+		return refused(path, &rep);
+	xcat_free(s->xcat);
+	s->xcat = x;
+	s->pcfg.xcat = x;
+	log_notice("%s: %zu nodes loaded", path, x->n);
+	return 0;
 }
 
 /* ---- sending ------------------------------------------------------------ */
@@ -752,6 +766,60 @@ static void teardown(struct server *s)
 		libnet_destroy(s->ln);
 	table_free(s->table);
 	xcat_free(s->xcat);
+}
+
+/* --check-config prints a file's problems as they are: "FILE:LINE: why". */
+static void print_problem(void *arg, const char *msg)
+{
+	(void)arg;
+	fprintf(stderr, "%s\n", msg);
+}
+
+/* What the options mean together, beyond what each one's syntax allows. */
+static unsigned check_options(const struct proxydhcp_conf *c)
+{
+	const char *url = c->http_url;
+	unsigned bad = 0;
+
+	if (c->ipxe_script && pxe_file_is_ipxe(c->ipxe_script)) {
+		log_err("--ipxe-script %s: an iPXE binary; iPXE would load it "
+			"again and again (give it a script)", c->ipxe_script);
+		bad++;
+	}
+	if (url && strncasecmp(url, "http://", 7) != 0 &&
+	    strncasecmp(url, "https://", 8) != 0) {
+		log_err("--http-url %s: not an http:// or https:// URL", url);
+		bad++;
+	}
+	return bad;
+}
+
+/* The user to become exists (a process that is not root stays itself). */
+static unsigned check_user(const struct proxydhcp_conf *c)
+{
+	const char *user = c->user ? c->user : "nobody";
+
+	if (geteuid() != 0)
+		return 0;
+	errno = 0;
+	if (getpwnam(user) != NULL)
+		return 0;
+	log_err("user %s: %s", user, errno ? strerror(errno) : "no such user");
+	return 1;
+}
+
+unsigned proxydhcp_check(const struct proxydhcp_conf *conf)
+{
+	struct pxe_report rep = { print_problem, NULL, 0 };
+	unsigned bad = check_options(conf) + check_user(conf);
+
+	if (conf->table)
+		table_free(read_parsed(conf->table, TABLE_FILE_MAX, parse_table,
+				       &rep));
+	if (conf->xcat)
+		xcat_free(read_parsed(conf->xcat, XCAT_FILE_MAX, parse_xcat,
+				      &rep));
+	return bad + rep.n;
 }
 
 int proxydhcp_serve(const struct proxydhcp_conf *conf)

@@ -40,6 +40,14 @@ struct probe_conf {
 	unsigned timeout;                   /* seconds */
 };
 
+/*
+ * --check-config: reads --table and --xcat-cfg and prints every problem
+ * ("FILE:LINE: why") to standard error, with what the other options and
+ * the user to become would make setup refuse; opens no socket.  Returns
+ * how many problems there were.
+ */
+unsigned proxydhcp_check(const struct proxydhcp_conf *conf);
+
 /* Serves until SIGTERM; returns an exit status. */
 int proxydhcp_serve(const struct proxydhcp_conf *conf);
 
