@@ -15,7 +15,7 @@
 struct raw_opts {
 	char *iface, *tftp_server, *bios, *efi, *efi_x64, *efi_ia32;
 	char *efi_arm64, *efi_arm32, *http_url, *ipxe_script, *table, *xcat;
-	char *reply_delay, *user, *pidfile;
+	char *reply_delay, *user, *pidfile, *metrics, *interval;
 	int no_bind, no_sandbox, foreground, verbose, check;
 	int probe, ipxe, http, request;
 	char *timeout, *arch, *mac, *uuid;
@@ -92,6 +92,9 @@ static unsigned convert_server(struct proxydhcp_conf *c,
 	c->foreground = r->foreground;
 	c->pidfile = r->pidfile;
 	c->verbose = r->verbose;
+	c->metrics = r->metrics;
+	c->metrics_interval = r->interval ? (unsigned)opts_num(ctx,
+		"--metrics-interval", r->interval, 1, 86400) : 60;
 	return bad;
 }
 
@@ -166,8 +169,8 @@ static void free_raw(struct raw_opts *r)
 		&r->iface, &r->tftp_server, &r->bios, &r->efi, &r->efi_x64,
 		&r->efi_ia32, &r->efi_arm64, &r->efi_arm32, &r->http_url,
 		&r->ipxe_script, &r->table, &r->xcat, &r->reply_delay,
-		&r->user, &r->pidfile, &r->timeout, &r->arch, &r->mac,
-		&r->uuid,
+		&r->user, &r->pidfile, &r->metrics, &r->interval, &r->timeout,
+		&r->arch, &r->mac, &r->uuid,
 	};
 
 	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
@@ -199,6 +202,8 @@ int main(int argc, char **argv)
 		{ "foreground", 'f', POPT_ARG_NONE, &r.foreground, 0, "Stay in the foreground, log to stderr", NULL },
 		{ "pidfile", 'P', POPT_ARG_STRING, &r.pidfile, 0, "Write the process id here", "FILE" },
 		{ "verbose", 'v', POPT_ARG_NONE, &r.verbose, 0, "Log every dropped request and why", NULL },
+		{ "metrics", '\0', POPT_ARG_STRING, &r.metrics, 0, "Write the counters here for Prometheus (node_exporter's textfile collector)", "FILE" },
+		{ "metrics-interval", '\0', POPT_ARG_STRING, &r.interval, 0, "Seconds between --metrics writes (1-86400, default 60)", "SECS" },
 		{ "check-config", '\0', POPT_ARG_NONE, &r.check, 0, "Check the configuration, print every problem, exit 0 or 1 without serving", NULL },
 		{ "probe", '\0', POPT_ARG_NONE, &r.probe, 0, "Client mode: send a PXE DISCOVER and print the replies", NULL },
 		{ "timeout", '\0', POPT_ARG_STRING, &r.timeout, 0, "Probe: seconds to wait for replies (1-60, default 3)", "SECS" },

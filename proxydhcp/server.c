@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "counters.h"
 #include "daemon.h"
 #include "dhcp.h"
 #include "file.h"
@@ -34,6 +35,7 @@
 #include "iface.h"
 #include "log.h"
 #include "mac.h"
+#include "metrics.h"
 #include "opts.h"
 #include "policy.h"
 #include "priv.h"
@@ -51,7 +53,7 @@
 /* Time to live of the IPv4 header of a broadcast reply frame. */
 #define FRAME_TTL 64
 
-enum tag { TAG_SIGNAL, TAG_DHCP, TAG_BINL, TAG_PCAP, TAG_TIMER };
+enum tag { TAG_SIGNAL, TAG_DHCP, TAG_BINL, TAG_PCAP, TAG_TIMER, TAG_METRICS };
 
 /* How a reply leaves. */
 enum route { ROUTE_DHCP, ROUTE_BINL, ROUTE_FRAME };
@@ -86,6 +88,9 @@ struct server {
 	uint32_t self;               /* network order */
 	uint8_t mac[6];
 	int epfd, sigfd, dhcp_fd, binl_fd, timer_fd;
+	int metrics_fd;              /* --metrics-interval timer */
+	bool metrics_failing;        /* the last --metrics write failed (logged once) */
+	struct pxe_counters cnt;
 	pcap_t *pcap;
 	libnet_t *ln;
 	struct pending *head, *tail;
@@ -232,16 +237,19 @@ static void arm_timer(struct server *s)
 	timerfd_settime(s->timer_fd, TFD_TIMER_ABSTIME, &its, NULL);
 }
 
-/* Every reply waits the same delay, so the queue stays in due order. */
-static void enqueue(struct server *s, enum route route,
-		    const struct sockaddr_in *dst, const uint8_t *buf,
-		    size_t len)
+/*
+ * Every reply waits the same delay, so the queue stays in due order.
+ * Returns 0, or -1 when the reply is dropped.
+ */
+static int enqueue(struct server *s, enum route route,
+		   const struct sockaddr_in *dst, const uint8_t *buf,
+		   size_t len)
 {
 	struct pending *p;
 
 	if (s->queued >= QUEUE_MAX || (p = malloc(sizeof(*p) + len)) == NULL) {
 		log_warn("reply queue full, reply dropped");
-		return;
+		return -1;
 	}
 	p->next = NULL;
 	p->due_ns = now_ns() + (uint64_t)s->conf->reply_delay_ms * 1000000u;
@@ -256,6 +264,7 @@ static void enqueue(struct server *s, enum route route,
 	s->tail = p;
 	if (s->queued++ == 0)
 		arm_timer(s);
+	return 0;
 }
 
 static void timer_input(struct server *s)
@@ -380,6 +389,20 @@ static void batch_flush(struct batch *b, int fd)
 	b->nout = 0;
 }
 
+/* A request the policy leaves alone, logged at debug level. */
+static void ignored(struct server *s, const struct dhcp_req *req,
+		    const struct pxe_answer *ans, enum pxe_port port,
+		    const char *from)
+{
+	char mac[MAC_STRLEN];
+
+	pxe_count_request(&s->cnt, ans->not_pxe ? PXE_NOT_PXE : PXE_IGNORED);
+	log_debug("%s: %s port %d: ignored: %s",
+		  mac_format(req->chaddr, MAC_FMT_COLON, mac), from,
+		  port == PXE_PORT_BINL ? PXE_BINL_PORT : DHCP_SERVER_PORT,
+		  ans->reason);
+}
+
 /* Answers one request; the reply joins b when given, else leaves now. */
 static void handle(struct server *s, const uint8_t *buf, size_t len,
 		   enum pxe_port port, const struct sockaddr_in *src,
@@ -397,6 +420,7 @@ static void handle(struct server *s, const uint8_t *buf, size_t len,
 
 	inet_ntop(AF_INET, &src->sin_addr, from, sizeof(from));
 	if (dhcp_parse(buf, len, &req, &why) < 0) {
+		pxe_count_request(&s->cnt, PXE_MALFORMED);
 		log_debug("%s:%u: dropped: %s", from, ntohs(src->sin_port), why);
 		return;
 	}
@@ -408,27 +432,26 @@ static void handle(struct server *s, const uint8_t *buf, size_t len,
 		q.host = host[0] ? host : NULL;
 	}
 	if (pxe_decide(&s->pcfg, &q, &ans) == PXE_IGNORE) {
-		char mac[MAC_STRLEN];
-
-		log_debug("%s: %s port %d: ignored: %s",
-			  mac_format(req.chaddr, MAC_FMT_COLON, mac), from,
-			  port == PXE_PORT_BINL ? PXE_BINL_PORT : DHCP_SERVER_PORT,
-			  ans.reason);
+		ignored(s, &req, &ans, port, from);
 		return;
 	}
 	n = dhcp_build_reply(out, sizeof(out), &req, &ans.rep);
 	if (n == 0) {
+		pxe_count_request(&s->cnt, PXE_DROPPED);
 		log_warn("%s: reply does not fit a message", from);
 		return;
 	}
 	route = reply_route(s, &req, port, src, &dst);
 	log_reply(&req, &ans, host);
-	if (s->conf->reply_delay_ms)
-		enqueue(s, route, &dst, out, n);
-	else if (b && route != ROUTE_FRAME)
+	if (s->conf->reply_delay_ms && enqueue(s, route, &dst, out, n) < 0) {
+		pxe_count_request(&s->cnt, PXE_DROPPED);
+		return;
+	}
+	if (s->conf->reply_delay_ms == 0 && b && route != ROUTE_FRAME)
 		batch_add(b, &dst, out, n);
-	else
+	else if (s->conf->reply_delay_ms == 0)
 		transmit(s, route, &dst, out, n);
+	pxe_count_reply(&s->cnt, &ans, port);
 }
 
 static int batch_receive(struct batch *b, int fd)
@@ -457,10 +480,11 @@ static void socket_input(struct server *s, int fd, enum pxe_port port)
 			return;
 		}
 		for (int i = 0; i < n; i++) {
-			if (b->in[i].msg_hdr.msg_flags & MSG_TRUNC)
+			if (b->in[i].msg_hdr.msg_flags & MSG_TRUNC) {
+				pxe_count_request(&s->cnt, PXE_MALFORMED);
 				log_debug("dropped: datagram longer than %d bytes",
 					  DHCP_REQ_MAX);
-			else
+			} else
 				handle(s, b->in_buf[i], b->in[i].msg_len, port,
 				       &b->src[i], b);
 		}
@@ -477,8 +501,11 @@ static void frame_input(u_char *user, const struct pcap_pkthdr *h,
 	struct frame_udp f;
 	struct sockaddr_in src = { .sin_family = AF_INET };
 
-	if (h->caplen != h->len || frame_udp4(bytes, h->caplen, &f) < 0 ||
-	    f.dst_port != DHCP_SERVER_PORT)
+	if (h->caplen != h->len || frame_udp4(bytes, h->caplen, &f) < 0) {
+		pxe_count_request(&s->cnt, PXE_MALFORMED);
+		return;
+	}
+	if (f.dst_port != DHCP_SERVER_PORT)
 		return;
 	src.sin_addr.s_addr = f.src_ip;
 	src.sin_port = htons(f.src_port);
@@ -494,7 +521,7 @@ static int watch(struct server *s, int fd, enum tag tag)
 	return epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
 }
 
-/* Reload (HUP, USR1) and stop (TERM, INT) arrive through a signalfd. */
+/* Reload (HUP, USR1), counters (USR1) and stop (TERM, INT) arrive through a signalfd. */
 static int setup_signals(struct server *s)
 {
 	static const int handled[] = { SIGHUP, SIGUSR1, SIGTERM, SIGINT };
@@ -503,10 +530,75 @@ static int setup_signals(struct server *s)
 	sigemptyset(&set);
 	for (size_t i = 0; i < sizeof(handled) / sizeof(handled[0]); i++)
 		sigaddset(&set, handled[i]);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0 ||
-	    (s->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -errno;
+	s->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (s->sigfd < 0)
 		return -errno;
 	return watch(s, s->sigfd, TAG_SIGNAL);
+}
+
+/* --metrics: the counters, replaced atomically; failures logged once. */
+static void write_metrics(struct server *s)
+{
+	struct metrics m = { 0 };
+	int rc;
+
+	if (s->conf->metrics == NULL)
+		return;
+	pxe_count_metrics(&m, &s->cnt, s->table ? s->table->n : 0,
+			  s->xcat ? s->xcat->n : 0);
+	rc = metrics_commit(&m, s->conf->metrics);
+	if (rc < 0 && !s->metrics_failing)
+		log_warn("%s: %s", s->conf->metrics, strerror(-rc));
+	else if (rc == 0 && s->metrics_failing)
+		log_notice("%s: written again", s->conf->metrics);
+	s->metrics_failing = rc < 0;
+}
+
+static void log_counters(const struct server *s)
+{
+	char line[512];
+
+	pxe_count_format(&s->cnt, line, sizeof(line));
+	log_notice("counters: %s", line);
+}
+
+/* --metrics: a timer every --metrics-interval seconds, armed once. */
+static int setup_metrics_timer(struct server *s)
+{
+	struct itimerspec every = {
+		.it_interval.tv_sec = (time_t)s->conf->metrics_interval,
+		.it_value.tv_sec = (time_t)s->conf->metrics_interval,
+	};
+
+	if (s->conf->metrics == NULL)
+		return 0;
+	s->metrics_fd = timerfd_create(CLOCK_MONOTONIC,
+				       TFD_NONBLOCK | TFD_CLOEXEC);
+	if (s->metrics_fd < 0 ||
+	    timerfd_settime(s->metrics_fd, 0, &every, NULL) < 0)
+		return -errno;
+	return watch(s, s->metrics_fd, TAG_METRICS);
+}
+
+static void metrics_input(struct server *s)
+{
+	uint64_t ticks;
+
+	if (read(s->metrics_fd, &ticks, sizeof(ticks)) == (ssize_t)sizeof(ticks))
+		write_metrics(s);
+}
+
+/* HUP rereads both files, USR1 the xCAT file (as xCAT expects); each counted. */
+static void reload(struct server *s, bool table)
+{
+	/* Names may have moved along with the files. */
+	hostcache_clear(&s->hosts);
+	if (table && s->conf->table)
+		pxe_count_reload(&s->cnt, PXE_SOURCE_TABLE, load_table(s));
+	if (s->conf->xcat)
+		pxe_count_reload(&s->cnt, PXE_SOURCE_XCAT, load_xcat(s));
 }
 
 /* Returns true when the process should stop. */
@@ -519,12 +611,11 @@ static bool signal_input(struct server *s)
 			log_notice("signal %u, exiting", si.ssi_signo);
 			return true;
 		}
-		/* Names may have moved along with the files. */
-		hostcache_clear(&s->hosts);
-		if (si.ssi_signo == SIGHUP && s->conf->table)
-			load_table(s);
-		if (s->conf->xcat)
-			load_xcat(s);
+		reload(s, si.ssi_signo == SIGHUP);
+		if (si.ssi_signo == SIGUSR1) {
+			log_counters(s);
+			write_metrics(s);
+		}
 	}
 	return false;
 }
@@ -558,6 +649,9 @@ static int serve(struct server *s)
 				break;
 			case TAG_TIMER:
 				timer_input(s);
+				break;
+			case TAG_METRICS:
+				metrics_input(s);
 				break;
 			}
 		}
@@ -674,6 +768,15 @@ static const struct sandbox_rule allowed[] = {
 	SANDBOX_ALLOW("openat"), SANDBOX_ALLOW("fstat"),
 	SANDBOX_ALLOW("newfstatat"), SANDBOX_ALLOW("lseek"),
 	/*
+	 * --metrics, on its timer, SIGUSR1 and exit: a temporary (random
+	 * name, openat above) is written, synced, renamed over the file and
+	 * the directory synced; a failed write unlinks the temporary.
+	 */
+	SANDBOX_ALLOW("fchmod"), SANDBOX_ALLOW("fsync"),
+	SANDBOX_ALLOW("rename"), SANDBOX_ALLOW("renameat"),
+	SANDBOX_ALLOW("renameat2"), SANDBOX_ALLOW("unlink"),
+	SANDBOX_ALLOW("unlinkat"),
+	/*
 	 * Client names for host rules and xCAT (getnameinfo): /etc/hosts and
 	 * the resolver's files, nscd's socket (AF_UNIX, in the base list), a
 	 * DNS query over UDP to an IPv4 or IPv6 name server (with IP_RECVERR
@@ -740,6 +843,7 @@ static int setup(struct server *s)
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
 	s->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (s->epfd < 0 || s->timer_fd < 0 || setup_signals(s) < 0 ||
+	    setup_metrics_timer(s) < 0 ||
 	    watch(s, s->binl_fd, TAG_BINL) < 0 ||
 	    watch(s, s->timer_fd, TAG_TIMER) < 0 ||
 	    (s->pcap ? watch(s, pcap_get_selectable_fd(s->pcap), TAG_PCAP)
@@ -754,6 +858,9 @@ static int setup(struct server *s)
 
 static void teardown(struct server *s)
 {
+	const int fds[] = { s->epfd, s->sigfd, s->dhcp_fd, s->binl_fd,
+			    s->timer_fd, s->metrics_fd };
+
 	while (s->head) {
 		struct pending *p = s->head;
 
@@ -764,6 +871,9 @@ static void teardown(struct server *s)
 		pcap_close(s->pcap);
 	if (s->ln)
 		libnet_destroy(s->ln);
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
 	table_free(s->table);
 	xcat_free(s->xcat);
 }
@@ -834,12 +944,16 @@ int proxydhcp_serve(const struct proxydhcp_conf *conf)
 	}
 	s->conf = conf;
 	s->epfd = s->sigfd = s->dhcp_fd = s->binl_fd = s->timer_fd = -1;
+	s->metrics_fd = -1;
 	log_set_level(conf->verbose ? LOG_DEBUG : LOG_INFO);
 	if (setup(s) == 0) {
 		log_notice("serving on %s (%s)%s", conf->iface,
 			   inet_ntop(AF_INET, &s->self, addr, sizeof(addr)),
 			   conf->no_bind ? ", port 67 captured" : "");
+		write_metrics(s);
 		rc = serve(s);
+		log_counters(s);
+		write_metrics(s);
 	}
 	teardown(s);
 	free(s);

@@ -26,6 +26,8 @@ struct proxydhcp_conf {
 	bool no_sandbox;                    /* --no-sandbox */
 	bool foreground;                    /* -f */
 	const char *pidfile;                /* -P */
+	const char *metrics;                /* --metrics, NULL: none */
+	unsigned metrics_interval;          /* --metrics-interval, seconds */
 	int verbose;                        /* -v */
 };
 
