@@ -90,6 +90,7 @@ struct server {
 	int epfd, sigfd, dhcp_fd, binl_fd, timer_fd;
 	int metrics_fd;              /* --metrics-interval timer */
 	bool metrics_failing;        /* the last --metrics write failed (logged once) */
+	bool pidfile_written;
 	struct pxe_counters cnt;
 	pcap_t *pcap;
 	libnet_t *ln;
@@ -532,6 +533,13 @@ static int setup_signals(struct server *s)
 		sigaddset(&set, handled[i]);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		return -errno;
+	/*
+	 * A signal ignored when we were started (a shell ignores SIGINT for
+	 * background commands) never reaches a signalfd: take them back,
+	 * now that they are blocked.
+	 */
+	for (size_t i = 0; i < sizeof(handled) / sizeof(handled[0]); i++)
+		signal(handled[i], SIG_DFL);
 	s->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (s->sigfd < 0)
 		return -errno;
@@ -771,6 +779,7 @@ static const struct sandbox_rule allowed[] = {
 	 * --metrics, on its timer, SIGUSR1 and exit: a temporary (random
 	 * name, openat above) is written, synced, renamed over the file and
 	 * the directory synced; a failed write unlinks the temporary.
+	 * SIGTERM's exit removes the pid file where the directory lets us.
 	 */
 	SANDBOX_ALLOW("fchmod"), SANDBOX_ALLOW("fsync"),
 	SANDBOX_ALLOW("rename"), SANDBOX_ALLOW("renameat"),
@@ -840,6 +849,7 @@ static int setup(struct server *s)
 	/* Fork first: a signalfd polled before a fork wakes only the parent. */
 	if (daemon_setup(!c->foreground, c->pidfile, LOG_DAEMON) < 0)
 		return -1;
+	s->pidfile_written = c->pidfile != NULL;
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
 	s->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (s->epfd < 0 || s->timer_fd < 0 || setup_signals(s) < 0 ||
@@ -856,11 +866,18 @@ static int setup(struct server *s)
 	return c->no_sandbox ? 0 : enter_sandbox(s);
 }
 
+/*
+ * The pid file goes when the daemon does.  It was written as root; the
+ * user the daemon became may not write its directory (/run), which is
+ * expected and said at debug level only.
+ */
 static void teardown(struct server *s)
 {
 	const int fds[] = { s->epfd, s->sigfd, s->dhcp_fd, s->binl_fd,
 			    s->timer_fd, s->metrics_fd };
 
+	if (s->pidfile_written)
+		pidfile_remove(s->conf->pidfile);
 	while (s->head) {
 		struct pending *p = s->head;
 

@@ -5,7 +5,8 @@
 # of the options, and serves nothing; --metrics writes counters promtool
 # accepts, on SIGUSR1 and every interval, showing the offers made and the
 # malformed requests dropped; a SIGHUP with a broken table logs every bad
-# line and keeps the rules in force.
+# line and keeps the rules in force; SIGTERM and SIGINT exit 0 and remove
+# the pid file when its directory lets the daemon's user.
 HERE=$(dirname "$0")
 . "$HERE/../lib.sh"
 . "$HERE/tools/proxydhcp.sh"
@@ -91,13 +92,14 @@ chmod 755 "$T"
 TABLE=$T/nodes.table
 write_table "mac=$PD_MAC file=first.kpxe" "arch=bios file=undionly.kpxe"
 M=$T/metrics/proxydhcp.prom
-mkdir -p "$T/metrics"
-# replaced by a temporary and a rename as nobody: the directory is nobody's
-chown nobody "$T/metrics"
-pd_start E boot b0 --table "$TABLE" --metrics "$M" --metrics-interval 1 ||
-	fatal "proxydhcp --metrics does not start"
+mkdir -p "$T/metrics" "$T/run"
+# replaced by a temporary and a rename as nobody: the directories are nobody's
+chown nobody "$T/metrics" "$T/run"
+pd_start E boot b0 --table "$TABLE" --metrics "$M" --metrics-interval 1 \
+	-P "$T/run/e.pid" || fatal "proxydhcp --metrics does not start"
 PID=$(bg_pid E)
 ok "the file is there once serving" wait_for 10 test -s "$M"
+is "$(cat "$T/run/e.pid" 2>&1)" "$PID" "the pid file names the process"
 
 PROBE_SECS=1
 probe --arch 0
@@ -169,6 +171,7 @@ nok "no system call was refused" grep -q 'sandbox:' "$T/E.log"
 
 stop_bg E
 is "$BG_STATUS" 0 "SIGTERM: exit status 0"
+ok "SIGTERM: the pid file is gone" test ! -e "$T/run/e.pid"
 like "$(cat "$T/E.log")" "counters: requests answered" "the counters logged at exit"
 
 # --- the same with --no-bind: the capture's requests are counted too ---------------
@@ -188,6 +191,25 @@ promtool_ok "--no-bind"
 stop_bg N
 is "$BG_STATUS" 0 "--no-bind, SIGTERM: exit status 0"
 nok "--no-bind: no system call was refused" grep -q 'sandbox:' "$T/N.log"
+
+# --- SIGTERM and SIGINT: exit 0, the pid file removed where it can be -------------
+pd_start F boot b0 --bios-file undionly.kpxe -P "$T/run/f.pid" ||
+	fatal "proxydhcp -P does not start"
+is "$(cat "$T/run/f.pid" 2>&1)" "$(bg_pid F)" "the pid file names the process"
+kill -s INT "$(bg_pid F)"
+ok "SIGINT stops it" wait_for 10 sh -c "! test -d /proc/$(bg_pid F)"
+stop_bg F
+is "$BG_STATUS" 0 "SIGINT: exit status 0"
+ok "SIGINT: the pid file is gone" test ! -e "$T/run/f.pid"
+
+# a directory the user it became cannot write: the file stays, said at debug
+pd_start G boot b0 --bios-file undionly.kpxe -P "$T/g.pid" ||
+	fatal "proxydhcp -P does not start"
+stop_bg G
+is "$BG_STATUS" 0 "a pid file it cannot remove: still exit status 0"
+like "$(cat "$T/G.log")" "g\\.pid: not removed: its directory is not ours to write" \
+	"and it says why"
+nok "no system call was refused" grep -q 'sandbox:' "$T/F.log" "$T/G.log"
 
 run "$PROXYDHCP" -i lo --bios-file x.0 --metrics-interval 0
 is "$RC" 2 "--metrics-interval 0: usage error"
