@@ -15,21 +15,30 @@
 struct raw_opts {
 	char *iface, *tftp_server, *bios, *efi, *efi_x64, *efi_ia32;
 	char *efi_arm64, *efi_arm32, *http_url, *ipxe_script, *table, *xcat;
-	char *reply_delay, *user, *pidfile;
-	int no_bind, no_sandbox, foreground, verbose;
+	char *reply_delay, *user, *pidfile, *metrics, *interval;
+	int no_bind, no_sandbox, foreground, verbose, check;
 	int probe, ipxe, http, request;
 	char *timeout, *arch, *mac, *uuid;
 };
 
-static void check_file(poptContext ctx, const char *opt, const char *v)
+/*
+ * A boot file must fit the message's file field.  Returns 1 when it does
+ * not: a usage error, except that --check-config counts it and goes on.
+ */
+static unsigned check_file(poptContext ctx, const struct raw_opts *r,
+			   const char *opt, const char *v)
 {
-	if (v && (v[0] == '\0' || strlen(v) > TABLE_FILE_LEN))
+	if (v == NULL || (v[0] != '\0' && strlen(v) <= TABLE_FILE_LEN))
+		return 0;
+	if (!r->check)
 		opts_usage_error(ctx, "%s: expected 1 to %d bytes", opt,
 				 TABLE_FILE_LEN);
+	log_err("%s: expected 1 to %d bytes", opt, TABLE_FILE_LEN);
+	return 1;
 }
 
-static void convert_files(struct proxydhcp_conf *c, const struct raw_opts *r,
-			  poptContext ctx)
+static unsigned convert_files(struct proxydhcp_conf *c,
+			      const struct raw_opts *r, poptContext ctx)
 {
 	c->file[PXE_BIOS] = r->bios;
 	c->efi_file = r->efi;
@@ -39,25 +48,27 @@ static void convert_files(struct proxydhcp_conf *c, const struct raw_opts *r,
 	c->file[PXE_EFI_ARM32] = r->efi_arm32;
 	c->http_url = r->http_url;
 	c->ipxe_script = r->ipxe_script;
-	check_file(ctx, "--bios-file", r->bios);
-	check_file(ctx, "--efi-file", r->efi);
-	check_file(ctx, "--efi-x64-file", r->efi_x64);
-	check_file(ctx, "--efi-ia32-file", r->efi_ia32);
-	check_file(ctx, "--efi-arm64-file", r->efi_arm64);
-	check_file(ctx, "--efi-arm32-file", r->efi_arm32);
-	check_file(ctx, "--http-url", r->http_url);
-	check_file(ctx, "--ipxe-script", r->ipxe_script);
+	return check_file(ctx, r, "--bios-file", r->bios) +
+	       check_file(ctx, r, "--efi-file", r->efi) +
+	       check_file(ctx, r, "--efi-x64-file", r->efi_x64) +
+	       check_file(ctx, r, "--efi-ia32-file", r->efi_ia32) +
+	       check_file(ctx, r, "--efi-arm64-file", r->efi_arm64) +
+	       check_file(ctx, r, "--efi-arm32-file", r->efi_arm32) +
+	       check_file(ctx, r, "--http-url", r->http_url) +
+	       check_file(ctx, r, "--ipxe-script", r->ipxe_script);
 }
 
-static void convert_server(struct proxydhcp_conf *c, const struct raw_opts *r,
-			   poptContext ctx)
+/* The server's configuration; returns the problems --check-config counted. */
+static unsigned convert_server(struct proxydhcp_conf *c,
+			       const struct raw_opts *r, poptContext ctx)
 {
 	struct in_addr in;
 	bool any_file = false;
+	unsigned bad;
 
 	memset(c, 0, sizeof(*c));
 	c->iface = r->iface;
-	convert_files(c, r, ctx);
+	bad = convert_files(c, r, ctx);
 	if (r->tftp_server) {
 		if (inet_pton(AF_INET, r->tftp_server, &in) != 1)
 			opts_usage_error(ctx, "--tftp-server '%s': not an IPv4 address",
@@ -81,6 +92,25 @@ static void convert_server(struct proxydhcp_conf *c, const struct raw_opts *r,
 	c->foreground = r->foreground;
 	c->pidfile = r->pidfile;
 	c->verbose = r->verbose;
+	c->metrics = r->metrics;
+	c->metrics_interval = r->interval ? (unsigned)opts_num(ctx,
+		"--metrics-interval", r->interval, 1, 86400) : 60;
+	return bad;
+}
+
+/* --check-config: every problem printed; exit 0 only when there was none. */
+static int check_config(const struct proxydhcp_conf *c, unsigned problems)
+{
+	problems += proxydhcp_check(c);
+	if (problems)
+		return EXIT_FAIL;
+	printf("proxydhcp: no problems");
+	if (c->table)
+		printf(", %s", c->table);
+	if (c->xcat)
+		printf(", %s", c->xcat);
+	printf("\n");
+	return EXIT_OK;
 }
 
 /* 32 hex digits, dashes anywhere. */
@@ -139,8 +169,8 @@ static void free_raw(struct raw_opts *r)
 		&r->iface, &r->tftp_server, &r->bios, &r->efi, &r->efi_x64,
 		&r->efi_ia32, &r->efi_arm64, &r->efi_arm32, &r->http_url,
 		&r->ipxe_script, &r->table, &r->xcat, &r->reply_delay,
-		&r->user, &r->pidfile, &r->timeout, &r->arch, &r->mac,
-		&r->uuid,
+		&r->user, &r->pidfile, &r->metrics, &r->interval, &r->timeout,
+		&r->arch, &r->mac, &r->uuid,
 	};
 
 	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
@@ -172,6 +202,9 @@ int main(int argc, char **argv)
 		{ "foreground", 'f', POPT_ARG_NONE, &r.foreground, 0, "Stay in the foreground, log to stderr", NULL },
 		{ "pidfile", 'P', POPT_ARG_STRING, &r.pidfile, 0, "Write the process id here", "FILE" },
 		{ "verbose", 'v', POPT_ARG_NONE, &r.verbose, 0, "Log every dropped request and why", NULL },
+		{ "metrics", '\0', POPT_ARG_STRING, &r.metrics, 0, "Write the counters here for Prometheus (node_exporter's textfile collector)", "FILE" },
+		{ "metrics-interval", '\0', POPT_ARG_STRING, &r.interval, 0, "Seconds between --metrics writes (1-86400, default 60)", "SECS" },
+		{ "check-config", '\0', POPT_ARG_NONE, &r.check, 0, "Check the configuration, print every problem, exit 0 or 1 without serving", NULL },
 		{ "probe", '\0', POPT_ARG_NONE, &r.probe, 0, "Client mode: send a PXE DISCOVER and print the replies", NULL },
 		{ "timeout", '\0', POPT_ARG_STRING, &r.timeout, 0, "Probe: seconds to wait for replies (1-60, default 3)", "SECS" },
 		{ "arch", '\0', POPT_ARG_STRING, &r.arch, 0, "Probe: client architecture type (default 0)", "N" },
@@ -195,7 +228,10 @@ int main(int argc, char **argv)
 	opts_args(ctx, &nargs);
 	if (nargs > 0)
 		opts_usage_error(ctx, "no arguments expected (got %d)", nargs);
-	if (r.iface == NULL)
+	if (r.check && r.probe)
+		opts_usage_error(ctx, "--check-config and --probe contradict "
+				 "each other");
+	if (r.iface == NULL && !r.check)
 		opts_usage_error(ctx, "-i IFACE is required");
 	if (r.probe) {
 		struct probe_conf pc;
@@ -205,8 +241,10 @@ int main(int argc, char **argv)
 	} else {
 		struct proxydhcp_conf conf;
 
-		convert_server(&conf, &r, ctx);
-		rc = proxydhcp_serve(&conf);
+		unsigned problems = convert_server(&conf, &r, ctx);
+
+		rc = r.check ? check_config(&conf, problems)
+			     : proxydhcp_serve(&conf);
 	}
 	poptFreeContext(ctx);
 	free_raw(&r);

@@ -278,8 +278,10 @@ enum pxe_verdict pxe_decide(const struct pxe_config *cfg,
 
 	memset(ans, 0, sizeof(*ans));
 	if (!starts_with(&req->vendor_class, "PXEClient") &&
-	    !starts_with(&req->vendor_class, "HTTPClient"))
+	    !starts_with(&req->vendor_class, "HTTPClient")) {
+		ans->not_pxe = true;
 		return ignore(ans, "no PXEClient or HTTPClient vendor class");
+	}
 	type = reply_type(cfg, q, &why);
 	if (type == 0)
 		return ignore(ans, why);

@@ -59,6 +59,7 @@ struct pxe_answer {
 	bool deferred;           /* an offer that sends the client to 4011 */
 	unsigned rule_line;      /* the table rule used, 0 for none */
 	const char *reason;      /* why it was ignored, for debug logs */
+	bool not_pxe;            /* ignored: no PXE or HTTP vendor class */
 	char file[256];
 	char bcd[256];
 	uint8_t vendor[255];

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Architecture classes and host name matching. */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -102,4 +104,25 @@ bool pxe_host_matches(const char *name, const char *host)
 	dot = strchr(host, '.');
 	return dot && strlen(name) == (size_t)(dot - host) &&
 	       strncasecmp(name, host, (size_t)(dot - host)) == 0;
+}
+
+void pxe_report(struct pxe_report *r, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	r->n++;
+	if (r->fn)
+		r->fn(r->arg, msg);
+}
+
+void pxe_report_first(void *arg, const char *msg)
+{
+	struct pxe_first *f = arg;
+
+	if (f->buf[0] == '\0')
+		snprintf(f->buf, f->len, "%s", msg);
 }

@@ -52,4 +52,28 @@ struct pxe_client {
  */
 bool pxe_host_matches(const char *name, const char *host);
 
+/*
+ * Where the parsers of --table and --xcat-cfg send the problems they find,
+ * each one line of text, in file order: fn (when not NULL) is called with
+ * arg and the line, and n counts them.
+ */
+struct pxe_report {
+	void (*fn)(void *arg, const char *msg);
+	void *arg;
+	unsigned n;
+};
+
+/* One problem, formatted, to r. */
+void pxe_report(struct pxe_report *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Keeps the first problem in a buffer: the arg of pxe_report_first. */
+struct pxe_first {
+	char *buf;
+	size_t len;
+};
+
+/* A pxe_report fn storing the first message into a struct pxe_first. */
+void pxe_report_first(void *arg, const char *msg);
+
 #endif

@@ -11,11 +11,13 @@
 #include <netdb.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <pwd.h>
 #include <pcap/pcap.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -24,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "counters.h"
 #include "daemon.h"
 #include "dhcp.h"
 #include "file.h"
@@ -32,6 +35,7 @@
 #include "iface.h"
 #include "log.h"
 #include "mac.h"
+#include "metrics.h"
 #include "opts.h"
 #include "policy.h"
 #include "priv.h"
@@ -49,7 +53,7 @@
 /* Time to live of the IPv4 header of a broadcast reply frame. */
 #define FRAME_TTL 64
 
-enum tag { TAG_SIGNAL, TAG_DHCP, TAG_BINL, TAG_PCAP, TAG_TIMER };
+enum tag { TAG_SIGNAL, TAG_DHCP, TAG_BINL, TAG_PCAP, TAG_TIMER, TAG_METRICS };
 
 /* How a reply leaves. */
 enum route { ROUTE_DHCP, ROUTE_BINL, ROUTE_FRAME };
@@ -84,6 +88,10 @@ struct server {
 	uint32_t self;               /* network order */
 	uint8_t mac[6];
 	int epfd, sigfd, dhcp_fd, binl_fd, timer_fd;
+	int metrics_fd;              /* --metrics-interval timer */
+	bool metrics_failing;        /* the last --metrics write failed (logged once) */
+	bool pidfile_written;
+	struct pxe_counters cnt;
 	pcap_t *pcap;
 	libnet_t *ln;
 	struct pending *head, *tail;
@@ -102,69 +110,81 @@ static uint64_t now_ns(void)
 
 /* ---- the table and the xCAT file ---------------------------------------- */
 
-static int take_table(struct server *s, const char *buf, size_t len,
-		      char *err, size_t errlen)
-{
-	struct table *t = table_parse(buf, len, s->conf->table, err, errlen);
+typedef void *parse_fn(const char *buf, size_t len, const char *name,
+		       struct pxe_report *rep);
 
-	if (t == NULL)
-		return -1;
-	table_free(s->table);
-	s->table = t;
-	s->pcfg.table = t;
-	snprintf(err, errlen, "%zu rules", t->n);
-	return 0;
+static void *parse_table(const char *buf, size_t len, const char *name,
+			 struct pxe_report *rep)
+{
+	return table_parse_all(buf, len, name, rep);
 }
 
-static int take_xcat(struct server *s, const char *buf, size_t len,
-		     char *err, size_t errlen)
+static void *parse_xcat(const char *buf, size_t len, const char *name,
+			struct pxe_report *rep)
 {
-	struct xcat_cfg *x = xcat_parse((const uint8_t *)buf, len,
-					s->conf->xcat, err, errlen);
-
-	if (x == NULL)
-		return -1;
-	xcat_free(s->xcat);
-	s->xcat = x;
-	s->pcfg.xcat = x;
-	snprintf(err, errlen, "%zu nodes", x->n);
-	return 0;
+	return xcat_parse_all((const uint8_t *)buf, len, name, rep);
 }
 
-typedef int take_fn(struct server *s, const char *buf, size_t len, char *msg,
-		    size_t msglen);
-
-/*
- * Reads a file and hands it to take, which swaps it in only when it parses:
- * a broken file leaves what is in force as it was.
- */
-static int load(struct server *s, const char *path, size_t max, take_fn *take)
+/* Reads path and parses it; NULL, every problem told to rep, if it cannot be used. */
+static void *read_parsed(const char *path, size_t max, parse_fn *parse,
+			 struct pxe_report *rep)
 {
-	char msg[512], *buf = NULL;
+	char *buf = NULL;
 	size_t len = 0;
 	int rc = file_read(AT_FDCWD, path, max, &buf, &len);
+	void *v;
 
 	if (rc < 0) {
-		log_err("%s: %s", path, strerror(-rc));
-		return -1;
+		pxe_report(rep, "%s: %s", path, strerror(-rc));
+		return NULL;
 	}
-	rc = take(s, buf, len, msg, sizeof(msg));
+	v = parse(buf, len, path, rep);
 	free(buf);
-	if (rc < 0)
-		log_err("%s", msg);
-	else
-		log_notice("%s: %s loaded", path, msg);
-	return rc;
+	return v;
+}
+
+static void log_problem(void *arg, const char *msg)
+{
+	(void)arg;
+	log_err("%s", msg);
+}
+
+/* A file with any problem is not used: what is in force stays as it was. */
+static int refused(const char *path, const struct pxe_report *rep)
+{
+	log_err("%s: %u problem%s, not loaded", path, rep->n,
+		rep->n == 1 ? "" : "s");
+	return -1;
 }
 
 static int load_table(struct server *s)
 {
-	return load(s, s->conf->table, TABLE_FILE_MAX, take_table);
+	struct pxe_report rep = { log_problem, NULL, 0 };
+	const char *path = s->conf->table;
+	struct table *t = read_parsed(path, TABLE_FILE_MAX, parse_table, &rep);
+
+	if (t == NULL)
+		return refused(path, &rep);
+	table_free(s->table);
+	s->table = t;
+	s->pcfg.table = t;
+	log_notice("%s: %zu rules loaded", path, t->n);
+	return 0;
 }
 
 static int load_xcat(struct server *s)
 {
-	return load(s, s->conf->xcat, XCAT_FILE_MAX, take_xcat);
+	struct pxe_report rep = { log_problem, NULL, 0 };
+	const char *path = s->conf->xcat;
+	struct xcat_cfg *x = read_parsed(path, XCAT_FILE_MAX, parse_xcat, &rep);
+
+	if (x == NULL)
+		return refused(path, &rep);
+	xcat_free(s->xcat);
+	s->xcat = x;
+	s->pcfg.xcat = x;
+	log_notice("%s: %zu nodes loaded", path, x->n);
+	return 0;
 }
 
 /* ---- sending ------------------------------------------------------------ */
@@ -218,16 +238,19 @@ static void arm_timer(struct server *s)
 	timerfd_settime(s->timer_fd, TFD_TIMER_ABSTIME, &its, NULL);
 }
 
-/* Every reply waits the same delay, so the queue stays in due order. */
-static void enqueue(struct server *s, enum route route,
-		    const struct sockaddr_in *dst, const uint8_t *buf,
-		    size_t len)
+/*
+ * Every reply waits the same delay, so the queue stays in due order.
+ * Returns 0, or -1 when the reply is dropped.
+ */
+static int enqueue(struct server *s, enum route route,
+		   const struct sockaddr_in *dst, const uint8_t *buf,
+		   size_t len)
 {
 	struct pending *p;
 
 	if (s->queued >= QUEUE_MAX || (p = malloc(sizeof(*p) + len)) == NULL) {
 		log_warn("reply queue full, reply dropped");
-		return;
+		return -1;
 	}
 	p->next = NULL;
 	p->due_ns = now_ns() + (uint64_t)s->conf->reply_delay_ms * 1000000u;
@@ -242,6 +265,7 @@ static void enqueue(struct server *s, enum route route,
 	s->tail = p;
 	if (s->queued++ == 0)
 		arm_timer(s);
+	return 0;
 }
 
 static void timer_input(struct server *s)
@@ -366,6 +390,20 @@ static void batch_flush(struct batch *b, int fd)
 	b->nout = 0;
 }
 
+/* A request the policy leaves alone, logged at debug level. */
+static void ignored(struct server *s, const struct dhcp_req *req,
+		    const struct pxe_answer *ans, enum pxe_port port,
+		    const char *from)
+{
+	char mac[MAC_STRLEN];
+
+	pxe_count_request(&s->cnt, ans->not_pxe ? PXE_NOT_PXE : PXE_IGNORED);
+	log_debug("%s: %s port %d: ignored: %s",
+		  mac_format(req->chaddr, MAC_FMT_COLON, mac), from,
+		  port == PXE_PORT_BINL ? PXE_BINL_PORT : DHCP_SERVER_PORT,
+		  ans->reason);
+}
+
 /* Answers one request; the reply joins b when given, else leaves now. */
 static void handle(struct server *s, const uint8_t *buf, size_t len,
 		   enum pxe_port port, const struct sockaddr_in *src,
@@ -383,6 +421,7 @@ static void handle(struct server *s, const uint8_t *buf, size_t len,
 
 	inet_ntop(AF_INET, &src->sin_addr, from, sizeof(from));
 	if (dhcp_parse(buf, len, &req, &why) < 0) {
+		pxe_count_request(&s->cnt, PXE_MALFORMED);
 		log_debug("%s:%u: dropped: %s", from, ntohs(src->sin_port), why);
 		return;
 	}
@@ -394,27 +433,26 @@ static void handle(struct server *s, const uint8_t *buf, size_t len,
 		q.host = host[0] ? host : NULL;
 	}
 	if (pxe_decide(&s->pcfg, &q, &ans) == PXE_IGNORE) {
-		char mac[MAC_STRLEN];
-
-		log_debug("%s: %s port %d: ignored: %s",
-			  mac_format(req.chaddr, MAC_FMT_COLON, mac), from,
-			  port == PXE_PORT_BINL ? PXE_BINL_PORT : DHCP_SERVER_PORT,
-			  ans.reason);
+		ignored(s, &req, &ans, port, from);
 		return;
 	}
 	n = dhcp_build_reply(out, sizeof(out), &req, &ans.rep);
 	if (n == 0) {
+		pxe_count_request(&s->cnt, PXE_DROPPED);
 		log_warn("%s: reply does not fit a message", from);
 		return;
 	}
 	route = reply_route(s, &req, port, src, &dst);
 	log_reply(&req, &ans, host);
-	if (s->conf->reply_delay_ms)
-		enqueue(s, route, &dst, out, n);
-	else if (b && route != ROUTE_FRAME)
+	if (s->conf->reply_delay_ms && enqueue(s, route, &dst, out, n) < 0) {
+		pxe_count_request(&s->cnt, PXE_DROPPED);
+		return;
+	}
+	if (s->conf->reply_delay_ms == 0 && b && route != ROUTE_FRAME)
 		batch_add(b, &dst, out, n);
-	else
+	else if (s->conf->reply_delay_ms == 0)
 		transmit(s, route, &dst, out, n);
+	pxe_count_reply(&s->cnt, &ans, port);
 }
 
 static int batch_receive(struct batch *b, int fd)
@@ -443,10 +481,11 @@ static void socket_input(struct server *s, int fd, enum pxe_port port)
 			return;
 		}
 		for (int i = 0; i < n; i++) {
-			if (b->in[i].msg_hdr.msg_flags & MSG_TRUNC)
+			if (b->in[i].msg_hdr.msg_flags & MSG_TRUNC) {
+				pxe_count_request(&s->cnt, PXE_MALFORMED);
 				log_debug("dropped: datagram longer than %d bytes",
 					  DHCP_REQ_MAX);
-			else
+			} else
 				handle(s, b->in_buf[i], b->in[i].msg_len, port,
 				       &b->src[i], b);
 		}
@@ -463,8 +502,11 @@ static void frame_input(u_char *user, const struct pcap_pkthdr *h,
 	struct frame_udp f;
 	struct sockaddr_in src = { .sin_family = AF_INET };
 
-	if (h->caplen != h->len || frame_udp4(bytes, h->caplen, &f) < 0 ||
-	    f.dst_port != DHCP_SERVER_PORT)
+	if (h->caplen != h->len || frame_udp4(bytes, h->caplen, &f) < 0) {
+		pxe_count_request(&s->cnt, PXE_MALFORMED);
+		return;
+	}
+	if (f.dst_port != DHCP_SERVER_PORT)
 		return;
 	src.sin_addr.s_addr = f.src_ip;
 	src.sin_port = htons(f.src_port);
@@ -480,7 +522,7 @@ static int watch(struct server *s, int fd, enum tag tag)
 	return epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
 }
 
-/* Reload (HUP, USR1) and stop (TERM, INT) arrive through a signalfd. */
+/* Reload (HUP, USR1), counters (USR1) and stop (TERM, INT) arrive through a signalfd. */
 static int setup_signals(struct server *s)
 {
 	static const int handled[] = { SIGHUP, SIGUSR1, SIGTERM, SIGINT };
@@ -489,10 +531,82 @@ static int setup_signals(struct server *s)
 	sigemptyset(&set);
 	for (size_t i = 0; i < sizeof(handled) / sizeof(handled[0]); i++)
 		sigaddset(&set, handled[i]);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0 ||
-	    (s->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -errno;
+	/*
+	 * A signal ignored when we were started (a shell ignores SIGINT for
+	 * background commands) never reaches a signalfd: take them back,
+	 * now that they are blocked.
+	 */
+	for (size_t i = 0; i < sizeof(handled) / sizeof(handled[0]); i++)
+		signal(handled[i], SIG_DFL);
+	s->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (s->sigfd < 0)
 		return -errno;
 	return watch(s, s->sigfd, TAG_SIGNAL);
+}
+
+/* --metrics: the counters, replaced atomically; failures logged once. */
+static void write_metrics(struct server *s)
+{
+	struct metrics m = { 0 };
+	int rc;
+
+	if (s->conf->metrics == NULL)
+		return;
+	pxe_count_metrics(&m, &s->cnt, s->table ? s->table->n : 0,
+			  s->xcat ? s->xcat->n : 0);
+	rc = metrics_commit(&m, s->conf->metrics);
+	if (rc < 0 && !s->metrics_failing)
+		log_warn("%s: %s", s->conf->metrics, strerror(-rc));
+	else if (rc == 0 && s->metrics_failing)
+		log_notice("%s: written again", s->conf->metrics);
+	s->metrics_failing = rc < 0;
+}
+
+static void log_counters(const struct server *s)
+{
+	char line[512];
+
+	pxe_count_format(&s->cnt, line, sizeof(line));
+	log_notice("counters: %s", line);
+}
+
+/* --metrics: a timer every --metrics-interval seconds, armed once. */
+static int setup_metrics_timer(struct server *s)
+{
+	struct itimerspec every = {
+		.it_interval.tv_sec = (time_t)s->conf->metrics_interval,
+		.it_value.tv_sec = (time_t)s->conf->metrics_interval,
+	};
+
+	if (s->conf->metrics == NULL)
+		return 0;
+	s->metrics_fd = timerfd_create(CLOCK_MONOTONIC,
+				       TFD_NONBLOCK | TFD_CLOEXEC);
+	if (s->metrics_fd < 0 ||
+	    timerfd_settime(s->metrics_fd, 0, &every, NULL) < 0)
+		return -errno;
+	return watch(s, s->metrics_fd, TAG_METRICS);
+}
+
+static void metrics_input(struct server *s)
+{
+	uint64_t ticks;
+
+	if (read(s->metrics_fd, &ticks, sizeof(ticks)) == (ssize_t)sizeof(ticks))
+		write_metrics(s);
+}
+
+/* HUP rereads both files, USR1 the xCAT file (as xCAT expects); each counted. */
+static void reload(struct server *s, bool table)
+{
+	/* Names may have moved along with the files. */
+	hostcache_clear(&s->hosts);
+	if (table && s->conf->table)
+		pxe_count_reload(&s->cnt, PXE_SOURCE_TABLE, load_table(s));
+	if (s->conf->xcat)
+		pxe_count_reload(&s->cnt, PXE_SOURCE_XCAT, load_xcat(s));
 }
 
 /* Returns true when the process should stop. */
@@ -505,12 +619,11 @@ static bool signal_input(struct server *s)
 			log_notice("signal %u, exiting", si.ssi_signo);
 			return true;
 		}
-		/* Names may have moved along with the files. */
-		hostcache_clear(&s->hosts);
-		if (si.ssi_signo == SIGHUP && s->conf->table)
-			load_table(s);
-		if (s->conf->xcat)
-			load_xcat(s);
+		reload(s, si.ssi_signo == SIGHUP);
+		if (si.ssi_signo == SIGUSR1) {
+			log_counters(s);
+			write_metrics(s);
+		}
 	}
 	return false;
 }
@@ -544,6 +657,9 @@ static int serve(struct server *s)
 				break;
 			case TAG_TIMER:
 				timer_input(s);
+				break;
+			case TAG_METRICS:
+				metrics_input(s);
 				break;
 			}
 		}
@@ -660,6 +776,16 @@ static const struct sandbox_rule allowed[] = {
 	SANDBOX_ALLOW("openat"), SANDBOX_ALLOW("fstat"),
 	SANDBOX_ALLOW("newfstatat"), SANDBOX_ALLOW("lseek"),
 	/*
+	 * --metrics, on its timer, SIGUSR1 and exit: a temporary (random
+	 * name, openat above) is written, synced, renamed over the file and
+	 * the directory synced; a failed write unlinks the temporary.
+	 * SIGTERM's exit removes the pid file where the directory lets us.
+	 */
+	SANDBOX_ALLOW("fchmod"), SANDBOX_ALLOW("fsync"),
+	SANDBOX_ALLOW("rename"), SANDBOX_ALLOW("renameat"),
+	SANDBOX_ALLOW("renameat2"), SANDBOX_ALLOW("unlink"),
+	SANDBOX_ALLOW("unlinkat"),
+	/*
 	 * Client names for host rules and xCAT (getnameinfo): /etc/hosts and
 	 * the resolver's files, nscd's socket (AF_UNIX, in the base list), a
 	 * DNS query over UDP to an IPv4 or IPv6 name server (with IP_RECVERR
@@ -723,9 +849,11 @@ static int setup(struct server *s)
 	/* Fork first: a signalfd polled before a fork wakes only the parent. */
 	if (daemon_setup(!c->foreground, c->pidfile, LOG_DAEMON) < 0)
 		return -1;
+	s->pidfile_written = c->pidfile != NULL;
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
 	s->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (s->epfd < 0 || s->timer_fd < 0 || setup_signals(s) < 0 ||
+	    setup_metrics_timer(s) < 0 ||
 	    watch(s, s->binl_fd, TAG_BINL) < 0 ||
 	    watch(s, s->timer_fd, TAG_TIMER) < 0 ||
 	    (s->pcap ? watch(s, pcap_get_selectable_fd(s->pcap), TAG_PCAP)
@@ -738,8 +866,18 @@ static int setup(struct server *s)
 	return c->no_sandbox ? 0 : enter_sandbox(s);
 }
 
+/*
+ * The pid file goes when the daemon does.  It was written as root; the
+ * user the daemon became may not write its directory (/run), which is
+ * expected and said at debug level only.
+ */
 static void teardown(struct server *s)
 {
+	const int fds[] = { s->epfd, s->sigfd, s->dhcp_fd, s->binl_fd,
+			    s->timer_fd, s->metrics_fd };
+
+	if (s->pidfile_written)
+		pidfile_remove(s->conf->pidfile);
 	while (s->head) {
 		struct pending *p = s->head;
 
@@ -750,8 +888,65 @@ static void teardown(struct server *s)
 		pcap_close(s->pcap);
 	if (s->ln)
 		libnet_destroy(s->ln);
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
 	table_free(s->table);
 	xcat_free(s->xcat);
+}
+
+/* --check-config prints a file's problems as they are: "FILE:LINE: why". */
+static void print_problem(void *arg, const char *msg)
+{
+	(void)arg;
+	fprintf(stderr, "%s\n", msg);
+}
+
+/* What the options mean together, beyond what each one's syntax allows. */
+static unsigned check_options(const struct proxydhcp_conf *c)
+{
+	const char *url = c->http_url;
+	unsigned bad = 0;
+
+	if (c->ipxe_script && pxe_file_is_ipxe(c->ipxe_script)) {
+		log_err("--ipxe-script %s: an iPXE binary; iPXE would load it "
+			"again and again (give it a script)", c->ipxe_script);
+		bad++;
+	}
+	if (url && strncasecmp(url, "http://", 7) != 0 &&
+	    strncasecmp(url, "https://", 8) != 0) {
+		log_err("--http-url %s: not an http:// or https:// URL", url);
+		bad++;
+	}
+	return bad;
+}
+
+/* The user to become exists (a process that is not root stays itself). */
+static unsigned check_user(const struct proxydhcp_conf *c)
+{
+	const char *user = c->user ? c->user : "nobody";
+
+	if (geteuid() != 0)
+		return 0;
+	errno = 0;
+	if (getpwnam(user) != NULL)
+		return 0;
+	log_err("user %s: %s", user, errno ? strerror(errno) : "no such user");
+	return 1;
+}
+
+unsigned proxydhcp_check(const struct proxydhcp_conf *conf)
+{
+	struct pxe_report rep = { print_problem, NULL, 0 };
+	unsigned bad = check_options(conf) + check_user(conf);
+
+	if (conf->table)
+		table_free(read_parsed(conf->table, TABLE_FILE_MAX, parse_table,
+				       &rep));
+	if (conf->xcat)
+		xcat_free(read_parsed(conf->xcat, XCAT_FILE_MAX, parse_xcat,
+				      &rep));
+	return bad + rep.n;
 }
 
 int proxydhcp_serve(const struct proxydhcp_conf *conf)
@@ -766,12 +961,16 @@ int proxydhcp_serve(const struct proxydhcp_conf *conf)
 	}
 	s->conf = conf;
 	s->epfd = s->sigfd = s->dhcp_fd = s->binl_fd = s->timer_fd = -1;
+	s->metrics_fd = -1;
 	log_set_level(conf->verbose ? LOG_DEBUG : LOG_INFO);
 	if (setup(s) == 0) {
 		log_notice("serving on %s (%s)%s", conf->iface,
 			   inet_ntop(AF_INET, &s->self, addr, sizeof(addr)),
 			   conf->no_bind ? ", port 67 captured" : "");
+		write_metrics(s);
 		rc = serve(s);
+		log_counters(s);
+		write_metrics(s);
 	}
 	teardown(s);
 	free(s);

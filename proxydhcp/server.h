@@ -26,6 +26,8 @@ struct proxydhcp_conf {
 	bool no_sandbox;                    /* --no-sandbox */
 	bool foreground;                    /* -f */
 	const char *pidfile;                /* -P */
+	const char *metrics;                /* --metrics, NULL: none */
+	unsigned metrics_interval;          /* --metrics-interval, seconds */
 	int verbose;                        /* -v */
 };
 
@@ -39,6 +41,14 @@ struct probe_conf {
 	uint8_t uuid[PXE_UUID_LEN];
 	unsigned timeout;                   /* seconds */
 };
+
+/*
+ * --check-config: reads --table and --xcat-cfg and prints every problem
+ * ("FILE:LINE: why") to standard error, with what the other options and
+ * the user to become would make setup refuse; opens no socket.  Returns
+ * how many problems there were.
+ */
+unsigned proxydhcp_check(const struct proxydhcp_conf *conf);
 
 /* Serves until SIGTERM; returns an exit status. */
 int proxydhcp_serve(const struct proxydhcp_conf *conf);

@@ -436,41 +436,50 @@ static int build_index(struct table *t)
 	return 0;
 }
 
-struct table *table_parse(const char *buf, size_t len, const char *name,
-			  char *err, size_t errlen)
+struct table *table_parse_all(const char *buf, size_t len, const char *name,
+			      struct pxe_report *rep)
 {
 	struct table *t = calloc(1, sizeof(*t));
 	const char *p = buf, *end = buf + len;
+	unsigned lineno = 0, before = rep->n;
 	size_t cap = 0;
-	unsigned lineno = 0;
 
 	if (t == NULL) {
-		snprintf(err, errlen, "%s: out of memory", name);
+		pxe_report(rep, "%s: out of memory", name);
 		return NULL;
 	}
 	if (len > TABLE_FILE_MAX) {
-		snprintf(err, errlen, "%s: larger than 1 MiB", name);
+		pxe_report(rep, "%s: larger than 1 MiB", name);
 		table_free(t);
 		return NULL;
 	}
+	/* A bad line is reported and left out; the lines after it still count. */
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		struct line_ctx lx = { p, nl ? nl : end, "" };
 
 		lineno++;
-		if (parse_line(t, &cap, &lx, lineno) < 0) {
-			snprintf(err, errlen, "%s:%u: %s", name, lineno, lx.msg);
-			table_free(t);
-			return NULL;
-		}
+		if (parse_line(t, &cap, &lx, lineno) < 0)
+			pxe_report(rep, "%s:%u: %s", name, lineno, lx.msg);
 		p = nl ? nl + 1 : end;
 	}
-	if (build_index(t) < 0) {
-		snprintf(err, errlen, "%s: out of memory", name);
+	if (rep->n == before && build_index(t) < 0)
+		pxe_report(rep, "%s: out of memory", name);
+	if (rep->n != before) {
 		table_free(t);
 		return NULL;
 	}
 	return t;
+}
+
+struct table *table_parse(const char *buf, size_t len, const char *name,
+			  char *err, size_t errlen)
+{
+	struct pxe_first first = { err, errlen };
+	struct pxe_report rep = { pxe_report_first, &first, 0 };
+
+	err[0] = '\0';
+	return table_parse_all(buf, len, name, &rep);
 }
 
 /* ---- matching ----------------------------------------------------------- */

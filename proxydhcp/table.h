@@ -72,9 +72,14 @@ struct table {
 #define TABLE_NONE ((size_t)-1)
 
 /*
- * Parses a table (buf, len).  Returns it, or NULL with "NAME:LINE: why" in
- * err (name is the file name for messages).
+ * Parses a table (buf, len), reading on past a bad line: every problem
+ * goes to rep as "NAME:LINE: why" (name is the file name for messages),
+ * in line order.  Returns the table, or NULL when there was any problem.
  */
+struct table *table_parse_all(const char *buf, size_t len, const char *name,
+			      struct pxe_report *rep);
+
+/* The same, with the first problem only in err (errlen > 0). */
 struct table *table_parse(const char *buf, size_t len, const char *name,
 			  char *err, size_t errlen);
 void table_free(struct table *t);

@@ -8,14 +8,6 @@
 #include "pxe.h"
 #include "xcat.h"
 
-static void *xcat_fail(struct xcat_cfg *x, char *err, size_t errlen,
-		       const char *name, const char *why, size_t off)
-{
-	snprintf(err, errlen, "%s: %s at offset %zu", name, why, off);
-	xcat_free(x);
-	return NULL;
-}
-
 static bool all_zero(const uint8_t *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -24,40 +16,64 @@ static bool all_zero(const uint8_t *p, size_t n)
 	return true;
 }
 
+/* One record into x, or why not. */
+static const char *take_record(struct xcat_cfg *x, const uint8_t *rec)
+{
+	struct xcat_node *n = &x->nodes[x->n];
+
+	if (all_zero(rec, XCAT_RECORD_LEN))
+		return NULL;
+	if (memchr(rec, '\0', XCAT_NAME_LEN) == NULL)
+		return "unterminated node name";
+	if (rec[0] == '\0')
+		return "empty node name";
+	memcpy(n->name, rec, XCAT_NAME_LEN);
+	memcpy(n->path, rec + XCAT_NAME_LEN, XCAT_PATH_LEN);
+	n->path[XCAT_PATH_LEN] = '\0';
+	x->n++;
+	return NULL;
+}
+
+struct xcat_cfg *xcat_parse_all(const uint8_t *buf, size_t len,
+				const char *name, struct pxe_report *rep)
+{
+	struct xcat_cfg *x = calloc(1, sizeof(*x));
+	size_t whole = len - len % XCAT_RECORD_LEN;
+	unsigned before = rep->n;
+
+	if (x == NULL || len > XCAT_FILE_MAX ||
+	    (x->nodes = calloc(whole / XCAT_RECORD_LEN + 1,
+			       sizeof(*x->nodes))) == NULL) {
+		pxe_report(rep, "%s: %s at offset 0", name,
+			   x && len > XCAT_FILE_MAX ? "file too large"
+						    : "out of memory");
+		xcat_free(x);
+		return NULL;
+	}
+	/* A bad record is reported and left out; the records after it still count. */
+	for (size_t off = 0; off < whole; off += XCAT_RECORD_LEN) {
+		const char *why = take_record(x, buf + off);
+
+		if (why)
+			pxe_report(rep, "%s: %s at offset %zu", name, why, off);
+	}
+	if (whole != len)
+		pxe_report(rep, "%s: partial record at offset %zu", name, whole);
+	if (rep->n != before) {
+		xcat_free(x);
+		return NULL;
+	}
+	return x;
+}
+
 struct xcat_cfg *xcat_parse(const uint8_t *buf, size_t len, const char *name,
 			    char *err, size_t errlen)
 {
-	struct xcat_cfg *x = calloc(1, sizeof(*x));
-	size_t off;
+	struct pxe_first first = { err, errlen };
+	struct pxe_report rep = { pxe_report_first, &first, 0 };
 
-	if (x == NULL)
-		return xcat_fail(x, err, errlen, name, "out of memory", 0);
-	if (len > XCAT_FILE_MAX)
-		return xcat_fail(x, err, errlen, name, "file too large", 0);
-	if (len % XCAT_RECORD_LEN)
-		return xcat_fail(x, err, errlen, name, "partial record",
-				 len - len % XCAT_RECORD_LEN);
-	x->nodes = calloc(len / XCAT_RECORD_LEN + 1, sizeof(*x->nodes));
-	if (x->nodes == NULL)
-		return xcat_fail(x, err, errlen, name, "out of memory", 0);
-	for (off = 0; off < len; off += XCAT_RECORD_LEN) {
-		const uint8_t *rec = buf + off;
-		struct xcat_node *n = &x->nodes[x->n];
-
-		if (all_zero(rec, XCAT_RECORD_LEN))
-			continue;
-		if (memchr(rec, '\0', XCAT_NAME_LEN) == NULL)
-			return xcat_fail(x, err, errlen, name,
-					 "unterminated node name", off);
-		if (rec[0] == '\0')
-			return xcat_fail(x, err, errlen, name,
-					 "empty node name", off);
-		memcpy(n->name, rec, XCAT_NAME_LEN);
-		memcpy(n->path, rec + XCAT_NAME_LEN, XCAT_PATH_LEN);
-		n->path[XCAT_PATH_LEN] = '\0';
-		x->n++;
-	}
-	return x;
+	err[0] = '\0';
+	return xcat_parse_all(buf, len, name, &rep);
 }
 
 void xcat_free(struct xcat_cfg *x)

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pxe.h"
+
 #define XCAT_NAME_LEN 50
 #define XCAT_PATH_LEN 150
 #define XCAT_RECORD_LEN (XCAT_NAME_LEN + XCAT_PATH_LEN)
@@ -26,9 +28,15 @@ struct xcat_cfg {
 };
 
 /*
- * Parses the records in (buf, len).  Returns the set (possibly empty), or
- * NULL with "NAME: why at offset N" in err.
+ * Parses the records in (buf, len), reading on past a bad one: every
+ * problem goes to rep as "NAME: why at offset N" (the file has no lines:
+ * N is the record's first byte), in file order.  Returns the set
+ * (possibly empty), or NULL when there was any problem.
  */
+struct xcat_cfg *xcat_parse_all(const uint8_t *buf, size_t len,
+				const char *name, struct pxe_report *rep);
+
+/* The same, with the first problem only in err (errlen > 0). */
 struct xcat_cfg *xcat_parse(const uint8_t *buf, size_t len, const char *name,
 			    char *err, size_t errlen);
 void xcat_free(struct xcat_cfg *x);

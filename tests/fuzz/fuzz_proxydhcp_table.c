@@ -4,8 +4,10 @@
  * line inside the input; a table holds rules in increasing line order,
  * each with an action, and every menu encodes within 255 bytes.  The
  * indexed lookup finds what a plain scan in file order finds, for a client
- * with each rule's MAC and one with none of them.  The same
- * bytes are then read as an xCAT proxydhcp.cfg.
+ * with each rule's MAC and one with none of them.  Read on past every bad
+ * line, each problem names a line inside the input, in increasing order,
+ * and the first is the one table_parse gives.  The same bytes are then
+ * read as an xCAT proxydhcp.cfg.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -24,6 +26,42 @@ static unsigned count_lines(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < size; i++)
 		n += data[i] == '\n';
 	return n;
+}
+
+/* Every problem of table_parse_all: a line in range, in line order. */
+struct seen {
+	unsigned lines, last;
+	char first[512];
+};
+
+static void check_problem(void *arg, const char *msg)
+{
+	struct seen *sn = arg;
+	unsigned line;
+
+	if (sn->first[0] == '\0')
+		snprintf(sn->first, sizeof(sn->first), "%s", msg);
+	if (sscanf(msg, "f:%u: ", &line) != 1) {
+		if (strncmp(msg, "f: ", 3) != 0)
+			abort();
+		return;
+	}
+	if (line == 0 || line > sn->lines || line <= sn->last)
+		abort();
+	sn->last = line;
+}
+
+static void check_all(const uint8_t *data, size_t size, const char *err,
+		      bool refused)
+{
+	struct seen sn = { count_lines(data, size), 0, "" };
+	struct pxe_report rep = { check_problem, &sn, 0 };
+	struct table *t = table_parse_all((const char *)data, size, "f", &rep);
+
+	if ((t == NULL) != (rep.n > 0) || (t == NULL) != refused ||
+	    (refused && strcmp(sn.first, err) != 0))
+		abort();
+	table_free(t);
 }
 
 static void check_table(const struct table *t, unsigned lines)
@@ -98,8 +136,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct table *t = table_parse((const char *)data, size, "f", err,
 				      sizeof(err));
 	unsigned lines = count_lines(data, size), line;
+	bool refused = t == NULL;
 
-	if (t == NULL) {
+	if (refused) {
 		if (sscanf(err, "f:%u: ", &line) == 1) {
 			if (line == 0 || line > lines)
 				abort();
@@ -111,6 +150,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_lookup(t);
 		table_free(t);
 	}
+	check_all(data, size, err, refused);
 	check_xcat(data, size);
 	return 0;
 }

@@ -18,11 +18,6 @@ WIN=52:54:00:0a:00:66
 TABLE=$T/nodes.table
 chmod 755 "$T"		# the daemon rereads the table as nobody
 
-write_table() {		# LINE...: the new table, written atomically
-	printf '%s\n' "$@" >"$TABLE.new" && chmod 644 "$TABLE.new" &&
-	    mv "$TABLE.new" "$TABLE"
-}
-
 write_table "# per-node rules first" \
     "mac=$PD_MAC file=special.kpxe" \
     "mac=$QUIET ignore" \

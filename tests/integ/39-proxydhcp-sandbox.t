@@ -16,11 +16,6 @@ pd_require
 TABLE=$T/nodes.table
 chmod 755 "$T"		# the daemon rereads the table as nobody
 
-write_table() {		# LINE...: the new table, written atomically
-	printf '%s\n' "$@" >"$TABLE.new" && chmod 644 "$TABLE.new" &&
-	    mv "$TABLE.new" "$TABLE"
-}
-
 status_field() {	# PID FIELD: the first value of FIELD in /proc/PID/status
 	awk -v f="$2:" '$1 == f { print $2; exit }' "/proc/$1/status"
 }

@@ -216,6 +216,7 @@ static void test_not_pxe(void)
 	s = ask(&c, &p, PXE_PORT_DHCP, 0, NULL);
 	is_int(s->verdict, PXE_IGNORE, "no option 60: ignored");
 	ok(s->ans.reason && s->ans.reason[0], "with a reason");
+	ok(s->ans.not_pxe, "and marked as not a PXE client");
 
 	pkt_header(&p);
 	pkt_type(&p, DHCP_DISCOVER);
@@ -238,8 +239,9 @@ static void test_not_pxe(void)
 	pkt_str(&p, DHCP_OPT_VENDOR_CLASS, "PXEClient");
 	pkt_opt(&p, DHCP_OPT_VENDOR, big43, sizeof(big43));
 	pkt_byte(&p, DHCP_OPT_END);
-	is_int(ask(&c, &p, PXE_PORT_DHCP, 0, NULL)->verdict, PXE_IGNORE,
-	       "option 43 of 255 bytes: ignored");
+	s = ask(&c, &p, PXE_PORT_DHCP, 0, NULL);
+	is_int(s->verdict, PXE_IGNORE, "option 43 of 255 bytes: ignored");
+	ok(!s->ans.not_pxe, "a PXE client all the same");
 
 	pkt_pxe(&p, DHCP_INFORM, 0, false);
 	is_int(ask(&c, &p, PXE_PORT_DHCP, 0, NULL)->verdict, PXE_IGNORE,

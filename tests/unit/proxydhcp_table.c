@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The node table parser (every error with file:line, quoting, the menu
- * size limit, matching) and xCAT proxydhcp.cfg records.
+ * size limit, matching) and xCAT proxydhcp.cfg records; the parsers read
+ * on past a bad line or record and report every problem in file order.
  */
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +18,80 @@ static struct table *parse(const char *text, char *err, size_t errlen)
 	err[0] = '\0';
 	return table_parse(text, strlen(text), "nodes.tab", err, errlen);
 }
+
+/* Every problem reported, one per line, into a buffer. */
+struct collected {
+	char text[2048];
+	size_t len;
+};
+
+static void collect(void *arg, const char *msg)
+{
+	struct collected *c = arg;
+	int n = snprintf(c->text + c->len, sizeof(c->text) - c->len, "%s\n",
+			 msg);
+
+	if (n > 0 && (size_t)n < sizeof(c->text) - c->len)
+		c->len += (size_t)n;
+}
+
+static void test_all_errors(void)
+{
+	static const char text[] =
+		"# good, bad, good, bad, bad, good\n"
+		"mac=52:54:00:00:00:01 file=a.0\n"
+		"mac=52:54:00:zz:00:02 file=b.0\n"
+		"arch=bios file=c.0\n"
+		"arch=efi-x64\n"
+		"ip=198.18.0.1/33 file=d.0 file=e.0\n"
+		"\n"
+		"ignore file=f.0\n"
+		"ipxe=yes script=boot.ipxe";
+	struct collected c = { "", 0 };
+	struct pxe_report rep = { collect, &c, 0 };
+	struct table *t = table_parse_all(text, sizeof(text) - 1, "n.tab", &rep);
+	char err[256];
+
+	ok(t == NULL, "a table with bad lines is refused");
+	is_int(rep.n, 4, "four problems counted");
+	is_str(c.text,
+	       "n.tab:3: mac=52:54:00:zz:00:02: not a MAC address\n"
+	       "n.tab:5: no action (file, script, tftp-server, bcd, menu or "
+	       "ignore)\n"
+	       "n.tab:6: ip=198.18.0.1/33: expected A.B.C.D[/N]\n"
+	       "n.tab:8: ignore with an action\n",
+	       "each one with its line, in line order");
+	t = table_parse(text, sizeof(text) - 1, "n.tab", err, sizeof(err));
+	ok(t == NULL, "table_parse refuses it too");
+	is_str(err, "n.tab:3: mac=52:54:00:zz:00:02: not a MAC address",
+	       "naming the first problem");
+
+	/* A line too long and a NUL byte do not stop the reading either. */
+	{
+		char buf[1200 + 64];
+		size_t n = 0;
+
+		memset(buf, 'x', 1100);
+		n = 1100;
+		memcpy(buf + n, "\nmac=52:54:00:00:00:01\0 file=a\nfoo=1\n", 37);
+		n += 37;
+		c.len = 0;
+		c.text[0] = '\0';
+		rep.n = 0;
+		t = table_parse_all(buf, n, "n.tab", &rep);
+		ok(t == NULL && rep.n == 3, "long line, NUL byte, unknown key: "
+		   "three problems");
+		ok(strstr(c.text, "n.tab:1: line longer") &&
+		   strstr(c.text, "n.tab:2: NUL byte") &&
+		   strstr(c.text, "n.tab:3: foo: unknown key"),
+		   "each with its line");
+	}
+	rep = (struct pxe_report){ NULL, NULL, 0 };
+	t = table_parse_all("arch=bios file=a.0\n", 19, "n.tab", &rep);
+	ok(t && t->n == 1 && rep.n == 0, "a good table: no problem, no reporter");
+	table_free(t);
+}
+
 
 static void test_good(void)
 {
@@ -266,6 +342,30 @@ static void rec(uint8_t *buf, const char *name, size_t nlen, const char *path,
 	memcpy(buf + XCAT_NAME_LEN, path, plen);
 }
 
+/* Bad records in the middle and a partial one at the end: each reported. */
+static void test_xcat_all(void)
+{
+	uint8_t buf[4 * XCAT_RECORD_LEN + 9];
+	char longname[XCAT_NAME_LEN];
+	struct collected c = { "", 0 };
+	struct pxe_report rep = { collect, &c, 0 };
+	struct xcat_cfg *x;
+
+	memset(buf, 0, sizeof(buf));
+	memset(longname, 'n', sizeof(longname));
+	rec(buf, "node1", 5, "a/", 2);
+	rec(buf + XCAT_RECORD_LEN, "", 0, "b/", 2);
+	rec(buf + 2 * XCAT_RECORD_LEN, longname, sizeof(longname), "c/", 2);
+	rec(buf + 3 * XCAT_RECORD_LEN, "node4", 5, "d/", 2);
+	x = xcat_parse_all(buf, sizeof(buf), "cfg", &rep);
+	ok(x == NULL, "xCAT: a file with bad records is refused");
+	is_int(rep.n, 3, "xCAT: three problems counted");
+	is_str(c.text, "cfg: empty node name at offset 200\n"
+		       "cfg: unterminated node name at offset 400\n"
+		       "cfg: partial record at offset 800\n",
+	       "xCAT: each with its offset, in file order");
+}
+
 static void test_xcat(void)
 {
 	uint8_t buf[4 * XCAT_RECORD_LEN];
@@ -313,12 +413,14 @@ static void test_xcat(void)
 	x = xcat_parse(buf, 0, "cfg", err, sizeof(err));
 	ok(x && x->n == 0, "empty file: no nodes");
 	xcat_free(x);
+	test_xcat_all();
 }
 
 int main(void)
 {
 	test_good();
 	test_errors();
+	test_all_errors();
 	test_menu_limit();
 	test_match();
 	test_index();

@@ -82,6 +82,13 @@ pd_tftpd() {
 	wait_udp_port "$2" 69
 }
 
+# write_table LINE...: $TABLE made of LINEs, replaced atomically and
+# readable by the user the daemon becomes.
+write_table() {
+	printf '%s\n' "$@" >"$TABLE.new" && chmod 644 "$TABLE.new" &&
+	    mv "$TABLE.new" "$TABLE"
+}
+
 # --- the probe --------------------------------------------------------------
 
 # probe [ARG...]: proxydhcp --probe from cli:c0 with chaddr $PD_MAC;
