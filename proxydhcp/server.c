@@ -525,24 +525,9 @@ static int watch(struct server *s, int fd, enum tag tag)
 /* Reload (HUP, USR1), counters (USR1) and stop (TERM, INT) arrive through a signalfd. */
 static int setup_signals(struct server *s)
 {
-	static const int handled[] = { SIGHUP, SIGUSR1, SIGTERM, SIGINT };
-	sigset_t set;
-
-	sigemptyset(&set);
-	for (size_t i = 0; i < sizeof(handled) / sizeof(handled[0]); i++)
-		sigaddset(&set, handled[i]);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
-		return -errno;
-	/*
-	 * A signal ignored when we were started (a shell ignores SIGINT for
-	 * background commands) never reaches a signalfd: take them back,
-	 * now that they are blocked.
-	 */
-	for (size_t i = 0; i < sizeof(handled) / sizeof(handled[0]); i++)
-		signal(handled[i], SIG_DFL);
-	s->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	s->sigfd = daemon_signalfd();
 	if (s->sigfd < 0)
-		return -errno;
+		return s->sigfd;
 	return watch(s, s->sigfd, TAG_SIGNAL);
 }
 
@@ -840,7 +825,9 @@ static int setup(struct server *s)
 
 	srandom((unsigned)(now_ns() ^ (uint64_t)getpid()));
 	/* A reply to a peer that went away must not stop the server. */
-	signal(SIGPIPE, SIG_IGN);
+	/* Blocked from the start: a signal before the signalfd exists waits
+	 * for it instead of killing a server half set up. */
+	daemon_block_signals();
 	if (open_io(s) < 0)
 		return -1;
 	init_config(s);
