@@ -23,6 +23,7 @@
 #            track_pid NAME PID; wait_for SECS CMD...; wait_log NAME ERE [SECS];
 #            wait_udp_port [NS] PORT; wait_tcp_port [NS] PORT; now_cs;
 #            at_exit CMD (run in the cleanup)
+# metrics    promtool_ok FILE DESC (two checks: accepted, nothing said)
 #
 # Environment:
 #   NB_SRC   repository root (default: found by walking up from the test)
@@ -543,6 +544,18 @@ _nb_del_netns() {
 }
 
 # Safe to call more than once: every step empties what it has undone.
+# promtool_ok FILE DESC: promtool accepts FILE, a daemon's --metrics file,
+# and has nothing to say about it (two checks; skipped without promtool).
+promtool_ok() {
+	if command -v promtool >/dev/null 2>&1; then
+		run promtool check metrics <"$1"
+		is "$RC" 0 "$2: promtool check metrics accepts the file"
+		is "$(cat "$T/out" "$T/err")" "" "$2: and has nothing to say"
+	else
+		skip "no promtool (sh scripts/deps test)" 2
+	fi
+}
+
 # at_exit CMD: run CMD (one shell word list) in the cleanup, after the
 # daemons have stopped, for what a test changed outside $T.
 _nb_at_exit=

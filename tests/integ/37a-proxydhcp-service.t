@@ -108,15 +108,6 @@ is "$(probe_get proxy file)" first.kpxe "a BIOS probe is answered from the table
 metric() {
 	grep -F "$1{$2} " "$M" | sed 's/.* //'
 }
-promtool_ok() {		# DESC
-	if command -v promtool >/dev/null 2>&1; then
-		run promtool check metrics <"$M"
-		is "$RC" 0 "$1: promtool check metrics accepts the file"
-		is "$(cat "$T/out" "$T/err")" "" "$1: and has nothing to say"
-	else
-		skip "no promtool (sh scripts/deps test)" 2
-	fi
-}
 kill -s USR1 "$PID"
 ok "SIGUSR1: the counters are logged" \
 	wait_log E 'counters: requests answered [1-9][0-9]*, '
@@ -126,7 +117,7 @@ ok "and the request answered" \
 	test "$(metric proxydhcp_requests_total 'result="answered"')" -ge 1
 is "$(metric proxydhcp_table_rules '')" "" "the gauge has no labels"
 is "$(sed -n 's/^proxydhcp_table_rules //p' "$M")" 2 "the table's two rules in force"
-promtool_ok "after a probe"
+promtool_ok "$M" "after a probe"
 ok "the daemon still serves after SIGUSR1" bg_alive E
 probe --arch 0
 is "$(probe_get proxy file)" first.kpxe "and answers the next probe"
@@ -137,7 +128,7 @@ is "$(replies_from "$PD_SERVER")" 0 "a truncated message: no reply"
 kill -s USR1 "$PID"
 ok "SIGUSR1: the malformed request is counted" wait_for 10 sh -c \
 	"grep -q '^proxydhcp_requests_total{result=\"malformed\"} [1-9]' '$M'"
-promtool_ok "after a malformed request"
+promtool_ok "$M" "after a malformed request"
 OFFERS=$(metric proxydhcp_replies_total 'kind="offer",arch="bios"')
 probe --arch 0
 is "$(probe_get proxy file)" first.kpxe "the daemon still answers a probe"
@@ -187,7 +178,7 @@ ok "--no-bind: a probe is answered" wait_for 15 gives_bios
 kill -s USR1 "$(bg_pid N)"
 ok "--no-bind, SIGUSR1: the file shows the offer" wait_for 10 sh -c \
 	"grep -q '^proxydhcp_replies_total{kind=\"offer\",arch=\"bios\"} [1-9]' '$M'"
-promtool_ok "--no-bind"
+promtool_ok "$M" "--no-bind"
 stop_bg N
 is "$BG_STATUS" 0 "--no-bind, SIGTERM: exit status 0"
 nok "--no-bind: no system call was refused" grep -q 'sandbox:' "$T/N.log"
