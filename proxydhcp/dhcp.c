@@ -13,23 +13,37 @@
 		return -EINVAL;      \
 	} while (0)
 
+/*
+ * The next option of an options area (RFC 2132, section 2): Pad is
+ * skipped.  Returns 1 with *code, *val and *len set, 0 at End, -EINVAL
+ * for an option whose length runs past the buffer, -ENODATA at the end
+ * of the buffer without End.
+ */
+static int next_option(struct cur *c, uint8_t *code, const uint8_t **val,
+		       uint8_t *len)
+{
+	while (cur_left(c) > 0) {
+		*code = cur_u8(c);
+		if (*code == DHCP_OPT_PAD)
+			continue;
+		if (*code == DHCP_OPT_END)
+			return 0;
+		*len = cur_u8(c);
+		*val = cur_bytes(c, *len);
+		return *val ? 1 : -EINVAL;
+	}
+	return -ENODATA;
+}
+
 int dhcp_parse_vendor(const uint8_t *p, size_t len, bool *has_item,
 		      uint8_t item[PXE_BOOT_ITEM_LEN])
 {
 	struct cur c = cur_init(p, len);
+	const uint8_t *val;
+	uint8_t code, olen;
+	int rc;
 
-	while (cur_left(&c) > 0) {
-		uint8_t code = cur_u8(&c), olen;
-		const uint8_t *val;
-
-		if (code == DHCP_OPT_PAD)
-			continue;
-		if (code == DHCP_OPT_END)
-			return 0;
-		olen = cur_u8(&c);
-		val = cur_bytes(&c, olen);
-		if (val == NULL)
-			return -EINVAL;
+	while ((rc = next_option(&c, &code, &val, &olen)) > 0) {
 		if (code == PXE_BOOT_ITEM) {
 			if (olen != PXE_BOOT_ITEM_LEN)
 				return -EINVAL;
@@ -39,7 +53,7 @@ int dhcp_parse_vendor(const uint8_t *p, size_t len, bool *has_item,
 			}
 		}
 	}
-	return 0;
+	return rc == -EINVAL ? -EINVAL : 0;	/* End is optional here */
 }
 
 static void keep(struct dhcp_val *v, const uint8_t *p, uint8_t len)
@@ -117,23 +131,20 @@ static const char *take_option(struct dhcp_req *req, uint8_t code,
 static int parse_options(struct cur *c, struct dhcp_req *req,
 			 const char **why)
 {
-	while (cur_left(c) > 0) {
-		uint8_t code = cur_u8(c), len;
-		const uint8_t *val;
-		const char *bad;
+	const uint8_t *val;
+	uint8_t code, len;
+	int rc;
 
-		if (code == DHCP_OPT_PAD)
-			continue;
-		if (code == DHCP_OPT_END)
-			return 0;
-		len = cur_u8(c);
-		val = cur_bytes(c, len);
-		if (val == NULL)
-			REJECT("option runs past the end");
-		bad = take_option(req, code, val, len);
+	while ((rc = next_option(c, &code, &val, &len)) > 0) {
+		const char *bad = take_option(req, code, val, len);
+
 		if (bad)
 			REJECT(bad);
 	}
+	if (rc == 0)
+		return 0;
+	if (rc == -EINVAL)
+		REJECT("option runs past the end");
 	REJECT("no End option");
 }
 
@@ -263,6 +274,9 @@ static bool view_add(struct dhcp_view *v, uint8_t code, const uint8_t *p,
 int dhcp_parse_reply(const uint8_t *buf, size_t len, struct dhcp_view *v)
 {
 	struct cur c = cur_init(buf, len);
+	const uint8_t *val;
+	uint8_t code, olen;
+	int rc;
 
 	memset(v, 0, sizeof(*v));
 	if (len < DHCP_MIN_LEN || cur_u8(&c) != DHCP_BOOTREPLY)
@@ -276,20 +290,10 @@ int dhcp_parse_reply(const uint8_t *buf, size_t len, struct dhcp_view *v)
 	cur_copy(&c, v->file, DHCP_FILE_LEN);
 	if (cur_be32(&c) != DHCP_COOKIE)
 		return -EINVAL;
-	while (cur_left(&c) > 0) {
-		uint8_t code = cur_u8(&c), olen;
-		const uint8_t *val;
-
-		if (code == DHCP_OPT_PAD)
-			continue;
-		if (code == DHCP_OPT_END)
-			return 0;
-		olen = cur_u8(&c);
-		val = cur_bytes(&c, olen);
-		if (val == NULL || !view_add(v, code, val, olen))
+	while ((rc = next_option(&c, &code, &val, &olen)) > 0)
+		if (!view_add(v, code, val, olen))
 			return -EINVAL;
-	}
-	return -EINVAL;
+	return rc == 0 ? 0 : -EINVAL;
 }
 
 const uint8_t *dhcp_view_opt(const struct dhcp_view *v, uint8_t code,
