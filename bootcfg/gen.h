@@ -29,8 +29,13 @@ bool bc_gen_grub(const struct bc_env *e, const struct bc_host *h,
 bool bc_gen_ipxe(const struct bc_env *e, const struct bc_host *h, int arch,
 		 struct sbuf *out);
 
-/* pxelinux.cfg/default and ipxe/boot.ipxe (local boot / chain per MAC). */
+/*
+ * pxelinux.cfg/default, grub/grub.cfg and ipxe/boot.ipxe: each sends a
+ * machine to its own file, or to local boot.  grub/grub.cfg is what a
+ * GRUB with prefix /grub (Debian's signed grubnetx64.efi) reads first.
+ */
 void bc_gen_pxelinux_default(struct sbuf *out);
+void bc_gen_grub_default(struct sbuf *out);
 void bc_gen_ipxe_default(struct sbuf *out);
 /* What a CGI answers a client it does not know, or a bad query. */
 void bc_gen_ipxe_unknown(struct sbuf *out, const char *why);

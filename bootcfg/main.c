@@ -240,7 +240,7 @@ int main(int argc, char **argv)
 		{ "templates", 'T', POPT_ARG_STRING, &r.templates, 0, "Directory of per-host templates", "DIR" },
 		{ "tftp-root", 'o', POPT_ARG_STRING, &r.root, 0, "Where per-host files go (default .)", "DIR" },
 		{ "pxelinux", '\0', POPT_ARG_NONE, &r.pxelinux, 0, "Write pxelinux.cfg/01-MAC and default", NULL },
-		{ "grub", '\0', POPT_ARG_NONE, &r.grub, 0, "Write grub/grub.cfg-01-MAC", NULL },
+		{ "grub", '\0', POPT_ARG_NONE, &r.grub, 0, "Write grub/grub.cfg-01-MAC and grub/grub.cfg", NULL },
 		{ "ipxe", '\0', POPT_ARG_NONE, &r.ipxe, 0, "Write ipxe/MAC.ipxe and boot.ipxe", NULL },
 		{ "templates-out", '\0', POPT_ARG_NONE, &r.templates_out, 0, "Write rendered templates to hosts/NAME/", NULL },
 		{ "all", 'a', POPT_ARG_NONE, &r.all, 0, "All per-host files (templates too with -T)", NULL },

@@ -278,6 +278,17 @@ static bool plan_aggregates(const struct bc_opts *o, const struct bc_env *e,
 	return ok;
 }
 
+/* The file of each kind that sends a machine to its own, or boots locally. */
+static const struct {
+	enum bc_out_kind kind;
+	const char *name;
+	void (*gen)(struct sbuf *);
+} dispatchers[] = {
+	{ BC_OUT_PXELINUX, BC_DIR_PXELINUX "/default", bc_gen_pxelinux_default },
+	{ BC_OUT_GRUB, BC_DIR_GRUB "/grub.cfg", bc_gen_grub_default },
+	{ BC_OUT_IPXE, BC_DIR_IPXE "/boot.ipxe", bc_gen_ipxe_default },
+};
+
 bool bc_plan(const struct bc_opts *o, const struct bc_env *e,
 	     const struct bc_templates *t, struct bc_outset *out)
 {
@@ -285,18 +296,15 @@ bool bc_plan(const struct bc_opts *o, const struct bc_env *e,
 
 	for (size_t i = 0; i < e->hs->n; i++)
 		ok = plan_host(o, e, &e->hs->v[i], t, out) && ok;
-	if (o->out[BC_OUT_PXELINUX]) {
+	for (size_t i = 0; i < sizeof(dispatchers) / sizeof(dispatchers[0]);
+	     i++) {
 		struct sbuf data = { 0 };
 
-		bc_gen_pxelinux_default(&data);
-		add_file(out, o, BC_OUT_PXELINUX, BC_DIR_PXELINUX "/default",
+		if (!o->out[dispatchers[i].kind])
+			continue;
+		dispatchers[i].gen(&data);
+		add_file(out, o, dispatchers[i].kind, dispatchers[i].name,
 			 &data);
-	}
-	if (o->out[BC_OUT_IPXE]) {
-		struct sbuf data = { 0 };
-
-		bc_gen_ipxe_default(&data);
-		add_file(out, o, BC_OUT_IPXE, BC_DIR_IPXE "/boot.ipxe", &data);
 	}
 	return plan_aggregates(o, e, out) && ok;
 }

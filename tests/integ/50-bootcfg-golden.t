@@ -7,7 +7,7 @@ HERE=$(dirname "$0")
 . "$HERE/tools/bootcfg.sh"
 
 bootcfg_require
-plan 20
+plan 24
 
 R=$T/root
 mkdir -p "$R"
@@ -44,13 +44,21 @@ fi
 
 if command -v grub-script-check >/dev/null 2>&1; then
 	bad=
-	for f in "$R"/grub/grub.cfg-*; do
+	for f in "$R"/grub/grub.cfg "$R"/grub/grub.cfg-*; do
 		grub-script-check "$f" >/dev/null 2>&1 || bad="$bad $f"
 	done
 	is "$bad" "" "grub-script-check accepts every GRUB file"
 else
 	skip "no grub-script-check (grub-common)"
 fi
+
+# Debian's signed GRUB (prefix /grub) reads grub/grub.cfg only: it
+# must lead each MAC to the name bootcfg gives that host's file.
+# (GRUB's $net_default_mac: lower-case hex and colons)
+mac=52:54:00:12:34:0a
+f=$(sed -n 's|^configfile "\$prefix/\(.*\)"$|\1|p' "$R/grub/grub.cfg" |
+	awk -v mac="$mac" '{ split(mac, m, ":"); for (i = 1; i <= 6; i++) gsub("\\$m" i, m[i]); print }')
+ok "grub/grub.cfg sends 52:54:00:12:34:0a to $f" test -f "$R/grub/$f"
 
 n=$(ls "$R"/pxelinux.cfg | wc -l)
 is "$n" 11 "one pxelinux file per host, and default"
@@ -80,8 +88,16 @@ is "$(sed -n '/^:efi-x64$/{n;p;}' "$R/ipxe/52-54-00-12-34-0a.ipxe")" \
 	"echo no boot file for efi-x64 in profile bios-only (no kernel.efi-x64): booting locally" \
 	"iPXE: a family without a kernel is told so"
 is "$(sed -n '/^:efi-arm64$/{n;p;}' "$R/ipxe/52-54-00-12-34-09.ipxe")" \
-	"kernel /linux/vmlinuz-arm64 console=ttyAMA0" \
-	"iPXE: ARM64 boots its own kernel"
+	"kernel /linux/vmlinuz-arm64 initrd=initrd-arm64.img console=ttyAMA0" \
+	"iPXE: ARM64 boots its own kernel, its initrd named for the EFI stub"
+is "$(sed -n '/^:bios$/{n;p;}' "$R/ipxe/52-54-00-12-34-09.ipxe")" \
+	"kernel /linux/vmlinuz console=ttyS0" \
+	"iPXE: no initrd= on a BIOS kernel line"
+is "$(sed -n '3p' "$R/ipxe/52-54-00-12-34-03.ipxe")" \
+	"sanboot aoe:e1.0 ||" "iPXE: a failed sanboot does not stop the script ..."
+like "$(sed -n '4,5p' "$R/ipxe/52-54-00-12-34-03.ipxe")" \
+	"^echo Could not boot the disk aoe:e1.0 .*Secure Boot.*signed.*
+exit\$" "... it says why and boots locally"
 
 # Boot files missing under the TFTP root are only warned about.
 bc_all "$T/root2" "$BCDATA/hosts"

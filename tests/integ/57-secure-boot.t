@@ -13,7 +13,8 @@
 # 3. Host "sb" is handed the snponly.efi netboot-sign signed with the test
 #    key: iPXE runs, fetches the host's own script from tftpd, and loads
 #    Debian's kernel, signed again by netboot-sign, with a small
-#    initramfs; LoadImage verifies the kernel (an EFI stub image), whose
+#    initramfs, named on the kernel line by bootcfg (initrd=NAME) for the
+#    EFI stub; LoadImage verifies the kernel (an EFI stub image), whose
 #    log says Secure Boot is on, and the initramfs prints the host's
 #    marker from the kernel command line.
 # Microsoft's keys (OVMF_VARS_4M.ms.fd), Debian's signed shim and GRUB:
@@ -22,8 +23,9 @@
 #    tftpd, but GRUB takes its server from the DHCP server's ACK: how far
 #    it gets is reported, not judged;
 # 6. with the DHCP server giving next-server and the boot file itself
-#    (bootcfg's dnsmasq lines), GRUB reads grub/grub.cfg, which sends it
-#    to the host's grub/grub.cfg-01-MAC; Debian's signed kernel boots.
+#    (bootcfg's dnsmasq lines), GRUB reads bootcfg's grub/grub.cfg, which
+#    sends it to the host's grub/grub.cfg-01-MAC; Debian's signed kernel
+#    boots.
 
 HERE=$(dirname "$0")
 . "$HERE/../lib.sh"
@@ -101,8 +103,6 @@ initramfs_marker "$T/tftp/k/initrd.img" "$MARK" || fatal "cannot build the initr
 
 printf '%s plain - plain\n%s sb - sb\n%s ms - ms\n' \
     "$MAC_PLAIN" "$MAC_SB" "$MAC_MS" >"$T/hosts"
-# iPXE of 2019 gives an EFI stub kernel its initrd through its own file
-# system only: the stub reads the file named by initrd=
 cat >"$T/profiles" <<EOF2
 [defaults]
 next-server = $PD_SERVER
@@ -113,7 +113,7 @@ kernel = sb/vmlinuz
 ipxe-efi-x64 = sb/snponly.efi
 kernel = sb/vmlinuz
 initrd = k/initrd.img
-append = console=ttyS0 initrd=initrd.img host=@NAME@
+append = console=ttyS0 host=@NAME@
 [profile ms]
 ipxe-efi-x64 = shimx64.efi
 kernel = k/vmlinuz
@@ -130,12 +130,13 @@ run "$BOOTCFG" -q -p "$T/profiles" -o "$T/tftp" --grub \
     --dnsmasq "$T/dnsmasq.conf" --manifest "$T/manifest.grub" "$T/hosts"
 is "$RC" 0 "bootcfg writes GRUB's per-host files and dnsmasq's lines"
 # Debian's signed GRUB sources $prefix/grub.cfg and nothing per host:
-# this one sends it to the host's own file by its MAC address
-cat >"$T/tftp/grub/grub.cfg" <<'EOF2'
-regexp --set 1:m1 --set 2:m2 --set 3:m3 --set 4:m4 --set 5:m5 --set 6:m6 '^(..):(..):(..):(..):(..):(..)$' "$net_default_mac"
-configfile "$prefix/grub.cfg-01-$m1-$m2-$m3-$m4-$m5-$m6"
-EOF2
+# bootcfg's own grub/grub.cfg sends it to the host's file by its MAC
+ok "bootcfg writes grub/grub.cfg, in its manifest" \
+    grep -qx 'grub/grub.cfg' "$T/manifest.grub"
 pd_firmware_table || fatal "cannot set up the servers"
+like "$(sed -n '/^:efi-x64$/{n;p;}' "$T/tftp/ipxe/$(echo "$MAC_SB" | tr : -).ipxe")" \
+    "^kernel /sb/vmlinuz initrd=initrd.img " \
+    "bootcfg names the initrd on the UEFI kernel line"
 
 # boot_secure KEYS MAC SERIAL [QEMU ARG...]: OVMF enforcing Secure Boot
 # with the snakeoil or Microsoft's keys (KEYS), its own PXE client first
@@ -184,6 +185,8 @@ ok "the host's marker is on the console" \
 diag "signed chain: firmware to the initramfs in $(( ($(now_cs) - t0) / 100 )) s"
 ok "the kernel's log says Secure Boot is enabled" \
     qemu_wait_serial 10 '[Ss]ecure boot enabled' "$SERIAL"
+ok "the EFI stub loaded the initrd that initrd= names" \
+    qemu_serial_has 'Loaded initrd from command line option' "$SERIAL"
 stop_bg vm
 is "$(tftp_sent sb/snponly.efi)" 1 "tftpd sent the signed iPXE once"
 is "$(tftp_sent "ipxe/$(echo "$MAC_SB" | tr : -).ipxe")" 1 \

@@ -19,7 +19,9 @@ static const char profiles[] =
 	"initrd.efi-arm64 = ia\nipxe-efi-ia32 = i32.efi\n"
 	"ipxe-efi-arm64 = a64.efi\nipxe-efi-x64-http = http://s/x.efi\n"
 	"ipxe-efi-arm64-http = http://s/a.efi\n"
-	"[profile bios]\nkernel = k\nkernel.efi-x64 = -\nipxe-efi = -\n";
+	"[profile bios]\nkernel = k\nkernel.efi-x64 = -\nipxe-efi = -\n"
+	"[profile url]\nkernel = k\ninitrd = http://s/d/i.img?x=1 /a/b/c.gz\n"
+	"[profile own]\nkernel = k\ninitrd = i1\nappend = initrd=mine quiet\n";
 static const char hosts[] =
 	"52:54:00:00:00:01 n1 198.18.0.11 lin\n"
 	"52:54:00:00:00:02 n2 198.18.0.12 san\n"
@@ -28,7 +30,9 @@ static const char hosts[] =
 	"!52:54:00:00:00:05 n5 198.18.0.15 lin\n"
 	"52:54:00:00:00:06 n6 198.18.0.16 off\n"
 	"52:54:00:00:00:07 n7 198.18.0.17 all\n"
-	"52:54:00:00:00:08 n8 198.18.0.18 bios\n";
+	"52:54:00:00:00:08 n8 198.18.0.18 bios\n"
+	"52:54:00:AB:CD:EF n9 198.18.0.19 url\n"
+	"52:54:00:00:00:0a n10 198.18.0.20 own\n";
 
 static struct bc_hosts hs;
 static struct bc_profiles ps;
@@ -124,11 +128,17 @@ static void ipxe(void)
 	       "echo no boot file for ${buildarch} ${platform} in profile lin: "
 	       "booting locally\nexit\n", "any other family told so too");
 	has(s, "initrd /i1\ninitrd /i2\nboot\n", "one initrd line each");
+	has(s, ":efi-x64\nkernel /k.efi initrd=i1 initrd=i2 console=ttyS0 ",
+	    "UEFI: each initrd named on the kernel line");
+	has(s, ":bios\nkernel /k console=ttyS0 ", "BIOS: none named");
 	s = host_file(ipxe_any, 2);
 	has(s, "iseq ${buildarch} x86_64 && goto bios ||", "same body, same label");
 	hasnt(s, ":efi-x64", "no label for a body already there");
 	s = host_file(ipxe_any, 1);
-	has(s, "sanboot aoe:e3.1\n", "sanboot");
+	has(s, "sanboot aoe:e3.1 ||\necho Could not boot the disk aoe:e3.1 "
+	       "(with Secure Boot on, the boot loader on the disk must be "
+	       "signed): booting locally\nexit\n",
+	    "sanboot; if refused, why and local boot");
 	hasnt(s, "goto", "no dispatch when every arch is the same");
 	has(host_file(ipxe_any, 2), "kernel /wimboot\ninitrd /w/win3/Boot/BCD BCD\n",
 	    "wimboot");
@@ -138,7 +148,7 @@ static void ipxe(void)
 	       "(memdisk needs BIOS firmware)", "memdisk is for BIOS only");
 	has(host_file(ipxe_any, 4), "exit\n", "disabled");
 	bc_gen_ipxe(&e, &hs.v[0], BC_ARCH_EFI_X64, &b);
-	has(b.p, "kernel /k.efi", "one arch asked for");
+	has(b.p, "kernel /k.efi initrd=i1 initrd=i2 ", "one arch asked for");
 	hasnt(b.p, "goto", "no dispatch then");
 	sb_free(&b);
 	bc_gen_ipxe_default(&b);
@@ -147,12 +157,55 @@ static void ipxe(void)
 }
 
 /* A profile with every family's files, and one for BIOS alone. */
+/* initrd= on UEFI kernel lines: last components, or the profile's own. */
+static void ipxe_initrd_names(void)
+{
+	char *s = host_file(ipxe_any, 8);
+
+	has(s, ":bios\nkernel /k\ninitrd http://s/d/i.img?x=1\n"
+	       "initrd /a/b/c.gz\nboot\n", "BIOS: initrd lines only");
+	has(s, "kernel /k initrd=i.img initrd=c.gz\n",
+	    "UEFI: a URL's name without its query, a path's last component");
+	s = host_file(ipxe_any, 9);
+	has(s, "kernel /k initrd=mine quiet\ninitrd /i1\n",
+	    "an initrd= in append is left alone");
+	hasnt(s, "initrd=i1", "and none added");
+}
+
+/* grub/grub.cfg: GRUB's $net_default_mac turned into bc_path_grub()'s name. */
+static void grub_dispatcher(void)
+{
+	struct sbuf b = { 0 }, path = { 0 }, want = { 0 };
+	char mac[MAC_STRLEN];
+
+	bc_gen_grub_default(&b);
+	has(b.p, "regexp --set 1:m1 --set 2:m2 --set 3:m3 --set 4:m4 --set 5:m5 "
+		 "--set 6:m6 '^(..):(..):(..):(..):(..):(..)$' "
+		 "\"$net_default_mac\"\n", "MAC split into six variables");
+	has(b.p, "configfile \"$prefix/grub.cfg-01-$m1-$m2-$m3-$m4-$m5-$m6\"\n",
+	    "configfile of the host's own file");
+	has(b.p, "echo \"No boot entry for $net_default_mac: booting locally\"\n"
+		 "exit\n", "without one: a message and back to the firmware");
+	/* As GRUB prints it: lower case, colons (net.c's "%02x:"). */
+	mac_format(hs.v[8].mac, MAC_FMT_COLON, mac);
+	is_str(mac, "52:54:00:ab:cd:ef", "GRUB's form of the MAC");
+	sb_puts(&want, "grub/grub.cfg-01-");
+	for (char *p = mac; *p; p++)
+		sb_add(&want, *p == ':' ? "-" : p, 1);
+	bc_path_grub(&hs.v[8], &path);
+	is_str(path.p, want.p, "what GRUB asks for is the file bootcfg writes");
+	sb_free(&b);
+	sb_free(&path);
+	sb_free(&want);
+}
+
 static void ipxe_per_arch(void)
 {
 	char *s = host_file(ipxe_any, 6);
 	struct sbuf b = { 0 };
 
-	has(s, ":efi-arm64\nkernel /ka\ninitrd /ia\nboot\n", "ARM64 kernel");
+	has(s, ":efi-arm64\nkernel /ka initrd=ia\ninitrd /ia\nboot\n",
+	    "ARM64 kernel, its initrd named for the EFI stub");
 	has(s, ":efi-ia32\nkernel /ki\nboot\n",
 	    "32-bit UEFI kernel, no x86 initrd");
 	has(s, ":bios\nkernel /k\nboot\n", "unsuffixed files: BIOS ...");
@@ -299,6 +352,8 @@ int main(void)
 	grub();
 	ipxe();
 	ipxe_per_arch();
+	ipxe_initrd_names();
+	grub_dispatcher();
 	aggregates();
 	xcat_limits();
 	bc_hosts_free(&hs);
