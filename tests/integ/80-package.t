@@ -14,7 +14,7 @@ require_cmd dpkg-buildpackage dpkg-deb lintian systemd-analyze git
 git -C "$NB_SRC" rev-parse --git-dir >/dev/null 2>&1 ||
 	skip_all "make deb packs the files git knows: not a git checkout"
 
-VERSION=$(make -s -C "$NB_SRC" print-version)
+VERSION=$(cat "$NB_SRC/VERSION")
 DEB=$T/b/netboot_${VERSION}_$(dpkg --print-architecture).deb
 
 run make -s -C "$NB_SRC" B="$T/b" deb
