@@ -35,6 +35,38 @@ static const struct sandbox_rule base[] = {
 };
 
 /*
+ * A build with AddressSanitizer (make asan, make fuzz) runs its own code
+ * in the process: alternate signal stacks for its handlers, and the leak
+ * check at exit, which stops the process with a ptrace-ing clone that
+ * reads /proc.  Only such builds allow these.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define NB_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define NB_SANITIZED 1
+#endif
+#endif
+#ifdef NB_SANITIZED
+static const struct sandbox_rule sanitizer[] = {
+	SANDBOX_ALLOW("sigaltstack"), SANDBOX_ALLOW("clone"),
+	SANDBOX_ALLOW("clone3"), SANDBOX_ALLOW("ptrace"),
+	SANDBOX_ALLOW("wait4"), SANDBOX_ALLOW("waitid"),
+	SANDBOX_ALLOW("prctl"), SANDBOX_ALLOW("sched_yield"),
+	SANDBOX_ALLOW("sched_getaffinity"), SANDBOX_ALLOW("getppid"),
+	SANDBOX_ALLOW("openat"), SANDBOX_ALLOW("read"),
+	SANDBOX_ALLOW("pread64"), SANDBOX_ALLOW("getdents64"),
+	SANDBOX_ALLOW("lseek"), SANDBOX_ALLOW("fstat"),
+	SANDBOX_ALLOW("newfstatat"), SANDBOX_ALLOW("readlink"),
+	SANDBOX_ALLOW("futex"), SANDBOX_ALLOW("set_robust_list"),
+	SANDBOX_ALLOW("mprotect"), SANDBOX_ALLOW("getrlimit"),
+	SANDBOX_ALLOW("prlimit64"), SANDBOX_ALLOW("open"),
+	SANDBOX_ALLOW("stat"), SANDBOX_ALLOW("lstat"),
+	SANDBOX_ALLOW("access"), SANDBOX_ALLOW("readlinkat"),
+};
+#endif
+
+/*
  * The refused call may come from inside syslog(3), which holds a lock:
  * the handler must not call it.  It writes its one line itself, to
  * standard error and, as a syslog datagram, to a socket connected to
@@ -154,6 +186,11 @@ int sandbox_enter(const struct sandbox_rule *rules, unsigned n,
 	rc = add_rules(ctx, base, sizeof(base) / sizeof(base[0]), why);
 	if (rc == 0)
 		rc = add_rules(ctx, rules, n, why);
+#ifdef NB_SANITIZED
+	if (rc == 0)
+		rc = add_rules(ctx, sanitizer,
+			       sizeof(sanitizer) / sizeof(sanitizer[0]), why);
+#endif
 	if (rc == 0 && why)
 		*why = "seccomp_load";
 	if (rc == 0)

@@ -136,11 +136,14 @@ static int send_gso(const struct block_sender *bs, uint64_t first, size_t n)
 /* One GSO send, or a batch when GSO is off or refused. */
 static int send_some(const struct block_sender *bs, uint64_t first, size_t *n)
 {
+	/* Fewer than two segments fit one GSO send at blksizes near the
+	 * 64 KiB limit (none above 64996 bytes): plain datagrams then. */
+	size_t segs = gso_blocks(bs, *n);
 	int r;
 
-	if (*n < 2 || *bs->no_gso)
+	if (segs < 2 || *bs->no_gso)
 		return send_batch(bs, first, *n);
-	*n = gso_blocks(bs, *n);
+	*n = segs;
 	r = send_gso(bs, first, *n);
 	/* Refused (old kernel, a device or path that cannot segment):
 	 * plain datagrams from now on. */
