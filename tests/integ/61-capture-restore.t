@@ -153,7 +153,7 @@ like "$(cat "$T/out")" 'cache current: no download' "FAT32: cache current"
 # --- -l TABFILE on an empty disk -------------------------------------------
 cat >"$T/layout.tab" <<'EOF'
 # the restored volume first, the rest of the disk left for the cache
-+40 Mb $0E Y
+$0E Y +40 Mb
 0
 0
 0
