@@ -204,7 +204,7 @@ $(B)/tests/tools/%: tests/integ/tools/%.c $(LIBNB)
 # overwritten by make install (the package makes them conffiles).
 SYSCONFDIR ?= /etc
 UNITDIR    ?= $(PREFIX)/lib/systemd/system
-USER_SCRIPTS  := netboot-assign netboot-capture netboot-restore netboot-sign
+USER_SCRIPTS  := netboot-assign netboot-capture netboot-cast netboot-restore netboot-sign
 ADMIN_SCRIPTS := mkaoeinitrd
 UNITS   := $(wildcard etc/systemd/*.service etc/systemd/*.socket)
 CONFS   := $(wildcard etc/netboot/*)

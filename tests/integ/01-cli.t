@@ -17,7 +17,7 @@ else
 fi
 
 # The user scripts make the same promises, in POSIX sh.
-SCRIPTS="netboot-assign netboot-capture netboot-restore netboot-sign mkaoeinitrd netboot-demo"
+SCRIPTS="netboot-assign netboot-capture netboot-cast netboot-restore netboot-sign mkaoeinitrd netboot-demo"
 SCHECKS=8
 
 set -- $TOOLS

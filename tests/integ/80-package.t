@@ -47,6 +47,7 @@ want_files() {
 	/usr/bin/mkimz
 	/usr/bin/netboot-assign
 	/usr/bin/netboot-capture
+	/usr/bin/netboot-cast
 	/usr/bin/netboot-restore
 	/usr/bin/netboot-sign
 	/usr/sbin/aoetarget
