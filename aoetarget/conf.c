@@ -93,6 +93,14 @@ static int convert_raw(struct tgt_conf *tc, const struct tgt_raw *raw,
 	tc->dopts.direct = raw->direct;
 	tc->dopts.sync = raw->sync;
 	tc->dopts.readonly = raw->readonly;
+	tc->overlay_reset = raw->overlay_reset;
+	if (raw->overlay && (raw->readonly || raw->sync))
+		return fail(err, errlen, "--overlay and %s contradict each other",
+			    raw->readonly ? "-r" : "-s");
+	if (raw->overlay_reset && !raw->overlay)
+		return fail(err, errlen, "--overlay-reset without --overlay");
+	if (raw->overlay && raw->overlay[0] == '\0')
+		return fail(err, errlen, "--overlay: empty directory name");
 	if (raw->macs)
 		return parse_macs(tc, raw->macs, err, errlen);
 	return 0;
@@ -120,7 +128,9 @@ int tgt_conf_make(struct tgt_conf *tc, const struct tgt_raw *raw,
 		return -1;
 	tc->netif = strdup(args[2]);
 	tc->file = strdup(args[3]);
-	if (tc->netif == NULL || tc->file == NULL) {
+	tc->overlay = raw->overlay ? strdup(raw->overlay) : NULL;
+	if (tc->netif == NULL || tc->file == NULL ||
+	    (raw->overlay && tc->overlay == NULL)) {
 		tgt_conf_free(tc);
 		return fail(err, errlen, "%s", strerror(ENOMEM));
 	}
@@ -131,10 +141,12 @@ void tgt_conf_free(struct tgt_conf *tc)
 {
 	free(tc->netif);
 	free(tc->file);
-	tc->netif = tc->file = NULL;
+	free(tc->overlay);
+	tc->netif = tc->file = tc->overlay = NULL;
 }
 
-enum { L_BUFCNT = 1, L_DIRECT, L_SYNC, L_RO, L_MAC, L_OFFSET, L_LENGTH };
+enum { L_BUFCNT = 1, L_DIRECT, L_SYNC, L_RO, L_RESET, L_MAC, L_OFFSET,
+       L_LENGTH, L_OVERLAY };
 
 static const struct poptOption line_table[] = {
 	{ "bufcnt", 'b', POPT_ARG_STRING, NULL, L_BUFCNT, NULL, NULL },
@@ -144,20 +156,23 @@ static const struct poptOption line_table[] = {
 	{ "mac", 'm', POPT_ARG_STRING, NULL, L_MAC, NULL, NULL },
 	{ "offset", 'o', POPT_ARG_STRING, NULL, L_OFFSET, NULL, NULL },
 	{ "length", 'l', POPT_ARG_STRING, NULL, L_LENGTH, NULL, NULL },
+	{ "overlay", '\0', POPT_ARG_STRING, NULL, L_OVERLAY, NULL, NULL },
+	{ "overlay-reset", '\0', POPT_ARG_NONE, NULL, L_RESET, NULL, NULL },
 	POPT_TABLEEND
 };
 
 /* Option values of one line, owned until the line is converted. */
 struct line_vals {
-	char *str[L_LENGTH + 1];
+	char *str[L_OVERLAY + 1];
 };
 
 static void line_set(struct tgt_raw *raw, struct line_vals *lv, int code,
 		     char *arg)
 {
-	if (code == L_DIRECT || code == L_SYNC || code == L_RO) {
+	if (code > L_BUFCNT && code < L_MAC) {
 		*(code == L_DIRECT ? &raw->direct :
-		  code == L_SYNC ? &raw->sync : &raw->readonly) = 1;
+		  code == L_SYNC ? &raw->sync :
+		  code == L_RO ? &raw->readonly : &raw->overlay_reset) = 1;
 		free(arg);
 		return;
 	}
@@ -167,6 +182,7 @@ static void line_set(struct tgt_raw *raw, struct line_vals *lv, int code,
 	case L_BUFCNT: raw->bufcnt = arg; break;
 	case L_MAC: raw->macs = arg; break;
 	case L_OFFSET: raw->offset = arg; break;
+	case L_OVERLAY: raw->overlay = arg; break;
 	default: raw->length = arg; break;
 	}
 }

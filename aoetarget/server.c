@@ -38,6 +38,7 @@
 #include "mac.h"
 #include "metrics.h"
 #include "opts.h"
+#include "ovdir.h"
 #include "priv.h"
 #include "sandbox.h"
 #include "state.h"
@@ -56,6 +57,7 @@ enum { KEY_SIGNAL, KEY_TIMER, KEY_IFACE };
 struct target {
 	struct aoe_target t;
 	struct disk disk;
+	struct ovdir *ov;       /* --overlay: the clients' overlays, or NULL */
 	const struct tgt_conf *conf;
 	char state_path[PATH_MAX];
 	char name[16];          /* "e<shelf>.<slot>" */
@@ -259,15 +261,23 @@ static uint8_t *next_buffer(struct iface *ifc)
 
 /* --- one frame ----------------------------------------------------------- */
 
-/* Writes and flushes, in order after every read queued before them. */
-static int do_io(struct iface *ifc, struct target *tg,
-		 const struct aoe_decision *d)
+/*
+ * Writes and flushes, in order after every read queued before them; on an
+ * overlay target reads as well, into rdata.
+ */
+static int do_io(struct iface *ifc, struct target *tg, const uint8_t *src,
+		 const struct aoe_decision *d, uint8_t *rdata)
 {
 	size_t bytes = (size_t)d->count * ATA_SECTOR;
 	int rc = 0;
 
 	run_reads(ifc);
-	switch (d->io) {
+	if (tg->ov) {
+		rc = ovdir_io(tg->ov, src, d, rdata);
+		if (rc == 0)
+			*(d->io == AOE_IO_READ ? &tg->cnt.rbytes :
+			  &tg->cnt.wbytes) += d->io == AOE_IO_FLUSH ? 0 : bytes;
+	} else switch (d->io) {
 	case AOE_IO_WRITE:
 		rc = disk_write(&tg->disk, d->wdata, d->lba, d->count);
 		if (rc == 0)
@@ -281,7 +291,8 @@ static int do_io(struct iface *ifc, struct target *tg,
 	}
 	if (rc < 0)
 		log_err("e%u.%u: %s at sector %llu: %s", tg->t.shelf, tg->t.slot,
-			d->io == AOE_IO_FLUSH ? "flush" : "write",
+			d->io == AOE_IO_FLUSH ? "flush" :
+			d->io == AOE_IO_READ ? "read" : "write",
 			(unsigned long long)d->lba, strerror(-rc));
 	return rc;
 }
@@ -316,6 +327,8 @@ static void serve_frame(struct iface *ifc, struct target *tg,
 	if (!addressed(&tg->t, req))
 		return;
 	tg->cnt.in++;
+	if (tg->ov)
+		ovdir_note(tg->ov, req);
 	if (req->cmd == AOE_CMD_ATA)
 		aoe_decide(&tg->t, req, out, ifc->slot, &d);
 	else
@@ -323,10 +336,11 @@ static void serve_frame(struct iface *ifc, struct target *tg,
 	if (!d.reply)
 		return;
 	aoe_count_io(&tg->cnt, d.io);
-	if (d.io == AOE_IO_READ) {
+	if (d.io == AOE_IO_READ && tg->ov == NULL) {
 		ifc->pend[ifc->npend++] = (struct pending){ tg, d.lba, d.count,
 							    ifc->nq };
-	} else if (d.io != AOE_IO_NONE && do_io(ifc, tg, &d) < 0) {
+	} else if (d.io != AOE_IO_NONE &&
+		   do_io(ifc, tg, req->src, &d, out + AOE_ATA_DATA) < 0) {
 		aoe_fail_ata(out, &d, d.io == AOE_IO_FLUSH ? ATA_ER_ABRT
 							    : ATA_ER_UNC);
 	}
@@ -376,12 +390,31 @@ static unsigned pump(struct iface *ifc)
 static int open_disk(struct disk *d, const struct tgt_conf *tc, char *msg,
 		     size_t msglen)
 {
+	struct disk_opts o = tc->dopts;
 	const char *why;
-	int rc = disk_open(d, tc->file, &tc->dopts, &why);
+	int rc;
+
+	o.readonly |= tc->overlay != NULL;
+	rc = disk_open(d, tc->file, &o, &why);
 
 	if (rc < 0)
 		snprintf(msg, msglen, "%s: %s: %s", tc->file, why,
 			 strerror(-rc));
+	return rc;
+}
+
+/* --overlay: the base read only, the clients' overlays beside it. */
+static int open_overlays(struct target *tg, const struct tgt_conf *tc)
+{
+	const char *why;
+	int rc;
+
+	if (tc->overlay == NULL)
+		return 0;
+	rc = ovdir_open(&tg->ov, tc->overlay, &tg->disk, tc->overlay_reset,
+			&why);
+	if (rc < 0)
+		log_err("%s: %s: %s", tc->overlay, why, strerror(-rc));
 	return rc;
 }
 
@@ -394,6 +427,8 @@ static int open_target(struct target *tg, const struct tgt_conf *tc,
 		log_err("%s", msg);
 		return -1;
 	}
+	if (open_overlays(tg, tc) < 0)
+		return -1;
 	tg->conf = tc;
 	tg->t.shelf = (uint16_t)tc->shelf;
 	tg->t.slot = (uint8_t)tc->slot;
@@ -569,26 +604,28 @@ static int open_iface(struct iface *ifc)
 }
 
 /*
- * The state directory is given to the user the daemon becomes: a state
- * file is replaced by a temporary and a rename, which needs write access
- * to the directory.  Opened without following a link, so that a link
+ * The state directory (and each overlay directory) is given to the user
+ * the daemon becomes: a state file is replaced by a temporary and a
+ * rename, an overlay created the same way, which needs write access to
+ * the directory.  Opened without following a link, so that a link
  * planted in its place gives nothing else away.
  */
-static void state_dir_ready(const char *dir, const struct passwd *pw)
+static void state_dir_ready(const char *dir, const struct passwd *pw,
+			    const char *what)
 {
 	int fd;
 
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-		log_warn("%s: %s; state will not be saved", dir,
-			 strerror(errno));
+		log_warn("%s: %s; %s will not be saved", dir, strerror(errno),
+			 what);
 		return;
 	}
 	if (pw == NULL)
 		return;
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || fchown(fd, pw->pw_uid, pw->pw_gid) < 0)
-		log_warn("%s: giving it to %s: %s; state may not be saved",
-			 dir, pw->pw_name, strerror(errno));
+		log_warn("%s: giving it to %s: %s; %s may not be saved",
+			 dir, pw->pw_name, strerror(errno), what);
 	if (fd >= 0)
 		close(fd);
 }
@@ -622,8 +659,10 @@ static int open_targets(struct server *s)
 	s->ifs = calloc(c->ntgts, sizeof(*s->ifs));
 	if (s->tgts == NULL || s->ifs == NULL)
 		return -1;
-	state_dir_ready(c->state_dir, pw);
+	state_dir_ready(c->state_dir, pw, "state");
 	for (unsigned i = 0; i < c->ntgts; i++) {
+		if (c->tgts[i].overlay)
+			state_dir_ready(c->tgts[i].overlay, pw, "overlays");
 		s->tgts[i].disk.fd = -1;
 		s->ntgts++;
 		if (open_target(&s->tgts[i], &c->tgts[i], c->state_dir) < 0 ||
@@ -849,8 +888,10 @@ static void teardown(struct server *s)
 		free(ifc->bufs);
 		free(ifc->tgts);
 	}
-	for (unsigned i = 0; i < s->ntgts; i++)
+	for (unsigned i = 0; i < s->ntgts; i++) {
+		ovdir_close(s->tgts[i].ov);
 		disk_close(&s->tgts[i].disk);
+	}
 	if (s->sigfd >= 0)
 		close(s->sigfd);
 	if (s->timerfd >= 0)
@@ -909,6 +950,11 @@ static const struct sandbox_rule allowed[] = {
 	SANDBOX_ALLOW("rename"), SANDBOX_ALLOW("renameat"),
 	SANDBOX_ALLOW("renameat2"), SANDBOX_ALLOW("unlink"),
 	SANDBOX_ALLOW("unlinkat"),
+	/* Overlays (--overlay): created as a temporary, synced, renamed, the
+	 * directory synced; each held with a flock; marks for discard looked
+	 * up at IDENTIFY; the directory read at a target's start. */
+	SANDBOX_ALLOW("flock"), SANDBOX_ALLOW("getdents64"),
+	SANDBOX_ALLOW("ftruncate"),
 	/* Exit: pcap_close releases the receive ring with setsockopt. */
 	SANDBOX_ALLOW("setsockopt"),
 };
