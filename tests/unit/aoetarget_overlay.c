@@ -64,38 +64,36 @@ static void test_header(void)
 	is_int(h.created, 1700000000, "created");
 	refused_hdr(b, OVL_BLOCK - 1, "header truncated", "a short header");
 	refused_hdr(b, 0, "header truncated", "an empty file");
-	memcpy(c, b, sizeof(c));
-	c[0] = 'X';
-	refused_hdr(c, sizeof(c), "not an overlay (bad magic)", "bad magic");
-	memcpy(c, b, sizeof(c));
-	c[30] ^= 1;
-	refused_hdr(c, sizeof(c), "header checksum mismatch", "a flipped bit");
-	memcpy(c, b, sizeof(c));
-	poke_hdr(c, 8, 2);
-	refused_hdr(c, sizeof(c), "unsupported overlay version", "version 2");
-	memcpy(c, b, sizeof(c));
-	poke_hdr(c, 17, 0x20);
-	refused_hdr(c, sizeof(c), "unsupported block or chunk size",
-		    "another chunk size");
-	memcpy(c, b, sizeof(c));
-	poke_hdr(c, 20, 7);
-	refused_hdr(c, sizeof(c), "map size does not match the base size",
-		    "a map size that does not fit the base");
-	memcpy(c, b, sizeof(c));
-	memset(c + 24, 0, 8);
-	poke_hdr(c, 24, 0);
-	refused_hdr(c, sizeof(c), "base size out of range", "a zero base size");
-	memcpy(c, b, sizeof(c));
-	poke_hdr(c, 31, 0x01);
-	refused_hdr(c, sizeof(c), "base size out of range", "past LBA48");
-	memcpy(c, b, sizeof(c));
-	poke_hdr(c, 46, 1);
-	refused_hdr(c, sizeof(c), "reserved header bytes not zero",
-		    "reserved bytes after the MAC");
-	memcpy(c, b, sizeof(c));
-	c[OVL_BLOCK - 1] = 1;
-	refused_hdr(c, sizeof(c), "reserved header bytes not zero",
-		    "junk at the end of the header block");
+	/* byte, value, fix the checksum, expected reason, name */
+	static const struct {
+		size_t off;
+		uint8_t v;
+		int resum;
+		const char *why, *name;
+	} bad[] = {
+		{ 0, 'X', 0, "not an overlay (bad magic)", "bad magic" },
+		{ 30, 0x35, 0, "header checksum mismatch", "a flipped bit" },
+		{ 8, 2, 1, "unsupported overlay version", "version 2" },
+		{ 17, 0x20, 1, "unsupported block or chunk size",
+		  "another chunk size" },
+		{ 20, 7, 1, "map size does not match the base size",
+		  "a map size that does not fit the base" },
+		{ 25, 0, 1, "base size out of range", "a zero base size" },
+		{ 31, 1, 1, "base size out of range", "past LBA48" },
+		{ 46, 1, 1, "reserved header bytes not zero",
+		  "reserved bytes after the MAC" },
+		{ OVL_BLOCK - 1, 1, 0, "reserved header bytes not zero",
+		  "junk at the end of the header block" },
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memcpy(c, b, sizeof(c));
+		if (bad[i].resum)
+			poke_hdr(c, bad[i].off, bad[i].v);
+		else
+			c[bad[i].off] = bad[i].v;
+		refused_hdr(c, sizeof(c), bad[i].why, bad[i].name);
+	}
 }
 
 static void test_map_parse(void)
