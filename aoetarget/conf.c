@@ -145,6 +145,26 @@ void tgt_conf_free(struct tgt_conf *tc)
 	tc->netif = tc->file = tc->overlay = NULL;
 }
 
+static bool same_str(const char *a, const char *b)
+{
+	return a && b ? strcmp(a, b) == 0 : a == b;
+}
+
+bool tgt_conf_same(const struct tgt_conf *a, const struct tgt_conf *b)
+{
+	const struct disk_opts *x = &a->dopts, *y = &b->dopts;
+
+	return a->shelf == b->shelf && a->slot == b->slot &&
+	       strcmp(a->netif, b->netif) == 0 &&
+	       strcmp(a->file, b->file) == 0 && a->bufcnt == b->bufcnt &&
+	       x->readonly == y->readonly && x->direct == y->direct &&
+	       x->sync == y->sync && x->offset == y->offset &&
+	       x->length == y->length && a->nmask == b->nmask &&
+	       memcmp(a->mask, b->mask, sizeof(a->mask)) == 0 &&
+	       same_str(a->overlay, b->overlay) &&
+	       a->overlay_reset == b->overlay_reset;
+}
+
 enum { L_BUFCNT = 1, L_DIRECT, L_SYNC, L_RO, L_RESET, L_MAC, L_OFFSET,
        L_LENGTH, L_OVERLAY };
 

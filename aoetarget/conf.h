@@ -45,6 +45,9 @@ int tgt_conf_make(struct tgt_conf *tc, const struct tgt_raw *raw,
 		  const char *const args[4], char *err, size_t errlen);
 void tgt_conf_free(struct tgt_conf *tc);
 
+/* Whether two targets at one address serve alike (a reload keeps it). */
+bool tgt_conf_same(const struct tgt_conf *a, const struct tgt_conf *b);
+
 /*
  * Parses one -c line (already without comment) into tc, over the defaults
  * in raw.  Returns 1 for a target, 0 for a blank line, -1 with err.

@@ -143,6 +143,8 @@ int main(int argc, char **argv)
 	c.no_sandbox = o.no_sandbox;
 	c.state_dir = o.state_dir ? o.state_dir : "/var/lib/aoetarget";
 	c.metrics = o.metrics;
+	c.config = o.config;
+	c.defaults = &o.raw;
 	if (o.check)
 		rc = check_config(&c, o.config, problems);
 	else

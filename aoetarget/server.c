@@ -100,6 +100,7 @@ struct server {
 	struct iface *ifs;
 	unsigned nifs;
 	int epfd, sigfd, timerfd;
+	struct tgt_conf_file loaded;    /* the -c file as last reloaded */
 	bool stop;
 	bool metrics_failing;   /* the last metrics write failed (logged once) */
 	bool pidfile_written;
@@ -687,21 +688,24 @@ static void send_one(struct iface *ifc, const struct target *tg,
 		queue_reply(ifc, len);
 }
 
-static void announce(struct server *s)
+/* A target's Query Config response, unasked, to everyone it serves. */
+static void announce_to(struct iface *ifc, const struct target *tg)
 {
 	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
+	if (tg->t.st.nmask == 0)
+		send_one(ifc, tg, bcast);
+	for (unsigned k = 0; k < tg->t.st.nmask; k++)
+		send_one(ifc, tg, tg->t.st.mask[k]);
+}
+
+static void announce(struct server *s)
+{
 	for (unsigned i = 0; i < s->nifs; i++) {
 		struct iface *ifc = &s->ifs[i];
 
-		for (unsigned j = 0; j < ifc->ntgts; j++) {
-			const struct target *tg = ifc->tgts[j];
-
-			if (tg->t.st.nmask == 0)
-				send_one(ifc, tg, bcast);
-			for (unsigned k = 0; k < tg->t.st.nmask; k++)
-				send_one(ifc, tg, tg->t.st.mask[k]);
-		}
+		for (unsigned j = 0; j < ifc->ntgts; j++)
+			announce_to(ifc, ifc->tgts[j]);
 		flush_queue(ifc);
 	}
 }
@@ -762,6 +766,200 @@ static void reload_state(struct server *s)
 	log_notice("state reloaded");
 }
 
+/* --- reload (SIGHUP with -c) ---------------------------------------------- */
+
+/* The running target at tc's address, or NULL. */
+static struct target *running(struct server *s, const struct tgt_conf *tc)
+{
+	for (unsigned i = 0; i < s->ntgts; i++) {
+		const struct tgt_conf *o = s->tgts[i].conf;
+
+		if (o->shelf == tc->shelf && o->slot == tc->slot &&
+		    strcmp(o->netif, tc->netif) == 0)
+			return &s->tgts[i];
+	}
+	return NULL;
+}
+
+static struct iface *iface_find(struct server *s, const char *name)
+{
+	for (unsigned i = 0; i < s->nifs; i++)
+		if (strcmp(s->ifs[i].name, name) == 0)
+			return &s->ifs[i];
+	return NULL;
+}
+
+/*
+ * Raw sockets are opened as root at start and not after: a target on an
+ * interface not open yet needs a restart.  Every such line is reported.
+ */
+static unsigned new_interfaces(struct server *s, const struct tgt_conf_file *f)
+{
+	unsigned bad = 0;
+
+	for (unsigned i = 0; i < f->ntgts; i++) {
+		if (iface_find(s, f->tgts[i].netif))
+			continue;
+		log_err("%s:%u: %s: not an interface this process opened at "
+			"start; adding an interface needs a restart",
+			s->conf->config, f->tgts[i].line, f->tgts[i].netif);
+		bad++;
+	}
+	return bad;
+}
+
+static void close_target(struct target *tg)
+{
+	ovdir_close(tg->ov);
+	disk_close(&tg->disk);
+	tg->ov = NULL;
+}
+
+/* What a reload builds before the running targets are touched. */
+struct reload {
+	struct tgt_conf_file f;
+	struct target *nt;      /* f.ntgts new targets */
+	struct target **from;   /* per new target: the running one it keeps */
+	bool *keep;             /* per running target: kept */
+	bool *fresh;            /* per new target: opened now */
+};
+
+/* Pairs each target of the file with a running one that serves alike. */
+static void reload_match(struct server *s, struct reload *r)
+{
+	for (unsigned i = 0; i < r->f.ntgts; i++) {
+		struct target *old = running(s, &r->f.tgts[i]);
+
+		if (old && tgt_conf_same(old->conf, &r->f.tgts[i])) {
+			r->from[i] = old;
+			r->keep[old - s->tgts] = true;
+		}
+	}
+}
+
+/*
+ * The targets of the file: the running ones unchanged are moved over with
+ * their state and counters, the others opened afresh (one that fails is
+ * reported and left out); running targets not kept are closed first, so
+ * that a changed one can take its overlays back.  Returns the count.
+ */
+static unsigned reload_targets(struct server *s, struct reload *r)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < s->ntgts; i++)
+		if (!r->keep[i])
+			close_target(&s->tgts[i]);
+	for (unsigned i = 0; i < r->f.ntgts; i++) {
+		struct target *tg = &r->nt[n];
+
+		if (r->from[i]) {
+			*tg = *r->from[i];
+			tg->conf = &r->f.tgts[i];
+			aoe_state_load(tg->state_path, &tg->t.st);
+			n++;
+			continue;
+		}
+		tg->disk.fd = -1;
+		if (open_target(tg, &r->f.tgts[i], s->conf->state_dir) == 0) {
+			log_start(tg);
+			r->fresh[n++] = true;
+		} else {
+			close_target(tg);
+			memset(tg, 0, sizeof(*tg));
+		}
+	}
+	return n;
+}
+
+static void announce_one(struct server *s, const struct target *tg)
+{
+	struct iface *ifc = iface_find(s, tg->conf->netif);
+
+	announce_to(ifc, tg);
+	flush_queue(ifc);
+}
+
+/* Each interface serves the targets on it now; its filter follows. */
+static void reattach(struct server *s)
+{
+	for (unsigned i = 0; i < s->nifs; i++)
+		s->ifs[i].ntgts = 0;
+	for (unsigned i = 0; i < s->ntgts; i++)
+		if (attach(s, &s->tgts[i]) < 0)
+			log_err("e%u.%u: %s", s->tgts[i].t.shelf,
+				s->tgts[i].t.slot, strerror(ENOMEM));
+	for (unsigned i = 0; i < s->nifs; i++) {
+		struct iface *ifc = &s->ifs[i];
+
+		if (ifc->batch > DISPATCH_MAX)
+			ifc->batch = DISPATCH_MAX;
+		if (set_filter(ifc) != 0)
+			log_err("%s: filter: %s", ifc->name,
+				pcap_geterr(ifc->pcap));
+	}
+}
+
+static void reload_free(struct reload *r)
+{
+	tgt_conf_file_free(&r->f);
+	free(r->nt);
+	free(r->from);
+	free(r->keep);
+	free(r->fresh);
+}
+
+/*
+ * SIGHUP: the -c file read again.  A file with any problem (each reported
+ * as FILE:LINE) or a target on an interface not open changes nothing.
+ * Otherwise targets unchanged keep serving untouched, removed ones close,
+ * added and changed ones open (as the user the daemon runs as) and
+ * announce themselves.  Without -c, state files are read again.
+ */
+static void reload(struct server *s)
+{
+	const struct aoetarget_conf *c = s->conf;
+	struct reload r = { 0 };
+	unsigned n;
+
+	if (c->config == NULL) {
+		reload_state(s);
+		return;
+	}
+	if (tgt_conf_load(c->config, c->defaults, false, &r.f) < 0 ||
+	    new_interfaces(s, &r.f) > 0) {
+		log_err("%s: not reloaded; the running configuration stays",
+			c->config);
+		reload_free(&r);
+		return;
+	}
+	r.nt = calloc(r.f.ntgts, sizeof(*r.nt));
+	r.from = calloc(r.f.ntgts, sizeof(*r.from));
+	r.keep = calloc(s->ntgts + 1, sizeof(*r.keep));
+	r.fresh = calloc(r.f.ntgts, sizeof(*r.fresh));
+	if (!r.nt || !r.from || !r.keep || !r.fresh) {
+		log_err("%s: not reloaded: %s", c->config, strerror(ENOMEM));
+		reload_free(&r);
+		return;
+	}
+	reload_match(s, &r);
+	n = reload_targets(s, &r);
+	free(s->tgts);
+	s->tgts = r.nt;
+	s->ntgts = n;
+	r.nt = NULL;
+	tgt_conf_file_free(&s->loaded);
+	s->loaded = r.f;
+	r.f = (struct tgt_conf_file){ 0 };
+	reattach(s);
+	for (unsigned i = 0; i < n; i++)
+		if (r.fresh[i])
+			announce_one(s, &s->tgts[i]);
+	log_notice("%s: reloaded, %u target%s", c->config, n,
+		   n == 1 ? "" : "s");
+	reload_free(&r);
+}
+
 /* --- loop ------------------------------------------------------------------ */
 
 static void signal_input(struct server *s)
@@ -773,7 +971,7 @@ static void signal_input(struct server *s)
 			log_counters(s);
 			write_metrics(s);
 		} else if (si.ssi_signo == SIGHUP)
-			reload_state(s);
+			reload(s);
 		else
 			s->stop = true;
 	}
@@ -888,10 +1086,8 @@ static void teardown(struct server *s)
 		free(ifc->bufs);
 		free(ifc->tgts);
 	}
-	for (unsigned i = 0; i < s->ntgts; i++) {
-		ovdir_close(s->tgts[i].ov);
-		disk_close(&s->tgts[i].disk);
-	}
+	for (unsigned i = 0; i < s->ntgts; i++)
+		close_target(&s->tgts[i]);
 	if (s->sigfd >= 0)
 		close(s->sigfd);
 	if (s->timerfd >= 0)
@@ -900,6 +1096,7 @@ static void teardown(struct server *s)
 		close(s->epfd);
 	free(s->ifs);
 	free(s->tgts);
+	tgt_conf_file_free(&s->loaded);
 }
 
 /*
@@ -955,6 +1152,10 @@ static const struct sandbox_rule allowed[] = {
 	 * up at IDENTIFY; the directory read at a target's start. */
 	SANDBOX_ALLOW("flock"), SANDBOX_ALLOW("getdents64"),
 	SANDBOX_ALLOW("ftruncate"),
+	/* Reload: a new capture filter (libpcap sets it with setsockopt
+	 * and drains frames the old one let through, the socket made
+	 * non-blocking for that with fcntl). */
+	SANDBOX_ALLOW("fcntl"), SANDBOX_ALLOW("recvfrom"),
 	/* Exit: pcap_close releases the receive ring with setsockopt. */
 	SANDBOX_ALLOW("setsockopt"),
 };
