@@ -134,8 +134,12 @@ static void client_close(struct client *c)
 	c->state = CL_NONE;
 }
 
-/* Header and map of an open overlay, checked against the base. */
-static int client_load(struct ovdir *ov, struct client *c, const char **why)
+/*
+ * Header of an open overlay checked against the base, then (unless
+ * header_only) its map read and checked.
+ */
+static int client_load(struct ovdir *ov, struct client *c, bool header_only,
+		       const char **why)
 {
 	uint8_t hb[OVL_BLOCK];
 	struct ovl_hdr h;
@@ -151,6 +155,8 @@ static int client_load(struct ovdir *ov, struct client *c, const char **why)
 			      "differs)", -EINVAL;
 	if (memcmp(h.mac, c->mac, 6) != 0)
 		return *why = "made for another client", -EINVAL;
+	if (header_only)
+		return 0;
 	len = (size_t)h.nblocks * OVL_BLOCK;
 	c->img = malloc(len);
 	c->dirty = malloc(h.nblocks);
@@ -180,8 +186,11 @@ static int lock_open(int fd)
 	return st.st_nlink == 0 ? -ENOENT : 0;
 }
 
-/* Finds the client's overlay in the directory, if it has one. */
-static void client_find(struct ovdir *ov, struct client *c)
+/*
+ * Finds the client's overlay in the directory, if it has one, and opens
+ * it (header_only: checks its header and leaves it closed).
+ */
+static void client_find(struct ovdir *ov, struct client *c, bool header_only)
 {
 	char name[NAME_MAX_OV];
 	const char *why = "open";
@@ -196,7 +205,7 @@ static void client_find(struct ovdir *ov, struct client *c)
 		return;
 	}
 	if (rc == 0)
-		rc = client_load(ov, c, &why);
+		rc = client_load(ov, c, header_only, &why);
 	else
 		why = rc == -EBUSY ? "locked by another process" : "open";
 	if (rc < 0) {
@@ -227,7 +236,7 @@ static struct client *client_get(struct ovdir *ov, const uint8_t mac[6])
 	c = &ov->cl[ov->last = ov->ncl++];
 	memset(c, 0, sizeof(*c));
 	memcpy(c->mac, mac, 6);
-	client_find(ov, c);
+	client_find(ov, c, false);
 	return c;
 }
 
@@ -425,7 +434,7 @@ void ovdir_note(struct ovdir *ov, const struct aoe_req *req)
 	}
 	/* Not open (none, or refused): look again, the admin may have acted. */
 	if (c->state != CL_OPEN)
-		client_find(ov, c);
+		client_find(ov, c, false);
 }
 
 /* --- opening the directory ----------------------------------------------------- */
@@ -468,7 +477,7 @@ static void scan_start(struct ovdir *ov, bool reset)
 			continue;
 		}
 		memcpy(c.mac, mac, 6);
-		client_find(ov, &c);
+		client_find(ov, &c, true);
 		client_close(&c);
 	}
 	closedir(d);

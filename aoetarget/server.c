@@ -1151,7 +1151,6 @@ static const struct sandbox_rule allowed[] = {
 	 * directory synced; each held with a flock; marks for discard looked
 	 * up at IDENTIFY; the directory read at a target's start. */
 	SANDBOX_ALLOW("flock"), SANDBOX_ALLOW("getdents64"),
-	SANDBOX_ALLOW("ftruncate"),
 	/* Reload: a new capture filter (libpcap sets it with setsockopt
 	 * and drains frames the old one let through, the socket made
 	 * non-blocking for that with fcntl). */
