@@ -37,7 +37,8 @@ struct client {
 struct ovdir {
 	char *dir;
 	int dirfd;
-	struct disk *base;
+	struct disk *base;      /* &own */
+	struct disk own;        /* the base file, taken over at open */
 	uint64_t ident;
 	struct client *cl;
 	unsigned ncl;
@@ -493,7 +494,8 @@ int ovdir_open(struct ovdir **out, const char *dir, struct disk *base,
 		free(ov);
 		return *why = "memory", -ENOMEM;
 	}
-	ov->base = base;
+	ov->own.fd = -1;
+	ov->base = &ov->own;
 	ov->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	rc = ov->dirfd < 0 ? -errno : base_ident(base, &ov->ident);
 	if (rc < 0) {
@@ -501,6 +503,10 @@ int ovdir_open(struct ovdir **out, const char *dir, struct disk *base,
 		ovdir_close(ov);
 		return rc;
 	}
+	/* Ours from now on: the target's struct may move (a reload). */
+	ov->own = *base;
+	base->fd = -1;
+	base->bounce = NULL;
 	log_info("%s: base identity %016" PRIx64, dir, ov->ident);
 	scan_start(ov, reset);
 	*out = ov;
@@ -518,6 +524,7 @@ void ovdir_close(struct ovdir *ov)
 	}
 	if (ov->dirfd >= 0)
 		close(ov->dirfd);
+	disk_close(&ov->own);
 	free(ov->cl);
 	free(ov->dir);
 	free(ov);

@@ -23,10 +23,12 @@
 struct ovdir;
 
 /*
- * Opens DIR for the base disk (kept by pointer; it must outlive the
- * ovdir), computes the base's identity, drops the overlays marked for
- * discard (every overlay when reset is set), and logs each overlay that
- * does not fit the base.  0, or -errno with *why.
+ * Opens DIR for the base disk, computes the base's identity, drops the
+ * overlays marked for discard (every overlay when reset is set), and logs
+ * each overlay that does not fit the base.  On success the ovdir takes
+ * the base over: *base keeps its size but no longer its file (closing it
+ * is harmless); ovdir_close closes the file.  0, or -errno with *why (the
+ * base then stays the caller's).
  */
 int ovdir_open(struct ovdir **out, const char *dir, struct disk *base,
 	       bool reset, const char **why);

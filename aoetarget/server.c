@@ -862,7 +862,6 @@ static unsigned reload_targets(struct server *s, struct reload *r)
 		}
 		tg->disk.fd = -1;
 		if (open_target(tg, &r->f.tgts[i], s->conf->state_dir) == 0) {
-			log_start(tg);
 			r->fresh[n++] = true;
 		} else {
 			close_target(tg);
@@ -952,9 +951,12 @@ static void reload(struct server *s)
 	s->loaded = r.f;
 	r.f = (struct tgt_conf_file){ 0 };
 	reattach(s);
-	for (unsigned i = 0; i < n; i++)
-		if (r.fresh[i])
-			announce_one(s, &s->tgts[i]);
+	for (unsigned i = 0; i < n; i++) {
+		if (!r.fresh[i])
+			continue;
+		log_start(&s->tgts[i]);
+		announce_one(s, &s->tgts[i]);
+	}
 	log_notice("%s: reloaded, %u target%s", c->config, n,
 		   n == 1 ? "" : "s");
 	reload_free(&r);
