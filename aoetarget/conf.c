@@ -22,6 +22,9 @@
 /* Largest -o/-l: LBA48 addresses 2^48 sectors. */
 #define SECTORS_MAX ((1ULL << 48) - 1)
 
+/* A problem that names a directory (cut at 256 bytes). */
+#define PATH_MAX_MSG 384
+
 NB_PRINTF(3, 4)
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -306,18 +309,34 @@ static unsigned given_before(const struct tgt_conf_file *f,
 	return 0;
 }
 
+/* The line of an earlier target with tc's overlay directory, or 0. */
+static unsigned overlay_before(const struct tgt_conf_file *f,
+			       const struct tgt_conf *tc)
+{
+	for (unsigned i = 0; tc->overlay && i < f->ntgts; i++)
+		if (same_str(f->tgts[i].overlay, tc->overlay))
+			return f->tgts[i].line;
+	return 0;
+}
+
 /* Keeps the target of the current line, or reports why not and frees it. */
 static void keep(struct parse *p, struct tgt_conf *tc)
 {
 	struct tgt_conf_file *f = p->f;
-	unsigned before = given_before(f, tc);
+	unsigned before = given_before(f, tc), shared = overlay_before(f, tc);
 	struct tgt_conf *grown;
-	char msg[128];
+	char msg[PATH_MAX_MSG];
 
 	tc->line = p->line;
-	if (before) {
-		snprintf(msg, sizeof(msg), "e%u.%u on %s: already given on "
-			 "line %u", tc->shelf, tc->slot, tc->netif, before);
+	if (before || shared) {
+		if (before)
+			snprintf(msg, sizeof(msg), "e%u.%u on %s: already given "
+				 "on line %u", tc->shelf, tc->slot, tc->netif,
+				 before);
+		else
+			snprintf(msg, sizeof(msg), "--overlay %.256s: already "
+				 "used on line %u (one directory per target)",
+				 tc->overlay, shared);
 		problem(p, p->line, msg);
 		tgt_conf_free(tc);
 		return;

@@ -436,6 +436,9 @@ void ovdir_note(struct ovdir *ov, const struct aoe_req *req)
 	/* Not open (none, or refused): look again, the admin may have acted. */
 	if (c->state != CL_OPEN)
 		client_find(ov, c, false);
+	/* Its last use, for `overlay list`: a boot that writes nothing too. */
+	if (c->state == CL_OPEN)
+		(void)futimens(c->file.fd, NULL);
 }
 
 /* --- opening the directory ----------------------------------------------------- */

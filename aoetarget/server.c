@@ -1151,8 +1151,10 @@ static const struct sandbox_rule allowed[] = {
 	SANDBOX_ALLOW("unlinkat"),
 	/* Overlays (--overlay): created as a temporary, synced, renamed, the
 	 * directory synced; each held with a flock; marks for discard looked
-	 * up at IDENTIFY; the directory read at a target's start. */
+	 * up at IDENTIFY, where the overlay's time of last use is set;
+	 * the directory read at a target's start. */
 	SANDBOX_ALLOW("flock"), SANDBOX_ALLOW("getdents64"),
+	SANDBOX_ALLOW("utimensat"),
 	/* Reload: a new capture filter (libpcap sets it with setsockopt
 	 * and drains frames the old one let through, the socket made
 	 * non-blocking for that with fcntl). */

@@ -185,6 +185,28 @@ static void test_conf_overlay(void)
 			     sizeof(err)), -1, "an empty directory name: error");
 }
 
+static void shared_report(void *arg, unsigned line, const char *msg)
+{
+	if (line == 2)
+		snprintf(arg, 256, "%s", msg);
+}
+
+static void test_conf_overlay_shared(void)
+{
+	static const char text[] = "1 1 eth0 a.img --overlay /ov\n"
+				   "1 2 eth0 b.img --overlay /ov\n";
+	struct tgt_raw def;
+	struct tgt_conf_file f;
+	char msg[256] = "";
+
+	memset(&def, 0, sizeof(def));
+	tgt_conf_parse(text, sizeof(text) - 1, &def, shared_report, msg, &f);
+	is_int(f.ntgts, 1, "two targets in one overlay directory: one kept");
+	is_str(msg, "--overlay /ov: already used on line 1 (one directory "
+		    "per target)", "... the second line says why");
+	tgt_conf_file_free(&f);
+}
+
 static void test_conf_lines(void)
 {
 	struct tgt_raw def;
@@ -391,6 +413,7 @@ int main(void)
 	test_files();
 	test_conf_lines();
 	test_conf_overlay();
+	test_conf_overlay_shared();
 	test_conf_file();
 	test_conf_parse();
 	test_conf_problems();
