@@ -1102,8 +1102,10 @@ static void teardown(struct server *s)
 }
 
 /*
- * Every raw socket and backing file is open by now, and a SIGHUP reloads
- * state files only: nothing later needs root or any capability.
+ * Every raw socket and backing file is open by now.  A SIGHUP reload
+ * opens the files of targets it adds as the user, and refuses a new
+ * interface (a restart is needed): nothing later needs root or any
+ * capability.
  */
 static int drop_privileges(const struct aoetarget_conf *c)
 {
