@@ -29,6 +29,7 @@ enum client_state {
 struct client {
 	uint8_t mac[6];
 	enum client_state state;
+	bool create_failed;     /* logged once; tried again at each write */
 	struct disk file;       /* the overlay; base = its data offset */
 	struct ovl_map map;
 	uint8_t *img, *dirty;
@@ -279,9 +280,12 @@ static int client_create(struct ovdir *ov, struct client *c)
 	c->file.base = ovl_data_offset(h.nblocks);
 	c->state = CL_OPEN;
 	log_info("%s/%s: created", ov->dir, name);
+	c->create_failed = false;
 	return 0;
 fail:
-	log_err("%s/%s: creating: %s", ov->dir, name, strerror(-rc));
+	if (!c->create_failed)
+		log_err("%s/%s: creating: %s", ov->dir, name, strerror(-rc));
+	c->create_failed = true;
 	(void)unlinkat(ov->dirfd, tmp, 0);
 	client_close(c);
 	return rc;
