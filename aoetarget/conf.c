@@ -22,6 +22,9 @@
 /* Largest -o/-l: LBA48 addresses 2^48 sectors. */
 #define SECTORS_MAX ((1ULL << 48) - 1)
 
+/* A problem that names a directory (cut at 256 bytes). */
+#define PATH_MAX_MSG 384
+
 NB_PRINTF(3, 4)
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -93,6 +96,14 @@ static int convert_raw(struct tgt_conf *tc, const struct tgt_raw *raw,
 	tc->dopts.direct = raw->direct;
 	tc->dopts.sync = raw->sync;
 	tc->dopts.readonly = raw->readonly;
+	tc->overlay_reset = raw->overlay_reset;
+	if (raw->overlay && (raw->readonly || raw->sync))
+		return fail(err, errlen, "--overlay and %s contradict each other",
+			    raw->readonly ? "-r" : "-s");
+	if (raw->overlay_reset && !raw->overlay)
+		return fail(err, errlen, "--overlay-reset without --overlay");
+	if (raw->overlay && raw->overlay[0] == '\0')
+		return fail(err, errlen, "--overlay: empty directory name");
 	if (raw->macs)
 		return parse_macs(tc, raw->macs, err, errlen);
 	return 0;
@@ -120,7 +131,9 @@ int tgt_conf_make(struct tgt_conf *tc, const struct tgt_raw *raw,
 		return -1;
 	tc->netif = strdup(args[2]);
 	tc->file = strdup(args[3]);
-	if (tc->netif == NULL || tc->file == NULL) {
+	tc->overlay = raw->overlay ? strdup(raw->overlay) : NULL;
+	if (tc->netif == NULL || tc->file == NULL ||
+	    (raw->overlay && tc->overlay == NULL)) {
 		tgt_conf_free(tc);
 		return fail(err, errlen, "%s", strerror(ENOMEM));
 	}
@@ -131,10 +144,32 @@ void tgt_conf_free(struct tgt_conf *tc)
 {
 	free(tc->netif);
 	free(tc->file);
-	tc->netif = tc->file = NULL;
+	free(tc->overlay);
+	tc->netif = tc->file = tc->overlay = NULL;
 }
 
-enum { L_BUFCNT = 1, L_DIRECT, L_SYNC, L_RO, L_MAC, L_OFFSET, L_LENGTH };
+static bool same_str(const char *a, const char *b)
+{
+	return a && b ? strcmp(a, b) == 0 : a == b;
+}
+
+bool tgt_conf_same(const struct tgt_conf *a, const struct tgt_conf *b)
+{
+	const struct disk_opts *x = &a->dopts, *y = &b->dopts;
+
+	return a->shelf == b->shelf && a->slot == b->slot &&
+	       strcmp(a->netif, b->netif) == 0 &&
+	       strcmp(a->file, b->file) == 0 && a->bufcnt == b->bufcnt &&
+	       x->readonly == y->readonly && x->direct == y->direct &&
+	       x->sync == y->sync && x->offset == y->offset &&
+	       x->length == y->length && a->nmask == b->nmask &&
+	       memcmp(a->mask, b->mask, sizeof(a->mask)) == 0 &&
+	       same_str(a->overlay, b->overlay) &&
+	       a->overlay_reset == b->overlay_reset;
+}
+
+enum { L_BUFCNT = 1, L_DIRECT, L_SYNC, L_RO, L_RESET, L_MAC, L_OFFSET,
+       L_LENGTH, L_OVERLAY };
 
 static const struct poptOption line_table[] = {
 	{ "bufcnt", 'b', POPT_ARG_STRING, NULL, L_BUFCNT, NULL, NULL },
@@ -144,20 +179,23 @@ static const struct poptOption line_table[] = {
 	{ "mac", 'm', POPT_ARG_STRING, NULL, L_MAC, NULL, NULL },
 	{ "offset", 'o', POPT_ARG_STRING, NULL, L_OFFSET, NULL, NULL },
 	{ "length", 'l', POPT_ARG_STRING, NULL, L_LENGTH, NULL, NULL },
+	{ "overlay", '\0', POPT_ARG_STRING, NULL, L_OVERLAY, NULL, NULL },
+	{ "overlay-reset", '\0', POPT_ARG_NONE, NULL, L_RESET, NULL, NULL },
 	POPT_TABLEEND
 };
 
 /* Option values of one line, owned until the line is converted. */
 struct line_vals {
-	char *str[L_LENGTH + 1];
+	char *str[L_OVERLAY + 1];
 };
 
 static void line_set(struct tgt_raw *raw, struct line_vals *lv, int code,
 		     char *arg)
 {
-	if (code == L_DIRECT || code == L_SYNC || code == L_RO) {
+	if (code > L_BUFCNT && code < L_MAC) {
 		*(code == L_DIRECT ? &raw->direct :
-		  code == L_SYNC ? &raw->sync : &raw->readonly) = 1;
+		  code == L_SYNC ? &raw->sync :
+		  code == L_RO ? &raw->readonly : &raw->overlay_reset) = 1;
 		free(arg);
 		return;
 	}
@@ -167,6 +205,7 @@ static void line_set(struct tgt_raw *raw, struct line_vals *lv, int code,
 	case L_BUFCNT: raw->bufcnt = arg; break;
 	case L_MAC: raw->macs = arg; break;
 	case L_OFFSET: raw->offset = arg; break;
+	case L_OVERLAY: raw->overlay = arg; break;
 	default: raw->length = arg; break;
 	}
 }
@@ -270,18 +309,34 @@ static unsigned given_before(const struct tgt_conf_file *f,
 	return 0;
 }
 
+/* The line of an earlier target with tc's overlay directory, or 0. */
+static unsigned overlay_before(const struct tgt_conf_file *f,
+			       const struct tgt_conf *tc)
+{
+	for (unsigned i = 0; tc->overlay && i < f->ntgts; i++)
+		if (same_str(f->tgts[i].overlay, tc->overlay))
+			return f->tgts[i].line;
+	return 0;
+}
+
 /* Keeps the target of the current line, or reports why not and frees it. */
 static void keep(struct parse *p, struct tgt_conf *tc)
 {
 	struct tgt_conf_file *f = p->f;
-	unsigned before = given_before(f, tc);
+	unsigned before = given_before(f, tc), shared = overlay_before(f, tc);
 	struct tgt_conf *grown;
-	char msg[128];
+	char msg[PATH_MAX_MSG];
 
 	tc->line = p->line;
-	if (before) {
-		snprintf(msg, sizeof(msg), "e%u.%u on %s: already given on "
-			 "line %u", tc->shelf, tc->slot, tc->netif, before);
+	if (before || shared) {
+		if (before)
+			snprintf(msg, sizeof(msg), "e%u.%u on %s: already given "
+				 "on line %u", tc->shelf, tc->slot, tc->netif,
+				 before);
+		else
+			snprintf(msg, sizeof(msg), "--overlay %.256s: already "
+				 "used on line %u (one directory per target)",
+				 tc->overlay, shared);
 		problem(p, p->line, msg);
 		tgt_conf_free(tc);
 		return;

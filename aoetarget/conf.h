@@ -19,8 +19,8 @@
 
 /* Per-target options as text, before conversion. */
 struct tgt_raw {
-	char *bufcnt, *macs, *offset, *length;
-	int direct, sync, readonly;
+	char *bufcnt, *macs, *offset, *length, *overlay;
+	int direct, sync, readonly, overlay_reset;
 };
 
 struct tgt_conf {
@@ -32,6 +32,8 @@ struct tgt_conf {
 	struct disk_opts dopts;
 	uint8_t mask[AOE_LIST_MAX][6];  /* -m: the mask list without state */
 	unsigned nmask;
+	char *overlay;                  /* --overlay DIR, or NULL; owned */
+	bool overlay_reset;             /* --overlay-reset */
 	unsigned line;                  /* of the -c file; 0: the command line */
 };
 
@@ -42,6 +44,9 @@ struct tgt_conf {
 int tgt_conf_make(struct tgt_conf *tc, const struct tgt_raw *raw,
 		  const char *const args[4], char *err, size_t errlen);
 void tgt_conf_free(struct tgt_conf *tc);
+
+/* Whether two targets at one address serve alike (a reload keeps it). */
+bool tgt_conf_same(const struct tgt_conf *a, const struct tgt_conf *b);
 
 /*
  * Parses one -c line (already without comment) into tc, over the defaults

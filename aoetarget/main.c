@@ -6,11 +6,13 @@
 
 #include "conf.h"
 #include "opts.h"
+#include "ovdir.h"
 #include "server.h"
 
 #define SYNOPSIS "[-b bufcnt] [-d] [-s] [-r] [-m mac[,mac...]] [-o offset] " \
 		 "[-l length] shelf slot netif file\n" \
-		 "       aoetarget -c CONFIG [options]"
+		 "       aoetarget -c CONFIG [options]\n" \
+		 "       aoetarget overlay list DIR | discard DIR MAC|all"
 
 struct main_opts {
 	struct tgt_raw raw;
@@ -27,6 +29,7 @@ static void free_opts(struct main_opts *o)
 	free(o->raw.macs);
 	free(o->raw.offset);
 	free(o->raw.length);
+	free(o->raw.overlay);
 	free(o->config);
 	free(o->state_dir);
 	free(o->pidfile);
@@ -98,6 +101,8 @@ int main(int argc, char **argv)
 		{ "mac", 'm', POPT_ARG_STRING, &o.raw.macs, 0, "Initiators allowed (the initial mask list)", "MAC[,MAC...]" },
 		{ "offset", 'o', POPT_ARG_STRING, &o.raw.offset, 0, "Sectors of the file skipped (default 0)", "SECTORS" },
 		{ "length", 'l', POPT_ARG_STRING, &o.raw.length, 0, "Sectors exported (default: the rest)", "SECTORS" },
+		{ "overlay", '\0', POPT_ARG_STRING, &o.raw.overlay, 0, "Copy-on-write: the file is read only, each initiator's writes go to its own overlay in DIR", "DIR" },
+		{ "overlay-reset", '\0', POPT_ARG_NONE, &o.raw.overlay_reset, 0, "Discard the target's overlays when it starts (default: they persist)", NULL },
 		{ "config", 'c', POPT_ARG_STRING, &o.config, 0, "Serve the targets listed in this file", "CONFIG" },
 		{ "foreground", 'f', POPT_ARG_NONE, &o.foreground, 0, "Stay in the foreground, log to stderr (the default)", NULL },
 		{ "daemon", 'D', POPT_ARG_NONE, &o.daemon, 0, "Become a daemon once set up, log to syslog", NULL },
@@ -120,6 +125,8 @@ int main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	memset(&c, 0, sizeof(c));
 	log_open("aoetarget", LOG_TO_STDERR, LOG_DAEMON);
+	if (argc > 1 && strcmp(argv[1], "overlay") == 0)
+		return ovdir_admin(argc - 2, argv + 2, stdout);
 	ctx = opts_context("aoetarget", argc, argv, table, SYNOPSIS);
 	while ((rc = opts_next(ctx, "aoetarget")) > 0)
 		if (rc == OPT_VERBOSE)
@@ -136,6 +143,8 @@ int main(int argc, char **argv)
 	c.no_sandbox = o.no_sandbox;
 	c.state_dir = o.state_dir ? o.state_dir : "/var/lib/aoetarget";
 	c.metrics = o.metrics;
+	c.config = o.config;
+	c.defaults = &o.raw;
 	if (o.check)
 		rc = check_config(&c, o.config, problems);
 	else

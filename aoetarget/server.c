@@ -38,6 +38,7 @@
 #include "mac.h"
 #include "metrics.h"
 #include "opts.h"
+#include "ovdir.h"
 #include "priv.h"
 #include "sandbox.h"
 #include "state.h"
@@ -56,6 +57,7 @@ enum { KEY_SIGNAL, KEY_TIMER, KEY_IFACE };
 struct target {
 	struct aoe_target t;
 	struct disk disk;
+	struct ovdir *ov;       /* --overlay: the clients' overlays, or NULL */
 	const struct tgt_conf *conf;
 	char state_path[PATH_MAX];
 	char name[16];          /* "e<shelf>.<slot>" */
@@ -98,6 +100,7 @@ struct server {
 	struct iface *ifs;
 	unsigned nifs;
 	int epfd, sigfd, timerfd;
+	struct tgt_conf_file loaded;    /* the -c file as last reloaded */
 	bool stop;
 	bool metrics_failing;   /* the last metrics write failed (logged once) */
 	bool pidfile_written;
@@ -259,15 +262,23 @@ static uint8_t *next_buffer(struct iface *ifc)
 
 /* --- one frame ----------------------------------------------------------- */
 
-/* Writes and flushes, in order after every read queued before them. */
-static int do_io(struct iface *ifc, struct target *tg,
-		 const struct aoe_decision *d)
+/*
+ * Writes and flushes, in order after every read queued before them; on an
+ * overlay target reads as well, into rdata.
+ */
+static int do_io(struct iface *ifc, struct target *tg, const uint8_t *src,
+		 const struct aoe_decision *d, uint8_t *rdata)
 {
 	size_t bytes = (size_t)d->count * ATA_SECTOR;
 	int rc = 0;
 
 	run_reads(ifc);
-	switch (d->io) {
+	if (tg->ov) {
+		rc = ovdir_io(tg->ov, src, d, rdata);
+		if (rc == 0)
+			*(d->io == AOE_IO_READ ? &tg->cnt.rbytes :
+			  &tg->cnt.wbytes) += d->io == AOE_IO_FLUSH ? 0 : bytes;
+	} else switch (d->io) {
 	case AOE_IO_WRITE:
 		rc = disk_write(&tg->disk, d->wdata, d->lba, d->count);
 		if (rc == 0)
@@ -281,7 +292,8 @@ static int do_io(struct iface *ifc, struct target *tg,
 	}
 	if (rc < 0)
 		log_err("e%u.%u: %s at sector %llu: %s", tg->t.shelf, tg->t.slot,
-			d->io == AOE_IO_FLUSH ? "flush" : "write",
+			d->io == AOE_IO_FLUSH ? "flush" :
+			d->io == AOE_IO_READ ? "read" : "write",
 			(unsigned long long)d->lba, strerror(-rc));
 	return rc;
 }
@@ -316,6 +328,8 @@ static void serve_frame(struct iface *ifc, struct target *tg,
 	if (!addressed(&tg->t, req))
 		return;
 	tg->cnt.in++;
+	if (tg->ov)
+		ovdir_note(tg->ov, req);
 	if (req->cmd == AOE_CMD_ATA)
 		aoe_decide(&tg->t, req, out, ifc->slot, &d);
 	else
@@ -323,10 +337,11 @@ static void serve_frame(struct iface *ifc, struct target *tg,
 	if (!d.reply)
 		return;
 	aoe_count_io(&tg->cnt, d.io);
-	if (d.io == AOE_IO_READ) {
+	if (d.io == AOE_IO_READ && tg->ov == NULL) {
 		ifc->pend[ifc->npend++] = (struct pending){ tg, d.lba, d.count,
 							    ifc->nq };
-	} else if (d.io != AOE_IO_NONE && do_io(ifc, tg, &d) < 0) {
+	} else if (d.io != AOE_IO_NONE &&
+		   do_io(ifc, tg, req->src, &d, out + AOE_ATA_DATA) < 0) {
 		aoe_fail_ata(out, &d, d.io == AOE_IO_FLUSH ? ATA_ER_ABRT
 							    : ATA_ER_UNC);
 	}
@@ -376,12 +391,31 @@ static unsigned pump(struct iface *ifc)
 static int open_disk(struct disk *d, const struct tgt_conf *tc, char *msg,
 		     size_t msglen)
 {
+	struct disk_opts o = tc->dopts;
 	const char *why;
-	int rc = disk_open(d, tc->file, &tc->dopts, &why);
+	int rc;
+
+	o.readonly |= tc->overlay != NULL;
+	rc = disk_open(d, tc->file, &o, &why);
 
 	if (rc < 0)
 		snprintf(msg, msglen, "%s: %s: %s", tc->file, why,
 			 strerror(-rc));
+	return rc;
+}
+
+/* --overlay: the base read only, the clients' overlays beside it. */
+static int open_overlays(struct target *tg, const struct tgt_conf *tc)
+{
+	const char *why;
+	int rc;
+
+	if (tc->overlay == NULL)
+		return 0;
+	rc = ovdir_open(&tg->ov, tc->overlay, &tg->disk, tc->overlay_reset,
+			&why);
+	if (rc < 0)
+		log_err("%s: %s: %s", tc->overlay, why, strerror(-rc));
 	return rc;
 }
 
@@ -394,6 +428,8 @@ static int open_target(struct target *tg, const struct tgt_conf *tc,
 		log_err("%s", msg);
 		return -1;
 	}
+	if (open_overlays(tg, tc) < 0)
+		return -1;
 	tg->conf = tc;
 	tg->t.shelf = (uint16_t)tc->shelf;
 	tg->t.slot = (uint8_t)tc->slot;
@@ -569,26 +605,28 @@ static int open_iface(struct iface *ifc)
 }
 
 /*
- * The state directory is given to the user the daemon becomes: a state
- * file is replaced by a temporary and a rename, which needs write access
- * to the directory.  Opened without following a link, so that a link
+ * The state directory (and each overlay directory) is given to the user
+ * the daemon becomes: a state file is replaced by a temporary and a
+ * rename, an overlay created the same way, which needs write access to
+ * the directory.  Opened without following a link, so that a link
  * planted in its place gives nothing else away.
  */
-static void state_dir_ready(const char *dir, const struct passwd *pw)
+static void state_dir_ready(const char *dir, const struct passwd *pw,
+			    const char *what)
 {
 	int fd;
 
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-		log_warn("%s: %s; state will not be saved", dir,
-			 strerror(errno));
+		log_warn("%s: %s; %s will not be saved", dir, strerror(errno),
+			 what);
 		return;
 	}
 	if (pw == NULL)
 		return;
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || fchown(fd, pw->pw_uid, pw->pw_gid) < 0)
-		log_warn("%s: giving it to %s: %s; state may not be saved",
-			 dir, pw->pw_name, strerror(errno));
+		log_warn("%s: giving it to %s: %s; %s may not be saved",
+			 dir, pw->pw_name, strerror(errno), what);
 	if (fd >= 0)
 		close(fd);
 }
@@ -622,8 +660,10 @@ static int open_targets(struct server *s)
 	s->ifs = calloc(c->ntgts, sizeof(*s->ifs));
 	if (s->tgts == NULL || s->ifs == NULL)
 		return -1;
-	state_dir_ready(c->state_dir, pw);
+	state_dir_ready(c->state_dir, pw, "state");
 	for (unsigned i = 0; i < c->ntgts; i++) {
+		if (c->tgts[i].overlay)
+			state_dir_ready(c->tgts[i].overlay, pw, "overlays");
 		s->tgts[i].disk.fd = -1;
 		s->ntgts++;
 		if (open_target(&s->tgts[i], &c->tgts[i], c->state_dir) < 0 ||
@@ -648,21 +688,24 @@ static void send_one(struct iface *ifc, const struct target *tg,
 		queue_reply(ifc, len);
 }
 
-static void announce(struct server *s)
+/* A target's Query Config response, unasked, to everyone it serves. */
+static void announce_to(struct iface *ifc, const struct target *tg)
 {
 	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
+	if (tg->t.st.nmask == 0)
+		send_one(ifc, tg, bcast);
+	for (unsigned k = 0; k < tg->t.st.nmask; k++)
+		send_one(ifc, tg, tg->t.st.mask[k]);
+}
+
+static void announce(struct server *s)
+{
 	for (unsigned i = 0; i < s->nifs; i++) {
 		struct iface *ifc = &s->ifs[i];
 
-		for (unsigned j = 0; j < ifc->ntgts; j++) {
-			const struct target *tg = ifc->tgts[j];
-
-			if (tg->t.st.nmask == 0)
-				send_one(ifc, tg, bcast);
-			for (unsigned k = 0; k < tg->t.st.nmask; k++)
-				send_one(ifc, tg, tg->t.st.mask[k]);
-		}
+		for (unsigned j = 0; j < ifc->ntgts; j++)
+			announce_to(ifc, ifc->tgts[j]);
 		flush_queue(ifc);
 	}
 }
@@ -723,6 +766,202 @@ static void reload_state(struct server *s)
 	log_notice("state reloaded");
 }
 
+/* --- reload (SIGHUP with -c) ---------------------------------------------- */
+
+/* The running target at tc's address, or NULL. */
+static struct target *running(struct server *s, const struct tgt_conf *tc)
+{
+	for (unsigned i = 0; i < s->ntgts; i++) {
+		const struct tgt_conf *o = s->tgts[i].conf;
+
+		if (o->shelf == tc->shelf && o->slot == tc->slot &&
+		    strcmp(o->netif, tc->netif) == 0)
+			return &s->tgts[i];
+	}
+	return NULL;
+}
+
+static struct iface *iface_find(struct server *s, const char *name)
+{
+	for (unsigned i = 0; i < s->nifs; i++)
+		if (strcmp(s->ifs[i].name, name) == 0)
+			return &s->ifs[i];
+	return NULL;
+}
+
+/*
+ * Raw sockets are opened as root at start and not after: a target on an
+ * interface not open yet needs a restart.  Every such line is reported.
+ */
+static unsigned new_interfaces(struct server *s, const struct tgt_conf_file *f)
+{
+	unsigned bad = 0;
+
+	for (unsigned i = 0; i < f->ntgts; i++) {
+		if (iface_find(s, f->tgts[i].netif))
+			continue;
+		log_err("%s:%u: %s: not an interface this process opened at "
+			"start; adding an interface needs a restart",
+			s->conf->config, f->tgts[i].line, f->tgts[i].netif);
+		bad++;
+	}
+	return bad;
+}
+
+static void close_target(struct target *tg)
+{
+	ovdir_close(tg->ov);
+	disk_close(&tg->disk);
+	tg->ov = NULL;
+}
+
+/* What a reload builds before the running targets are touched. */
+struct reload {
+	struct tgt_conf_file f;
+	struct target *nt;      /* f.ntgts new targets */
+	struct target **from;   /* per new target: the running one it keeps */
+	bool *keep;             /* per running target: kept */
+	bool *fresh;            /* per new target: opened now */
+};
+
+/* Pairs each target of the file with a running one that serves alike. */
+static void reload_match(struct server *s, struct reload *r)
+{
+	for (unsigned i = 0; i < r->f.ntgts; i++) {
+		struct target *old = running(s, &r->f.tgts[i]);
+
+		if (old && tgt_conf_same(old->conf, &r->f.tgts[i])) {
+			r->from[i] = old;
+			r->keep[old - s->tgts] = true;
+		}
+	}
+}
+
+/*
+ * The targets of the file: the running ones unchanged are moved over with
+ * their state and counters, the others opened afresh (one that fails is
+ * reported and left out); running targets not kept are closed first, so
+ * that a changed one can take its overlays back.  Returns the count.
+ */
+static unsigned reload_targets(struct server *s, struct reload *r)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < s->ntgts; i++)
+		if (!r->keep[i])
+			close_target(&s->tgts[i]);
+	for (unsigned i = 0; i < r->f.ntgts; i++) {
+		struct target *tg = &r->nt[n];
+
+		if (r->from[i]) {
+			*tg = *r->from[i];
+			tg->conf = &r->f.tgts[i];
+			aoe_state_load(tg->state_path, &tg->t.st);
+			n++;
+			continue;
+		}
+		tg->disk.fd = -1;
+		if (open_target(tg, &r->f.tgts[i], s->conf->state_dir) == 0) {
+			r->fresh[n++] = true;
+		} else {
+			close_target(tg);
+			memset(tg, 0, sizeof(*tg));
+		}
+	}
+	return n;
+}
+
+static void announce_one(struct server *s, const struct target *tg)
+{
+	struct iface *ifc = iface_find(s, tg->conf->netif);
+
+	announce_to(ifc, tg);
+	flush_queue(ifc);
+}
+
+/* Each interface serves the targets on it now; its filter follows. */
+static void reattach(struct server *s)
+{
+	for (unsigned i = 0; i < s->nifs; i++)
+		s->ifs[i].ntgts = 0;
+	for (unsigned i = 0; i < s->ntgts; i++)
+		if (attach(s, &s->tgts[i]) < 0)
+			log_err("e%u.%u: %s", s->tgts[i].t.shelf,
+				s->tgts[i].t.slot, strerror(ENOMEM));
+	for (unsigned i = 0; i < s->nifs; i++) {
+		struct iface *ifc = &s->ifs[i];
+
+		if (ifc->batch > DISPATCH_MAX)
+			ifc->batch = DISPATCH_MAX;
+		if (set_filter(ifc) != 0)
+			log_err("%s: filter: %s", ifc->name,
+				pcap_geterr(ifc->pcap));
+	}
+}
+
+static void reload_free(struct reload *r)
+{
+	tgt_conf_file_free(&r->f);
+	free(r->nt);
+	free(r->from);
+	free(r->keep);
+	free(r->fresh);
+}
+
+/*
+ * SIGHUP: the -c file read again.  A file with any problem (each reported
+ * as FILE:LINE) or a target on an interface not open changes nothing.
+ * Otherwise targets unchanged keep serving untouched, removed ones close,
+ * added and changed ones open (as the user the daemon runs as) and
+ * announce themselves.  Without -c, state files are read again.
+ */
+static void reload(struct server *s)
+{
+	const struct aoetarget_conf *c = s->conf;
+	struct reload r = { 0 };
+	unsigned n;
+
+	if (c->config == NULL) {
+		reload_state(s);
+		return;
+	}
+	if (tgt_conf_load(c->config, c->defaults, false, &r.f) < 0 ||
+	    new_interfaces(s, &r.f) > 0) {
+		log_err("%s: not reloaded; the running configuration stays",
+			c->config);
+		reload_free(&r);
+		return;
+	}
+	r.nt = calloc(r.f.ntgts, sizeof(*r.nt));
+	r.from = calloc(r.f.ntgts, sizeof(*r.from));
+	r.keep = calloc(s->ntgts + 1, sizeof(*r.keep));
+	r.fresh = calloc(r.f.ntgts, sizeof(*r.fresh));
+	if (!r.nt || !r.from || !r.keep || !r.fresh) {
+		log_err("%s: not reloaded: %s", c->config, strerror(ENOMEM));
+		reload_free(&r);
+		return;
+	}
+	reload_match(s, &r);
+	n = reload_targets(s, &r);
+	free(s->tgts);
+	s->tgts = r.nt;
+	s->ntgts = n;
+	r.nt = NULL;
+	tgt_conf_file_free(&s->loaded);
+	s->loaded = r.f;
+	r.f = (struct tgt_conf_file){ 0 };
+	reattach(s);
+	for (unsigned i = 0; i < n; i++) {
+		if (!r.fresh[i])
+			continue;
+		log_start(&s->tgts[i]);
+		announce_one(s, &s->tgts[i]);
+	}
+	log_notice("%s: reloaded, %u target%s", c->config, n,
+		   n == 1 ? "" : "s");
+	reload_free(&r);
+}
+
 /* --- loop ------------------------------------------------------------------ */
 
 static void signal_input(struct server *s)
@@ -734,7 +973,7 @@ static void signal_input(struct server *s)
 			log_counters(s);
 			write_metrics(s);
 		} else if (si.ssi_signo == SIGHUP)
-			reload_state(s);
+			reload(s);
 		else
 			s->stop = true;
 	}
@@ -850,7 +1089,7 @@ static void teardown(struct server *s)
 		free(ifc->tgts);
 	}
 	for (unsigned i = 0; i < s->ntgts; i++)
-		disk_close(&s->tgts[i].disk);
+		close_target(&s->tgts[i]);
 	if (s->sigfd >= 0)
 		close(s->sigfd);
 	if (s->timerfd >= 0)
@@ -859,11 +1098,14 @@ static void teardown(struct server *s)
 		close(s->epfd);
 	free(s->ifs);
 	free(s->tgts);
+	tgt_conf_file_free(&s->loaded);
 }
 
 /*
- * Every raw socket and backing file is open by now, and a SIGHUP reloads
- * state files only: nothing later needs root or any capability.
+ * Every raw socket and backing file is open by now.  A SIGHUP reload
+ * opens the files of targets it adds as the user, and refuses a new
+ * interface (a restart is needed): nothing later needs root or any
+ * capability.
  */
 static int drop_privileges(const struct aoetarget_conf *c)
 {
@@ -909,6 +1151,16 @@ static const struct sandbox_rule allowed[] = {
 	SANDBOX_ALLOW("rename"), SANDBOX_ALLOW("renameat"),
 	SANDBOX_ALLOW("renameat2"), SANDBOX_ALLOW("unlink"),
 	SANDBOX_ALLOW("unlinkat"),
+	/* Overlays (--overlay): created as a temporary, synced, renamed, the
+	 * directory synced; each held with a flock; marks for discard looked
+	 * up at IDENTIFY, where the overlay's time of last use is set;
+	 * the directory read at a target's start. */
+	SANDBOX_ALLOW("flock"), SANDBOX_ALLOW("getdents64"),
+	SANDBOX_ALLOW("utimensat"),
+	/* Reload: a new capture filter (libpcap sets it with setsockopt
+	 * and drains frames the old one let through, the socket made
+	 * non-blocking for that with fcntl). */
+	SANDBOX_ALLOW("fcntl"), SANDBOX_ALLOW("recvfrom"),
 	/* Exit: pcap_close releases the receive ring with setsockopt. */
 	SANDBOX_ALLOW("setsockopt"),
 };

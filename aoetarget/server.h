@@ -10,6 +10,8 @@
 struct aoetarget_conf {
 	struct tgt_conf *tgts;
 	unsigned ntgts;
+	const char *config;     /* -c: read again on SIGHUP, or NULL */
+	const struct tgt_raw *defaults; /* the command line's, for -c lines */
 	bool daemon;            /* -D: detach, log to syslog */
 	const char *state_dir;  /* --state-dir */
 	const char *pidfile;    /* --pidfile, or NULL */

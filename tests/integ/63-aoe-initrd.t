@@ -210,16 +210,9 @@ chmod 0755 "$R/sbin/init" "$R/sbin/aoe-test-init"
 mke2fs -q -F -t ext2 -L aoeroot -d "$R" "$T/fs.img" 16M >/dev/null ||
 	fatal "cannot make the root file system"
 DISK=$T/disk.img
-fs_sectors=$(($(wc -c <"$T/fs.img") / 512))
-dd if=/dev/zero of="$DISK" bs=512 count=2048 2>/dev/null &&
-	cat "$T/fs.img" >>"$DISK" && rm -f "$T/fs.img" &&
-	mbr_one_partition "$DISK" 2048 "$fs_sectors" || fatal "cannot make the disk"
+disk_of_fs "$T/fs.img" "$DISK" || fatal "cannot make the disk"
 
-aoe_net || fatal "cannot set up the namespaces"
-bridge_add i br0 && bridge_port i br0 "$AOE_IIF" &&
-	tap_add i tp0 br0 || fatal "cannot set up the bridge and the tap"
-# shellcheck disable=SC2034 # read by aoe_start (tools/aoe.sh)
-AOE_POLL_IF=br0
+aoe_vm_net
 aoe_start A 0 0 "$AOE_TIF" "$DISK" || fatal "aoetarget e0.0 does not answer"
 pass "aoetarget serves e0.0, partition 1 an ext2 root"
 

@@ -145,6 +145,68 @@ static void test_files(void)
 	rmdir(dir);
 }
 
+/* --overlay and --overlay-reset on a line; what a reload compares. */
+static void test_conf_overlay(void)
+{
+	struct tgt_raw def;
+	struct tgt_conf a, b;
+	char err[256];
+
+	memset(&def, 0, sizeof(def));
+	is_int(tgt_conf_line("1 2 eth0 /srv/base.img --overlay /var/ov "
+			     "--overlay-reset", &def, &a, err, sizeof(err)), 1,
+	       "--overlay DIR --overlay-reset");
+	ok(a.overlay && strcmp(a.overlay, "/var/ov") == 0 && a.overlay_reset,
+	   "... both kept");
+	is_int(tgt_conf_line("1 2 eth0 /srv/base.img --overlay /var/ov "
+			     "--overlay-reset", &def, &b, err, sizeof(err)), 1,
+	       "the same line again");
+	ok(tgt_conf_same(&a, &b), "two equal lines serve alike");
+	tgt_conf_free(&b);
+	is_int(tgt_conf_line("1 2 eth0 /srv/base.img --overlay /var/ov2 "
+			     "--overlay-reset", &def, &b, err, sizeof(err)), 1,
+	       "another overlay directory");
+	ok(!tgt_conf_same(&a, &b), "... is a change");
+	tgt_conf_free(&b);
+	is_int(tgt_conf_line("1 2 eth0 /srv/base.img -b 8", &def, &b, err,
+			     sizeof(err)), 1, "no overlay, another -b");
+	ok(!tgt_conf_same(&a, &b) && b.overlay == NULL, "... is a change");
+	tgt_conf_free(&b);
+	tgt_conf_free(&a);
+	is_int(tgt_conf_line("1 2 eth0 f --overlay d -r", &def, &a, err,
+			     sizeof(err)), -1, "--overlay with -r: error");
+	is_str(err, "--overlay and -r contradict each other", "... saying so");
+	is_int(tgt_conf_line("1 2 eth0 f --overlay d -s", &def, &a, err,
+			     sizeof(err)), -1, "--overlay with -s: error");
+	is_int(tgt_conf_line("1 2 eth0 f --overlay-reset", &def, &a, err,
+			     sizeof(err)), -1, "--overlay-reset alone: error");
+	is_str(err, "--overlay-reset without --overlay", "... saying so");
+	is_int(tgt_conf_line("1 2 eth0 f --overlay ''", &def, &a, err,
+			     sizeof(err)), -1, "an empty directory name: error");
+}
+
+static void shared_report(void *arg, unsigned line, const char *msg)
+{
+	if (line == 2)
+		snprintf(arg, 256, "%s", msg);
+}
+
+static void test_conf_overlay_shared(void)
+{
+	static const char text[] = "1 1 eth0 a.img --overlay /ov\n"
+				   "1 2 eth0 b.img --overlay /ov\n";
+	struct tgt_raw def;
+	struct tgt_conf_file f;
+	char msg[256] = "";
+
+	memset(&def, 0, sizeof(def));
+	tgt_conf_parse(text, sizeof(text) - 1, &def, shared_report, msg, &f);
+	is_int(f.ntgts, 1, "two targets in one overlay directory: one kept");
+	is_str(msg, "--overlay /ov: already used on line 1 (one directory "
+		    "per target)", "... the second line says why");
+	tgt_conf_file_free(&f);
+}
+
 static void test_conf_lines(void)
 {
 	struct tgt_raw def;
@@ -350,6 +412,8 @@ int main(void)
 	test_corrupt();
 	test_files();
 	test_conf_lines();
+	test_conf_overlay();
+	test_conf_overlay_shared();
 	test_conf_file();
 	test_conf_parse();
 	test_conf_problems();

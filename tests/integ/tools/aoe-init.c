@@ -26,8 +26,11 @@
  *   reserve read | reserve set MAC... | reserve force MAC...
  *   raw HEX                   send HEX (the AoE part onward, not padded to
  *                             the Ethernet minimum), print the reply
- *   bench --pattern randread|seqread|seqwrite --bs BYTES --qd N
- *         --seconds S [--size-sectors N] [--flush] [--window FRAMES]
+ *   bench --pattern randread|randwrite|seqread|seqwrite --bs BYTES --qd N
+ *         --seconds S [--size-sectors N] [--offset-sectors N] [--flush]
+ *         [--window FRAMES]
+ *                             over the --size-sectors sectors from
+ *                             --offset-sectors (default 0)
  *
  * Requests are retransmitted after --timeout ms, --retries times; replies
  * are matched by tag, and replies whose tag has bit 31 set, requests (R
@@ -1292,7 +1295,7 @@ static int cmd_raw(struct ini *ini, int argc, char **argv)
 
 /* --- bench ------------------------------------------------------------- */
 
-enum pattern { PAT_RANDREAD, PAT_SEQREAD, PAT_SEQWRITE };
+enum pattern { PAT_RANDREAD, PAT_RANDWRITE, PAT_SEQREAD, PAT_SEQWRITE };
 
 /* One bs-sized I/O, split in frames. */
 struct bio {
@@ -1304,6 +1307,7 @@ struct bench {
 	enum pattern pat;
 	unsigned bs_sect;
 	uint64_t size;         /* sectors */
+	uint64_t first;        /* sector the region starts at */
 	uint64_t deadline;
 	uint64_t seq;          /* next sector for seq patterns */
 	uint64_t rnd;
@@ -1319,6 +1323,11 @@ struct bench {
 	uint8_t *wbuf;
 	bool failed;
 };
+
+static bool bench_writes(const struct bench *b)
+{
+	return b->pat == PAT_SEQWRITE || b->pat == PAT_RANDWRITE;
+}
 
 static uint64_t rnd_next(uint64_t *s)
 {
@@ -1340,7 +1349,7 @@ static int bench_new_io(struct bench *b)
 			continue;
 		b->cur_io = i;
 		b->cur_frame = 0;
-		if (b->pat == PAT_RANDREAD) {
+		if (b->pat == PAT_RANDREAD || b->pat == PAT_RANDWRITE) {
 			b->cur_lba = rnd_next(&b->rnd) % span;
 			b->cur_lba -= b->cur_lba % b->bs_sect;
 		} else {
@@ -1349,6 +1358,7 @@ static int bench_new_io(struct bench *b)
 			b->cur_lba = b->seq;
 			b->seq += b->bs_sect;
 		}
+		b->cur_lba += b->first;
 		b->ios[i].start_ns = now_ns();
 		return 1;
 	}
@@ -1370,8 +1380,8 @@ static int bench_next(void *ctx, struct ini *ini, struct slot *s)
 		n = ini->spf;
 	a.count = (uint8_t)n;
 	a.lba = b->cur_lba + (uint64_t)b->cur_frame * ini->spf;
-	a.cmd = b->pat == PAT_SEQWRITE ? ATA_WRITE_EXT : ATA_READ_EXT;
-	if (b->pat == PAT_SEQWRITE) {
+	a.cmd = bench_writes(b) ? ATA_WRITE_EXT : ATA_READ_EXT;
+	if (bench_writes(b)) {
 		a.aflags |= AFL_W;
 		a.data = b->wbuf;
 		a.datalen = (size_t)n * SECTOR;
@@ -1390,7 +1400,7 @@ static int bench_done(void *ctx, struct slot *s, const struct reply *r)
 {
 	struct bench *b = ctx;
 	struct bio *io = &b->ios[s->io];
-	size_t want = b->pat == PAT_SEQWRITE ? 0 : (size_t)s->nsect * SECTOR;
+	size_t want = bench_writes(b) ? 0 : (size_t)s->nsect * SECTOR;
 
 	if (ata_check(r, want) < 0) {
 		b->failed = true;
@@ -1426,6 +1436,7 @@ static void bench_args(int argc, char **argv, struct bench *b, double *secs,
 		{ "qd", required_argument, NULL, 'q' },
 		{ "seconds", required_argument, NULL, 's' },
 		{ "size-sectors", required_argument, NULL, 'z' },
+		{ "offset-sectors", required_argument, NULL, 'o' },
 		{ "flush", no_argument, NULL, 'f' },
 		{ "window", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 },
@@ -1442,13 +1453,17 @@ static void bench_args(int argc, char **argv, struct bench *b, double *secs,
 				b->pat = PAT_SEQREAD;
 			else if (strcmp(optarg, "seqwrite") == 0)
 				b->pat = PAT_SEQWRITE;
+			else if (strcmp(optarg, "randwrite") == 0)
+				b->pat = PAT_RANDWRITE;
 			else
-				usage("--pattern randread, seqread or seqwrite");
+				usage("--pattern randread, randwrite, seqread or "
+				      "seqwrite");
 			break;
 		case 'b': *bs = (unsigned)arg_num("--bs", optarg, SECTOR, 1u << 20); break;
 		case 'q': b->qd = (unsigned)arg_num("--qd", optarg, 1, 256); break;
 		case 's': *secs = (double)arg_num("--seconds", optarg, 1, 3600); break;
 		case 'z': b->size = arg_num("--size-sectors", optarg, 1, 1ull << 48); break;
+		case 'o': b->first = arg_num("--offset-sectors", optarg, 0, 1ull << 48); break;
 		case 'f': *flush = true; break;
 		case 'w': *win = (unsigned)arg_num("--window", optarg, 1, TAG_SLOTS); break;
 		default: usage("bench: bad option");

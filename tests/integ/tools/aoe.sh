@@ -15,6 +15,9 @@
 #   aoe_net [MTU]                the namespaces and the veth pair
 #   aoe_disk_net SECTORS         DISK=$T/disk.img of SECTORS random sectors
 #                                and aoe_net; stops the test if either fails
+#   aoe_vm_net                   aoe_net, then in "i" a bridge br0 with
+#                                ports $AOE_IIF and a tap tp0 for a VM;
+#                                targets are polled through br0
 #   aoe_start NAME ARG...        aoetarget --state-dir $T/state ARG...
 #                                in "t" (in the foreground: the default),
 #                                waits until it answers
@@ -64,6 +67,13 @@ aoe_disk_net() {
 	DISK=$T/disk.img
 	aoe_mkdisk "$DISK" "$1"
 	aoe_net || fatal "cannot set up the namespaces"
+}
+
+aoe_vm_net() {
+	aoe_net || fatal "cannot set up the namespaces"
+	bridge_add i br0 && bridge_port i br0 "$AOE_IIF" &&
+		tap_add i tp0 br0 || fatal "cannot set up the bridge and the tap"
+	AOE_POLL_IF=br0
 }
 
 aoe() {

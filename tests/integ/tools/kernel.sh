@@ -127,3 +127,12 @@ mbr_one_partition() {
 		printf '\125\252'
 	} | dd of="$1" conv=notrunc 2>/dev/null
 }
+
+# disk_of_fs FS DISK: DISK made of a 1 MiB gap and the file system image FS
+# (removed) as its one partition, from sector 2048.
+disk_of_fs() {
+	_dof_sectors=$(($(wc -c <"$1") / 512))
+	dd if=/dev/zero of="$2" bs=512 count=2048 2>/dev/null &&
+		cat "$1" >>"$2" && rm -f "$1" &&
+		mbr_one_partition "$2" 2048 "$_dof_sectors"
+}
