@@ -5,9 +5,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,12 +34,15 @@ struct client {
 	bool create_failed;     /* logged once; tried again at each write */
 	struct disk file;       /* the overlay; base = its data offset */
 	struct ovl_map map;
-	uint8_t *img, *dirty;
+	uint8_t *img, *dirty;   /* img: in live, or allocated */
+	uint8_t *live;          /* the live map, mapped; or NULL */
+	size_t live_len;
 };
 
 struct ovdir {
 	char *dir;
 	int dirfd;
+	int livefd;             /* the live maps' directory, or -1 */
 	struct disk *base;      /* &own */
 	struct disk own;        /* the base file, taken over at open */
 	uint64_t ident;
@@ -98,6 +103,56 @@ static int pwrite_full(int fd, const uint8_t *buf, size_t len, uint64_t off)
 	return 0;
 }
 
+/* --- live maps ----------------------------------------------------------------- */
+
+/*
+ * Depth 0: the run directory; 1: the live maps' directory under it; 2:
+ * the one of the overlay directory whose status is st, named after its
+ * device and inode (a reboot, which may renumber devices, empties it).
+ */
+static int live_path(const struct stat *st, unsigned depth, char *buf,
+		     size_t len)
+{
+	const char *run = getenv("AOETARGET_RUNDIR");
+	int n;
+
+	if (run == NULL || *run == '\0')
+		run = OVDIR_RUNDIR;
+	if (depth == 0)
+		n = snprintf(buf, len, "%s", run);
+	else if (depth == 1)
+		n = snprintf(buf, len, "%s/ovmap", run);
+	else
+		n = snprintf(buf, len, "%s/ovmap/%jx-%jx", run,
+			     (uintmax_t)st->st_dev, (uintmax_t)st->st_ino);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+int ovdir_live_path(const char *dir, unsigned depth, char *buf, size_t len)
+{
+	struct stat st;
+
+	if (depth >= 2 && stat(dir, &st) < 0)
+		return -errno;
+	return live_path(&st, depth, buf, len);
+}
+
+/* The live maps' directory of the overlay directory dirfd (made when make). */
+static int live_dir_open(int dirfd, bool make, char *path, size_t len)
+{
+	struct stat st;
+	int rc = fstat(dirfd, &st) < 0 ? -errno : 0, fd;
+
+	if (rc == 0)
+		rc = live_path(&st, 2, path, len);
+	if (rc < 0)
+		return rc;
+	if (make && mkdir(path, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
 /* --- the base's identity --------------------------------------------------- */
 
 static int base_ident(struct disk *base, uint64_t *ident)
@@ -130,10 +185,80 @@ static void client_close(struct client *c)
 	if (c->file.fd >= 0)
 		close(c->file.fd);
 	c->file.fd = -1;
-	free(c->img);
+	if (c->live)
+		munmap(c->live, c->live_len);
+	else
+		free(c->img);
 	free(c->dirty);
-	c->img = c->dirty = NULL;
+	c->img = c->dirty = c->live = NULL;
 	c->state = CL_NONE;
+}
+
+/*
+ * The live map of a client whose map was just read from its overlay
+ * (header h): one left by a process that died is adopted, its marks
+ * added to the file's (they map data the page cache still holds: /run
+ * did not survive a reboot); otherwise it is made afresh from the file's.
+ * The map in use is then the mapped one: marking a chunk costs nothing
+ * more.  0, or -errno when there is no live map (the map stays in memory).
+ */
+static int live_map(struct ovdir *ov, struct client *c, const struct ovl_hdr *h)
+{
+	struct ovl_live want = { .hdr = *h };
+	size_t len = (size_t)ovl_data_offset(h->nblocks);
+	char name[NAME_MAX_OV], ovl[NAME_MAX_OV];
+	const char *why = NULL;
+	struct stat st;
+	uint8_t *live;
+	int fd, rc = 0;
+
+	if (ov->livefd < 0 || fstat(c->file.fd, &st) < 0)
+		return -ENOENT;
+	want.dev = st.st_dev;
+	want.ino = st.st_ino;
+	file_name(name, c->mac, ".map");
+	file_name(ovl, c->mac, ".ovl");
+	fd = openat(ov->livefd, name, O_RDWR | O_CREAT | O_CLOEXEC |
+		    O_NOFOLLOW, 0600);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		rc = -errno;
+	else if ((size_t)st.st_size != len &&
+		 (ftruncate(fd, 0) < 0 || ftruncate(fd, (off_t)len) < 0))
+		rc = -errno;
+	live = rc == 0 ? mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED,
+			      fd, 0) : MAP_FAILED;
+	if (rc == 0 && live == MAP_FAILED)
+		rc = -errno;
+	if (fd >= 0)
+		close(fd);
+	if (rc < 0) {
+		log_err("%s/%s: live map: %s; the map is kept in memory only",
+			ov->dir, ovl, strerror(-rc));
+		return rc;
+	}
+	if (ovl_live_parse(live, len, &want, &why) == 0) {
+		uint32_t n = ovl_live_adopt(&c->map, live + OVL_BLOCK, c->dirty,
+					    h->sectors, c->img);
+
+		if (n)
+			log_notice("%s/%s: %u map block%s not yet flushed taken "
+				   "from its live map", ov->dir, ovl, n,
+				   n == 1 ? "" : "s");
+	} else {
+		if ((size_t)st.st_size == len)
+			log_notice("%s/%s: live map not used: %s", ov->dir,
+				   ovl, why);
+		memcpy(live + OVL_BLOCK, c->img, len - OVL_BLOCK);
+		ovl_live_adopt(&c->map, live + OVL_BLOCK, c->dirty, h->sectors,
+			       c->img);
+		/* Last: a live map without its header is never adopted. */
+		ovl_live_format(&want, live);
+	}
+	free(c->img);
+	c->img = live + OVL_BLOCK;
+	c->live = live;
+	c->live_len = len;
+	return 0;
 }
 
 /*
@@ -170,6 +295,7 @@ static int client_load(struct ovdir *ov, struct client *c, bool header_only,
 	if (ovl_map_parse(&c->map, c->img, len, c->dirty, h.sectors, why) < 0)
 		return -EINVAL;
 	c->file.base = ovl_data_offset(h.nblocks);
+	(void)live_map(ov, c, &h);
 	return 0;
 }
 
@@ -279,6 +405,7 @@ static int client_create(struct ovdir *ov, struct client *c)
 		goto fail;
 	c->file.base = ovl_data_offset(h.nblocks);
 	c->state = CL_OPEN;
+	(void)live_map(ov, c, &h);
 	log_info("%s/%s: created", ov->dir, name);
 	c->create_failed = false;
 	return 0;
@@ -408,8 +535,11 @@ static bool marked(int dirfd, const uint8_t mac[6])
 	return fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
-/* Removes the overlay of mac and its mark; the caller holds its lock or knows nobody does. */
-static void drop_files(int dirfd, const uint8_t mac[6])
+/*
+ * Removes the overlay of mac, its mark and its live map (livefd: -1 when
+ * none); the caller holds its lock or knows nobody does.
+ */
+static void drop_files(int dirfd, int livefd, const uint8_t mac[6])
 {
 	char name[NAME_MAX_OV];
 
@@ -418,6 +548,9 @@ static void drop_files(int dirfd, const uint8_t mac[6])
 	file_name(name, mac, ".discard");
 	(void)unlinkat(dirfd, name, 0);
 	(void)fsync(dirfd);
+	file_name(name, mac, ".map");
+	if (livefd >= 0)
+		(void)unlinkat(livefd, name, 0);
 }
 
 void ovdir_note(struct ovdir *ov, const struct aoe_req *req)
@@ -433,7 +566,7 @@ void ovdir_note(struct ovdir *ov, const struct aoe_req *req)
 		return;
 	if (marked(ov->dirfd, req->src)) {
 		client_close(c);
-		drop_files(ov->dirfd, req->src);
+		drop_files(ov->dirfd, ov->livefd, req->src);
 		log_notice("%s: overlay of %s discarded at its attach", ov->dir,
 			   mac_format(req->src, MAC_FMT_COLON, m));
 	}
@@ -448,18 +581,22 @@ void ovdir_note(struct ovdir *ov, const struct aoe_req *req)
 /* --- opening the directory ----------------------------------------------------- */
 
 /* Whether an overlay nobody holds could be locked: then it is removed. */
-static int discard_unheld(int dirfd, const uint8_t mac[6])
+static int discard_unheld(int dirfd, int livefd, const uint8_t mac[6])
 {
 	char name[NAME_MAX_OV];
 	int fd, rc;
 
 	file_name(name, mac, ".ovl");
 	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return errno == ENOENT ? (drop_files(dirfd, mac), 0) : -errno;
+	if (fd < 0) {
+		if (errno != ENOENT)
+			return -errno;
+		drop_files(dirfd, livefd, mac);
+		return 0;
+	}
 	rc = flock(fd, LOCK_EX | LOCK_NB) < 0 ? -errno : 0;
 	if (rc == 0)
-		drop_files(dirfd, mac);
+		drop_files(dirfd, livefd, mac);
 	close(fd);
 	return rc == -EWOULDBLOCK ? -EBUSY : rc;
 }
@@ -479,7 +616,7 @@ static void scan_start(struct ovdir *ov, bool reset)
 		if (name_mac(e->d_name, ".ovl", mac) < 0)
 			continue;
 		if (reset || marked(ov->dirfd, mac)) {
-			if (discard_unheld(ov->dirfd, mac) < 0)
+			if (discard_unheld(ov->dirfd, ov->livefd, mac) < 0)
 				log_warn("%s/%s: in use elsewhere; not "
 					 "discarded", ov->dir, e->d_name);
 			continue;
@@ -489,6 +626,18 @@ static void scan_start(struct ovdir *ov, bool reset)
 		client_close(&c);
 	}
 	closedir(d);
+}
+
+/* Once per overlay directory: without live maps, say what it costs. */
+static void live_start(struct ovdir *ov)
+{
+	char path[PATH_MAX];
+
+	ov->livefd = live_dir_open(ov->dirfd, true, path, sizeof(path));
+	if (ov->livefd < 0)
+		log_warn("%s: live maps in %s: %s; a client's writes since its "
+			 "last FLUSH are lost if the target dies", ov->dir,
+			 path, strerror(-ov->livefd));
 }
 
 int ovdir_open(struct ovdir **out, const char *dir, struct disk *base,
@@ -502,6 +651,7 @@ int ovdir_open(struct ovdir **out, const char *dir, struct disk *base,
 		return *why = "memory", -ENOMEM;
 	}
 	ov->own.fd = -1;
+	ov->livefd = -1;
 	ov->base = &ov->own;
 	ov->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	rc = ov->dirfd < 0 ? -errno : base_ident(base, &ov->ident);
@@ -515,6 +665,7 @@ int ovdir_open(struct ovdir **out, const char *dir, struct disk *base,
 	base->fd = -1;
 	base->bounce = NULL;
 	log_info("%s: base identity %016" PRIx64, dir, ov->ident);
+	live_start(ov);
 	scan_start(ov, reset);
 	*out = ov;
 	return 0;
@@ -525,10 +676,18 @@ void ovdir_close(struct ovdir *ov)
 	if (ov == NULL)
 		return;
 	for (unsigned i = 0; i < ov->ncl; i++) {
-		if (ov->cl[i].state == CL_OPEN && client_flush(&ov->cl[i]) < 0)
+		struct client *c = &ov->cl[i];
+		char name[NAME_MAX_OV];
+
+		file_name(name, c->mac, ".map");
+		if (c->state == CL_OPEN && client_flush(c) < 0)
 			log_err("%s: writing a map at exit failed", ov->dir);
-		client_close(&ov->cl[i]);
+		else if (c->live)       /* the overlay's own map is as new */
+			(void)unlinkat(ov->livefd, name, 0);
+		client_close(c);
 	}
+	if (ov->livefd >= 0)
+		close(ov->livefd);
 	if (ov->dirfd >= 0)
 		close(ov->dirfd);
 	disk_close(&ov->own);
@@ -592,9 +751,12 @@ static int each_overlay(int dirfd, const char *dir, const uint8_t *mac,
 static void discard_one(int dirfd, const char *name, const uint8_t mac[6],
 			FILE *out)
 {
-	char mark[NAME_MAX_OV], m[MAC_STRLEN];
-	int rc = discard_unheld(dirfd, mac), fd;
+	char mark[NAME_MAX_OV], m[MAC_STRLEN], live[PATH_MAX];
+	int livefd = live_dir_open(dirfd, false, live, sizeof(live));
+	int rc = discard_unheld(dirfd, livefd, mac), fd;
 
+	if (livefd >= 0)
+		close(livefd);
 	mac_format(mac, MAC_FMT_COLON, m);
 	if (rc == 0) {
 		fprintf(out, "%s: discarded\n", m);

@@ -9,11 +9,18 @@
  * which the target drops at that client's next IDENTIFY DEVICE (what
  * initiators send when they attach: at boot, or when Linux's aoe driver
  * finds the device not open) or at the target's next start.
+ *
+ * The map an open overlay is marking lives in RUNDIR/ovmap/DEV-INODE/MAC.map
+ * (overlay.h's live map; RUNDIR is $AOETARGET_RUNDIR, else OVDIR_RUNDIR),
+ * a tmpfs that outlives the process but not a reboot: after a kill the
+ * next start takes the marks from it, after a reboot the overlay's own
+ * map (as of the last FLUSH) is used.
  */
 #ifndef AOETARGET_OVDIR_H
 #define AOETARGET_OVDIR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -21,6 +28,15 @@
 #include "proto.h"
 
 struct ovdir;
+
+#define OVDIR_RUNDIR "/run/aoetarget"
+
+/*
+ * The directories of the live maps of overlay directory dir: depth 0 the
+ * run directory, 1 its ovmap, 2 the one of dir (which must exist).  Made
+ * and given to the target's user at setup.  0 or -errno.
+ */
+int ovdir_live_path(const char *dir, unsigned depth, char *buf, size_t len);
 
 /*
  * Opens DIR for the base disk, computes the base's identity, drops the

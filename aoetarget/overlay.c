@@ -189,13 +189,13 @@ void ovl_map_init(struct ovl_map *m, uint8_t *img, uint8_t *dirty,
 		ovl_map_seal(m, i);
 }
 
-/* Whether any bit of block i past the last chunk is set. */
-static bool tail_set(const struct ovl_map *m, uint32_t i)
+/* Whether any bit of map block i (of img) past chunk nchunks is set. */
+static bool tail_set(const uint8_t *img, uint64_t nchunks, uint32_t i)
 {
-	const uint8_t *bits = m->img + (size_t)i * OVL_BLOCK + OVL_MAP_HDR;
+	const uint8_t *bits = img + (size_t)i * OVL_BLOCK + OVL_MAP_HDR;
 	uint64_t first = (uint64_t)i * OVL_MAP_BITS;
-	uint64_t used = m->nchunks - first < OVL_MAP_BITS ?
-			m->nchunks - first : OVL_MAP_BITS;
+	uint64_t used = nchunks - first < OVL_MAP_BITS ?
+			nchunks - first : OVL_MAP_BITS;
 
 	for (uint64_t b = used; b < OVL_MAP_BITS; b++) {
 		if (b % 8 == 0)
@@ -223,10 +223,77 @@ int ovl_map_parse(struct ovl_map *m, uint8_t *img, size_t len, uint8_t *dirty,
 			return refuse(why, "map block checksum mismatch");
 		if (get32(b + 4) != i)
 			return refuse(why, "map block out of place");
-		if (tail_set(m, i))
+		if (tail_set(img, m->nchunks, i))
 			return refuse(why, "map marks chunks past the end");
 	}
 	return 0;
+}
+
+void ovl_live_format(const struct ovl_live *l, uint8_t out[OVL_BLOCK])
+{
+	memset(out, 0, OVL_BLOCK);
+	memcpy(out, OVL_LIVE_MAGIC, 8);
+	put32(out + 8, OVL_VERSION);
+	put32(out + 12, l->hdr.nblocks);
+	put64(out + 16, l->hdr.sectors);
+	put64(out + 24, l->hdr.ident);
+	memcpy(out + 32, l->hdr.mac, 6);
+	put64(out + 40, l->hdr.created);
+	put64(out + 48, l->dev);
+	put64(out + 56, l->ino);
+	put32(out + OVL_LIVE_SUMMED, ovl_hash32(out, OVL_LIVE_SUMMED));
+}
+
+int ovl_live_parse(const uint8_t *buf, size_t len, const struct ovl_live *want,
+		   const char **why)
+{
+	uint8_t expect[OVL_BLOCK];
+	const uint8_t *img = buf + OVL_BLOCK;
+	uint64_t nchunks = ovl_chunks(want->hdr.sectors);
+
+	if (len < OVL_BLOCK)
+		return refuse(why, "live map header truncated");
+	if (memcmp(buf, OVL_LIVE_MAGIC, 8) != 0)
+		return refuse(why, "not a live map (bad magic)");
+	if (get32(buf + OVL_LIVE_SUMMED) != ovl_hash32(buf, OVL_LIVE_SUMMED))
+		return refuse(why, "live map header checksum mismatch");
+	ovl_live_format(want, expect);
+	if (memcmp(buf, expect, OVL_BLOCK) != 0)
+		return refuse(why, "live map of another overlay");
+	if (want->hdr.sectors == 0 || want->hdr.sectors > OVL_SECTORS_MAX ||
+	    want->hdr.nblocks != ovl_map_blocks(want->hdr.sectors))
+		return refuse(why, "base size out of range");
+	if (len != ovl_data_offset(want->hdr.nblocks))
+		return refuse(why, "live map size does not match");
+	for (uint32_t i = 0; i < want->hdr.nblocks; i++) {
+		if (get32(img + (size_t)i * OVL_BLOCK + 4) != i)
+			return refuse(why, "map block out of place");
+		if (tail_set(img, nchunks, i))
+			return refuse(why, "map marks chunks past the end");
+	}
+	return 0;
+}
+
+uint32_t ovl_live_adopt(struct ovl_map *m, uint8_t *img, uint8_t *dirty,
+			uint64_t sectors, const uint8_t *file)
+{
+	uint32_t n = 0;
+
+	map_setup(m, img, dirty, sectors);
+	for (uint32_t i = 0; i < m->nblocks; i++) {
+		uint8_t *b = img + (size_t)i * OVL_BLOCK + OVL_MAP_HDR;
+		const uint8_t *f = file + (size_t)i * OVL_BLOCK + OVL_MAP_HDR;
+		bool differs = false;
+
+		for (size_t j = 0; j < OVL_MAP_BITS / 8; j++) {
+			b[j] |= f[j];
+			differs |= b[j] != f[j];
+		}
+		ovl_map_seal(m, i);
+		m->dirty[i] = differs;
+		n += differs;
+	}
+	return n;
 }
 
 bool ovl_map_test(const struct ovl_map *m, uint64_t chunk)

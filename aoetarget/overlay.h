@@ -37,6 +37,24 @@
  * is written (whole, one block) only at a FLUSH, after the data it maps
  * is on stable storage: a block torn by a power cut fails its checksum
  * and the overlay is refused, never read with a wrong map.
+ *
+ * The live map: the map being marked, kept in a file on a tmpfs (/run)
+ * so that it outlives the process (not a reboot, which also loses the
+ * page cache holding the data it marks).  One header block, then the
+ * nblocks map blocks as above except that the checksum of a block
+ * marked since the last FLUSH is stale.  Header, little endian:
+ *    0  8  magic "NBAOEMAP"
+ *    8  4  version (1)
+ *   12  4  map blocks
+ *   16  8  base sectors      \
+ *   24  8  base identity      | as in the overlay's header
+ *   32  6  client MAC, 2 zero |
+ *   40  8  created           /
+ *   48  8  the overlay file's device
+ *   56  8  the overlay file's inode
+ *   64  4  FNV-1a 32 of bytes 0..63
+ *   68     zero to the end of the block
+ * (Not the overlay file's size: it grows with every write past its end.)
  */
 #ifndef AOETARGET_OVERLAY_H
 #define AOETARGET_OVERLAY_H
@@ -88,6 +106,15 @@ struct ovl_write_plan {
 	bool tail_fill;         /* last chunk (other than first): likewise */
 };
 
+/* Which overlay file a live map belongs to. */
+struct ovl_live {
+	struct ovl_hdr hdr;     /* the overlay's header */
+	uint64_t dev, ino;      /* the overlay file's */
+};
+
+#define OVL_LIVE_MAGIC "NBAOEMAP"
+#define OVL_LIVE_SUMMED 64u
+
 /* Chunks and map blocks of a disk of this many sectors. */
 uint64_t ovl_chunks(uint64_t sectors);
 uint32_t ovl_map_blocks(uint64_t sectors);
@@ -134,6 +161,25 @@ bool ovl_map_test(const struct ovl_map *m, uint64_t chunk);
 void ovl_map_mark(struct ovl_map *m, uint64_t first, uint64_t last);
 /* Recomputes block i's checksum before it is written; clears its dirty mark. */
 void ovl_map_seal(struct ovl_map *m, uint32_t i);
+
+/*
+ * The live map's header block, and a live map file of len bytes checked
+ * against the overlay it must belong to: header, identity (every field of
+ * want), length, each block's index, no bit past the last chunk; block
+ * checksums are not (a marked block's is stale).  0, or -1 with *why.
+ */
+void ovl_live_format(const struct ovl_live *l, uint8_t out[OVL_BLOCK]);
+int ovl_live_parse(const uint8_t *buf, size_t len, const struct ovl_live *want,
+		   const char **why);
+
+/*
+ * The map of a live file checked by ovl_live_parse (img: its blocks) made
+ * the map in use: the bits of the overlay file's own map (file, as read
+ * and parsed) added, every block sealed, dirty set where it differs from
+ * the file's.  Returns how many blocks differ.
+ */
+uint32_t ovl_live_adopt(struct ovl_map *m, uint8_t *img, uint8_t *dirty,
+			uint64_t sectors, const uint8_t *file);
 
 /*
  * Splits count sectors at lba into runs from the base and from the

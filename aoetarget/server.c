@@ -631,6 +631,24 @@ static void state_dir_ready(const char *dir, const struct passwd *pw,
 		close(fd);
 }
 
+/*
+ * The live maps of the overlays of dir (aoetarget-overlay(5)): their
+ * directories under /run made and given to the user too, since an overlay
+ * is opened (and its live map made) after the privilege drop.
+ */
+static void live_dirs_ready(const char *dir, const struct passwd *pw)
+{
+	char path[PATH_MAX];
+
+	for (unsigned depth = 0; depth < 3; depth++) {
+		if (ovdir_live_path(dir, depth, path, sizeof(path)) < 0) {
+			log_warn("%s: no directory for its live maps", dir);
+			return;
+		}
+		state_dir_ready(path, pw, "live overlay maps");
+	}
+}
+
 /* The user to become, looked up while /etc/passwd is at hand; NULL when not root. */
 static int user_lookup(const char *user, struct passwd **pw)
 {
@@ -662,8 +680,10 @@ static int open_targets(struct server *s)
 		return -1;
 	state_dir_ready(c->state_dir, pw, "state");
 	for (unsigned i = 0; i < c->ntgts; i++) {
-		if (c->tgts[i].overlay)
+		if (c->tgts[i].overlay) {
 			state_dir_ready(c->tgts[i].overlay, pw, "overlays");
+			live_dirs_ready(c->tgts[i].overlay, pw);
+		}
 		s->tgts[i].disk.fd = -1;
 		s->ntgts++;
 		if (open_target(&s->tgts[i], &c->tgts[i], c->state_dir) < 0 ||
@@ -1154,9 +1174,12 @@ static const struct sandbox_rule allowed[] = {
 	/* Overlays (--overlay): created as a temporary, synced, renamed, the
 	 * directory synced; each held with a flock; marks for discard looked
 	 * up at IDENTIFY, where the overlay's time of last use is set;
-	 * the directory read at a target's start. */
+	 * the directory read at a target's start.  Each open overlay's map
+	 * mapped (mmap, in the base list) from a file in /run, sized with
+	 * ftruncate; a target added by a reload makes its directory there. */
 	SANDBOX_ALLOW("flock"), SANDBOX_ALLOW("getdents64"),
-	SANDBOX_ALLOW("utimensat"),
+	SANDBOX_ALLOW("utimensat"), SANDBOX_ALLOW("ftruncate"),
+	SANDBOX_ALLOW("mkdir"), SANDBOX_ALLOW("mkdirat"),
 	/* Reload: a new capture filter (libpcap sets it with setsockopt
 	 * and drains frames the old one let through, the socket made
 	 * non-blocking for that with fcntl). */

@@ -5,7 +5,9 @@
  * when the header is refused, for a size taken from the input).  An
  * accepted header must format back to the same block; an accepted map
  * must answer lookups and write plans inside its disk and parse again
- * once sealed.
+ * once sealed.  The same bytes as a live map, for the identity its own
+ * header claims: an accepted one adopted over an empty overlay map must
+ * give a map that parses as an overlay's.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -53,6 +55,57 @@ static void check_map(uint8_t *img, size_t len, uint64_t sectors)
 	free(dirty);
 }
 
+static uint64_t le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void check_live(const uint8_t *data, size_t size)
+{
+	struct ovl_live want = { .hdr.version = OVL_VERSION };
+	const char *why = NULL;
+	struct ovl_map m;
+	uint8_t *live, *file, *dirty;
+	size_t len;
+
+	if (size < OVL_BLOCK) {
+		if (ovl_live_parse(data, size, &want, &why) == 0 || why == NULL)
+			abort();
+		return;
+	}
+	want.hdr.nblocks = (uint32_t)le64(data + 12);
+	want.hdr.sectors = le64(data + 16);
+	want.hdr.ident = le64(data + 24);
+	memcpy(want.hdr.mac, data + 32, 6);
+	want.hdr.created = le64(data + 40);
+	want.dev = le64(data + 48);
+	want.ino = le64(data + 56);
+	if (ovl_live_parse(data, size, &want, &why) != 0) {
+		if (why == NULL)
+			abort();
+		return;
+	}
+	len = size - OVL_BLOCK;
+	live = malloc(len);
+	file = malloc(len);
+	dirty = malloc(want.hdr.nblocks);
+	if (live && file && dirty) {
+		memcpy(live, data + OVL_BLOCK, len);
+		ovl_map_init(&m, file, dirty, want.hdr.sectors);
+		ovl_live_adopt(&m, live, dirty, want.hdr.sectors, file);
+		if (ovl_map_parse(&m, live, len, dirty, want.hdr.sectors,
+				  &why) != 0)
+			abort();
+	}
+	free(live);
+	free(file);
+	free(dirty);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint8_t again[OVL_BLOCK];
@@ -81,5 +134,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(img, data + OVL_BLOCK, len);
 	check_map(img, len, sectors);
 	free(img);
+	check_live(data, size);
 	return 0;
 }

@@ -3,8 +3,10 @@
 # Copy-on-write overlays (--overlay DIR): initiators on different MACs
 # (aoe-init --src) write the same sectors and each reads back its own; one
 # that never wrote reads the base; writes across written and unwritten
-# chunks; LBA48 at the end of a large sparse disk; FLUSH then kill -9; the
-# life cycle (aoetarget overlay list|discard, --overlay-reset) and a base
+# chunks; LBA48 at the end of a large sparse disk; FLUSH then kill -9;
+# writes never flushed (the Linux aoe driver sends no FLUSH) then kill -9,
+# kept by the live map in the run directory, and a reboot (the live map
+# gone) that goes back to the last FLUSH; the life cycle (aoetarget overlay list|discard, --overlay-reset) and a base
 # that changed under its overlays.  The base file never changes.  SIGHUP
 # reloads the -c file: a target added, one removed, the others serving on
 # untouched; a broken file is reported as FILE:LINE and changes nothing.
@@ -17,6 +19,9 @@ HERE=$(dirname "$0")
 
 aoe_require
 aoe_disk_net 2048
+# The live maps here rather than in /run/aoetarget.
+AOETARGET_RUNDIR=$T/run
+export AOETARGET_RUNDIR
 cp "$DISK" "$T/orig.img"
 # LBA48: past 2^28 sectors, and not a whole number of 4 KiB chunks
 BIG=$(( (1 << 28) + 61 ))
@@ -151,6 +156,52 @@ ok "--overlay-reset: B reads the base again" same "$B" 0 2048 "$DISK"
 run "$AOETARGET" overlay list "$T/ov"
 is "$(wc -l <"$T/out" | tr -d ' ')" 0 "--overlay-reset: no overlay left"
 stop_bg O4
+
+# --- no FLUSH, then kill -9; then a reboot ---
+# kill9 NAME: the target NAME dies without a word
+kill9() {
+	kill -s KILL "$(bg_pid "$1")"
+	wait_for 5 sh -c "! kill -0 $(bg_pid "$1") 2>/dev/null"
+	stop_bg "$1" 2>/dev/null
+}
+LIVE="$T/run/ovmap/*/02-00-00-00-00-0a.map"
+cp "$DISK" "$T/A.model"
+aoe_start L1 -c "$T/t.conf" || fatal "aoetarget does not start"
+put "$A" 40 "$T/wa"
+run aoe --src "$A" -t 1.1 flush
+is "$RC" 0 "A writes and flushes"
+cp "$T/A.model" "$T/A.flushed"
+put "$A" 700 "$T/wb"
+is "$?" 0 "A writes more, never flushed (as the Linux aoe driver does)"
+put "$A" 1001 "$T/w2"
+# shellcheck disable=SC2086 # the live map's path is a pattern
+is "$(stat -c %U $LIVE)" nobody "its live map is in the run directory, the target user's"
+kill9 L1
+aoe_start L2 -c "$T/t.conf" || fatal "aoetarget does not restart after kill -9"
+ok "after kill -9 without a FLUSH A reads back every write" \
+	same "$A" 0 2048 "$T/A.model"
+like "$(cat "$T/L2.log")" 'ov/02-00-00-00-00-0a\.ovl: 1 map block not yet flushed taken from its live map' \
+	"... taken from the live map, said so"
+kill9 L2
+# shellcheck disable=SC2086
+rm -f $LIVE
+aoe_start L3 -c "$T/t.conf" || fatal "aoetarget does not restart"
+ok "a reboot (no live map): A reads as of its last FLUSH" \
+	same "$A" 0 2048 "$T/A.flushed"
+ok "... and its overlay file is accepted" sh -c "! grep -q refused '$T/L3.log'"
+put "$A" 1500 "$T/w2"
+is "$?" 0 "... and written on"
+stop_bg L3
+is "$?" 0 "a clean stop"
+# shellcheck disable=SC2086
+ok "writes every map: no live map is left" sh -c "! ls $LIVE 2>/dev/null"
+aoe_start L4 -c "$T/t.conf" || fatal "aoetarget does not restart"
+put "$A" 1600 "$T/w2"
+kill9 L4
+run "$AOETARGET" overlay discard "$T/ov" "$A"
+# shellcheck disable=SC2086
+ok "a discard removes the live map with the overlay" \
+	sh -c "! ls $LIVE 2>/dev/null && ! ls '$T/ov/02-00-00-00-00-0a.ovl' 2>/dev/null"
 
 # --- SIGHUP reloads the -c file ---
 aoe_mkdisk "$T/d3.img" 64

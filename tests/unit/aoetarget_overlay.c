@@ -5,8 +5,9 @@
  * map (fresh, parsed back, corrupt, torn, out of place, bits past the
  * end, truncated and oversize), lookups of runs from the base and the
  * overlay, write plans (first write, partial chunks at both ends, a write
- * over written and unwritten chunks, the short last chunk), and the
- * identity samples.
+ * over written and unwritten chunks, the short last chunk), the
+ * identity samples, and the live map (its header round trip, truncated,
+ * of another overlay, corrupt, and adopted over the overlay's own map).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -244,6 +245,117 @@ static void test_ident(void)
 	   "the size is part of the identity");
 }
 
+/* A live map file of two map blocks for want, its map with some marks. */
+static uint8_t *live_file(struct ovl_live *want, uint8_t *dirty, size_t *len)
+{
+	uint64_t sectors = (uint64_t)OVL_MAP_BITS * OVL_CHUNK_SECTORS + 20;
+	struct ovl_map m;
+	uint8_t *b;
+
+	*want = (struct ovl_live){ .hdr = { .version = OVL_VERSION,
+		.nblocks = ovl_map_blocks(sectors), .sectors = sectors,
+		.ident = 0x1234, .created = 1700000000 },
+		.dev = 0x803, .ino = 131 };
+	memcpy(want->hdr.mac, mac, 6);
+	*len = ovl_data_offset(want->hdr.nblocks);
+	b = malloc(*len);
+	ovl_map_init(&m, b + OVL_BLOCK, dirty, sectors);
+	ovl_live_format(want, b);
+	return b;
+}
+
+static void refused_live(const uint8_t *b, size_t len,
+			 const struct ovl_live *want, const char *msg,
+			 const char *name)
+{
+	const char *why = NULL;
+
+	is_int(ovl_live_parse(b, len, want, &why), -1, name);
+	is_str(why, msg, name);
+}
+
+static void test_live(void)
+{
+	struct ovl_live want, other;
+	uint8_t dirty[2], fdirty[2];
+	struct ovl_map m, f;
+	size_t len;
+	uint8_t *b = live_file(&want, dirty, &len);
+	uint8_t *file = malloc(len - OVL_BLOCK);
+	const char *why = NULL;
+
+	is_int(len, 3 * OVL_BLOCK, "a live map: header and two map blocks");
+	is_int(ovl_live_parse(b, len, &want, &why), 0, "a fresh live map parses");
+	/* Marks without a seal: stale block checksums are not refused. */
+	ovl_map_init(&m, b + OVL_BLOCK, dirty, want.hdr.sectors);
+	ovl_map_mark(&m, 7, 9);
+	ovl_map_mark(&m, m.nchunks - 1, m.nchunks - 1);
+	is_int(ovl_live_parse(b, len, &want, &why), 0,
+	       "marked since the last FLUSH (checksums stale) it parses");
+
+	refused_live(b, OVL_BLOCK - 1, &want, "live map header truncated",
+		     "a truncated header is refused");
+	refused_live(b, len - 1, &want, "live map size does not match",
+		     "a truncated map is refused");
+	refused_live(b, len + OVL_BLOCK, &want, "live map size does not match",
+		     "an oversize one too");
+	other = want;
+	other.ino++;
+	refused_live(b, len, &other, "live map of another overlay",
+		     "another inode (the overlay made again) is refused");
+	other = want;
+	other.hdr.created++;
+	refused_live(b, len, &other, "live map of another overlay",
+		     "another creation time too");
+	other = want;
+	other.hdr.mac[5] ^= 1;
+	refused_live(b, len, &other, "live map of another overlay",
+		     "another client too");
+	other = want;
+	other.hdr.ident ^= 1;
+	refused_live(b, len, &other, "live map of another overlay",
+		     "another base too");
+	b[20] ^= 1;
+	refused_live(b, len, &want, "live map header checksum mismatch",
+		     "a corrupt header is refused by its checksum");
+	b[20] ^= 1;
+	b[0] = 'X';
+	refused_live(b, len, &want, "not a live map (bad magic)",
+		     "a bad magic is refused");
+	b[0] = 'N';
+	b[OVL_BLOCK + 4] = 1;
+	refused_live(b, len, &want, "map block out of place",
+		     "a map block out of place is refused");
+	b[OVL_BLOCK + 4] = 0;
+	b[len - 1] = 0x80;
+	refused_live(b, len, &want, "map marks chunks past the end",
+		     "a bit past the last chunk is refused");
+	b[len - 1] = 0;
+	is_int(ovl_live_parse(b, len, &want, &why), 0, "repaired, it parses");
+
+	/* The overlay's own map: chunk 3 flushed, 7 too (also live). */
+	ovl_map_init(&f, file, fdirty, want.hdr.sectors);
+	ovl_map_mark(&f, 3, 3);
+	ovl_map_mark(&f, 7, 7);
+	ovl_map_seal(&f, 0);
+	ovl_map_seal(&f, 1);
+	is_int(ovl_live_adopt(&m, b + OVL_BLOCK, dirty, want.hdr.sectors, file),
+	       2, "adopted: both blocks have marks the file lacks");
+	ok(ovl_map_test(&m, 3) && ovl_map_test(&m, 7) && ovl_map_test(&m, 9) &&
+	   ovl_map_test(&m, m.nchunks - 1) && !ovl_map_test(&m, 10),
+	   "the marks of both, and no other");
+	ok(dirty[0] && dirty[1], "both blocks to be written at the next FLUSH");
+	is_int(ovl_map_parse(&f, b + OVL_BLOCK, len - OVL_BLOCK, fdirty,
+			     want.hdr.sectors, &why), 0,
+	       "the adopted map is sealed: it parses as an overlay's map");
+	memcpy(file, b + OVL_BLOCK, len - OVL_BLOCK);
+	is_int(ovl_live_adopt(&m, b + OVL_BLOCK, dirty, want.hdr.sectors, file),
+	       0, "a live map no newer than the file: nothing to write");
+	ok(!dirty[0] && !dirty[1], "... no block dirty");
+	free(file);
+	free(b);
+}
+
 int main(void)
 {
 	test_header();
@@ -251,5 +363,6 @@ int main(void)
 	test_lookup();
 	test_plan();
 	test_ident();
+	test_live();
 	return tap_done();
 }
