@@ -611,24 +611,25 @@ static int open_iface(struct iface *ifc)
  * the directory.  Opened without following a link, so that a link
  * planted in its place gives nothing else away.
  */
-static void state_dir_ready(const char *dir, const struct passwd *pw,
-			    const char *what)
+static int state_dir_ready(const char *dir, const struct passwd *pw,
+			   const char *what)
 {
 	int fd;
 
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
 		log_warn("%s: %s; %s will not be saved", dir, strerror(errno),
 			 what);
-		return;
+		return -1;
 	}
 	if (pw == NULL)
-		return;
+		return 0;
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || fchown(fd, pw->pw_uid, pw->pw_gid) < 0)
 		log_warn("%s: giving it to %s: %s; %s may not be saved",
 			 dir, pw->pw_name, strerror(errno), what);
 	if (fd >= 0)
 		close(fd);
+	return 0;
 }
 
 /*
@@ -645,7 +646,8 @@ static void live_dirs_ready(const char *dir, const struct passwd *pw)
 			log_warn("%s: no directory for its live maps", dir);
 			return;
 		}
-		state_dir_ready(path, pw, "live overlay maps");
+		if (state_dir_ready(path, pw, "live overlay maps") < 0)
+			return;
 	}
 }
 

@@ -6,7 +6,9 @@
 # The next boot finds the file (its overlay), and so does one after a
 # restart of aoetarget; after `aoetarget overlay
 # discard` the boot after that does not (the overlay goes at the guest's
-# IDENTIFY when its aoe driver attaches).  The base image never changes.
+# IDENTIFY when its aoe driver attaches); the file it writes then is still
+# there after aoetarget is killed (kill -9), though the guest never sends
+# a FLUSH.  The base image never changes.
 #
 #   namespace t: aoetarget on at0, e0.0 from disk.img with --overlay
 #   namespace i: bridge br0 with ports ai0 (to at0) and the VM's tap
@@ -20,6 +22,9 @@ HERE=$(dirname "$0")
 MK=$NB_SRC/scripts/mkaoeinitrd
 aoe_require
 require_cmd gzip busybox mke2fs
+# The live maps here rather than in /run/aoetarget.
+AOETARGET_RUNDIR=$T/run
+export AOETARGET_RUNDIR
 command -v "$QEMU" >/dev/null 2>&1 || skip_all "no $QEMU"
 kernel_fetch || skip_all "no kernel: $KERNEL_WHY"
 BB=$(command -v busybox)
@@ -100,5 +105,15 @@ ok "after the discard the next boot starts from the base: no file" \
 	qemu_serial_has "^$MARKER NONE" "$T/serial.B3"
 ok "the base image is byte-identical" cmp "$DISK" "$T/orig.img"
 ok "aoetarget is still running" bg_alive A2
-stop_bg A2
+# B3 wrote the file again; the guest's driver never flushes: the map
+# survives the target's death in its live map.
+kill -s KILL "$(bg_pid A2)"
+wait_for 10 gone A2
+stop_bg A2 2>/dev/null
+aoe_start A3 --overlay "$T/ov" 0 0 "$AOE_TIF" "$DISK" ||
+	fatal "aoetarget e0.0 does not answer after kill -9"
+boot B4
+ok "after kill -9 of aoetarget the file written without a FLUSH is there" \
+	qemu_serial_has "^$MARKER FOUND written-$MARKER" "$T/serial.B4"
+stop_bg A3
 done_testing
