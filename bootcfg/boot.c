@@ -220,6 +220,37 @@ static const char *kernel_args(const struct bc_env *e, const struct bc_host *h,
 	return res;
 }
 
+/*
+ * The restore environment's command line (netboot(7)): the image, the
+ * layout table and partition when set, then append and the rest.
+ */
+static const char *restore_args(const struct bc_env *e,
+				const struct bc_host *h, enum bc_arch arch,
+				struct arena *a, bool *ok)
+{
+	static const char *const keys[][2] = {
+		{ "restore", "netboot.image" },
+		{ "restore-layout", "netboot.layout" },
+		{ "restore-partition", "netboot.partition" },
+	};
+	const char *rest = kernel_args(e, h, arch, a, ok);
+	struct sbuf b = { 0 };
+	const char *res;
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const char *v = bc_setting(e, h, keys[i][0], arch, NULL, a, ok);
+
+		if (v)
+			sb_printf(&b, "%s%s=%s", b.len ? " " : "", keys[i][1],
+				  v);
+	}
+	if (*rest)
+		sb_printf(&b, " %s", rest);
+	res = arena_strndup(a, b.p, b.len);
+	sb_free(&b);
+	return res;
+}
+
 static const char *with_slash(struct arena *a, const char *dir)
 {
 	size_t n = strlen(dir);
@@ -302,6 +333,13 @@ bool bc_boot_resolve(const struct bc_env *e, const struct bc_host *h,
 		b->winpe = winpe ? with_slash(a, winpe) : NULL;
 		b->wimboot = arch_file(e, h, "wimboot", arch, "wimboot", a,
 				       &ok, &missing);
+		break;
+	case BC_KIND_RESTORE:
+		b->kernel = arch_file(e, h, "restore-kernel", arch,
+				      BC_RESTORE_KERNEL, a, &ok, &missing);
+		b->initrd = arch_file(e, h, "restore-initrd", arch,
+				      BC_RESTORE_INITRD, a, &ok, NULL);
+		b->append = restore_args(e, h, arch, a, &ok);
 		break;
 	case BC_KIND_ISO:
 		if (arch != BC_ARCH_BIOS) {

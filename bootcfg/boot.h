@@ -9,6 +9,10 @@
 
 #include "profiles.h"
 
+/* The restore environment's files under the TFTP root (netboot(7)). */
+#define BC_RESTORE_KERNEL "restore/vmlinuz"
+#define BC_RESTORE_INITRD "restore/initrd.img"
+
 struct bc_env {
 	const struct bc_hosts *hs;
 	const struct bc_profiles *ps;
@@ -46,6 +50,7 @@ struct bc_boot {
 	enum bc_kind kind;      /* BC_KIND_NONE: no boot file for this arch */
 	const char *why;        /* then: "no kernel.efi-arm64", ... */
 	const char *kernel, *initrd, *append;   /* initrd: blank-separated */
+						/* (restore: its environment) */
 	const char *target;                     /* sanboot URI */
 	const char *winpe, *wimboot;            /* winpe ends in '/' */
 	const char *memdisk, *iso;

@@ -4,7 +4,8 @@
  * client gets the iPXE binary for its family (bootcfg(5) FIRMWARE FILES),
  * or nothing when the profile has none for it, never another family's;
  * iPXE (and older Etherboot/gPXE) gets the host's script, so iPXE never
- * loads itself again.
+ * loads itself again.  A restore host's BIOS and x86-64 UEFI clients get
+ * GRUB instead, iPXE or not: GRUB checks the local-boot flag (netboot(7)).
  */
 #include "dhcp.h"
 
@@ -22,6 +23,13 @@ struct agg {
 	struct bc_boot boot_x64;        /* on x86-64 UEFI, for WinPE */
 	struct arena a;
 };
+
+/* Whether f gets GRUB whatever the client is (a restore host's x86 ones). */
+static bool fw_grub(const struct agg *g, enum bc_fw f)
+{
+	return g->boot.kind == BC_KIND_RESTORE &&
+	       (f == BC_FW_BIOS || f == BC_FW_EFI_X64);
+}
 
 static bool agg_get(const struct bc_env *e, const struct bc_host *h,
 		    struct agg *g)
@@ -44,6 +52,9 @@ static bool agg_get(const struct bc_env *e, const struct bc_host *h,
 					   &g->a, &ok);
 
 		g->fw[f] = bc_value_none(v) ? NULL : v;
+		if (fw_grub(g, (enum bc_fw)f))
+			g->fw[f] = f == BC_FW_BIOS ? BC_RESTORE_GRUB_BIOS
+						   : BC_RESTORE_GRUB_EFI;
 	}
 	sb_free(&path);
 	return ok;
@@ -76,13 +87,15 @@ static void dhcpd_filename(struct bc_emit *m, const char *indent,
 }
 
 /*
- * "} elsif option arch = 00:07 or option arch = 00:09 {", HTTP clients by
- * name too.  The types are written as the option's two bytes: dhcpd
- * compares data, and "option arch = 7" is silently never true.
+ * "} elsif option arch = 00:07 or option arch = 00:09 {" (kw: "  if " or
+ * "  } elsif "), HTTP clients by name too.  The types are written as the
+ * option's two bytes: dhcpd compares data, and "option arch = 7" is
+ * silently never true.
  */
-static void dhcpd_fw_test(struct sbuf *out, const struct bc_fw_info *fi)
+static void dhcpd_fw_test(struct sbuf *out, const char *kw,
+			  const struct bc_fw_info *fi)
 {
-	sb_puts(out, "  } elsif ");
+	sb_puts(out, kw);
 	for (unsigned i = 0; i < fi->ntype; i++)
 		sb_printf(out, "%soption arch = %02x:%02x", i ? " or " : "",
 			  fi->type[i] >> 8, fi->type[i] & 0xff);
@@ -92,11 +105,12 @@ static void dhcpd_fw_test(struct sbuf *out, const struct bc_fw_info *fi)
 	sb_puts(out, " {\n");
 }
 
-static void dhcpd_fw(struct bc_emit *m, const struct agg *g, enum bc_fw f)
+static void dhcpd_fw(struct bc_emit *m, const struct agg *g, enum bc_fw f,
+		     const char *kw)
 {
 	const struct bc_fw_info *fi = bc_fw_info(f);
 
-	dhcpd_fw_test(m->out, fi);
+	dhcpd_fw_test(m->out, kw, fi);
 	if (g->fw[f] == NULL) {
 		sb_puts(m->out, "    # ");
 		fw_none(m, BC_SYN_DHCPD_WORD, f);
@@ -114,6 +128,7 @@ static void dhcpd_host(struct bc_emit *m, const struct agg *g)
 	const struct bc_host *h = m->h;
 	struct sbuf *out = m->out;
 	char mac[MAC_STRLEN];
+	const char *kw = "  if ";
 
 	sb_puts(out, "host ");
 	bc_emit_put(m, BC_SYN_DHCPD_WORD, "name", h->name);
@@ -134,12 +149,19 @@ static void dhcpd_host(struct bc_emit *m, const struct agg *g)
 		bc_emit_put(m, BC_SYN_DHCPD, "sanboot", g->boot.target);
 		sb_puts(out, ";\n");
 	}
-	sb_puts(out, "  if exists user-class and option user-class = \"iPXE\" {\n");
+	for (int f = 0; f < BC_FW_COUNT; f++)
+		if (fw_grub(g, (enum bc_fw)f)) {
+			dhcpd_fw(m, g, (enum bc_fw)f, kw);
+			kw = "  } elsif ";
+		}
+	sb_printf(out, "%sexists user-class and option user-class = \"iPXE\" {\n",
+		  kw);
 	dhcpd_filename(m, "  ", "script", g->script);
 	sb_puts(out, "  } elsif substring (option vendor-class-identifier, 0, 9) = \"Etherboot\" {\n");
 	dhcpd_filename(m, "  ", "script", g->script);
 	for (int f = 0; f < BC_FW_COUNT; f++)
-		dhcpd_fw(m, g, (enum bc_fw)f);
+		if (!fw_grub(g, (enum bc_fw)f))
+			dhcpd_fw(m, g, (enum bc_fw)f, "  } elsif ");
 	sb_puts(out, "  }\n}\n");
 }
 
@@ -178,8 +200,8 @@ static void dnsmasq_fw(struct bc_emit *m, const struct agg *g, const char *tag,
 		sb_puts(m->out, ", no boot file\n");
 		return;
 	}
-	sb_printf(&tags, "tag:!ipxe,tag:bc-%s%s", fi->name,
-		  fi->http ? ",tag:bc-http" : "");
+	sb_printf(&tags, "%stag:bc-%s%s", fw_grub(g, f) ? "" : "tag:!ipxe,",
+		  fi->name, fi->http ? ",tag:bc-http" : "");
 	dnsmasq_boot(m, tag, tags.p, fi->key, g->fw[f],
 		     fi->http ? NULL : g->next_server);
 	if (fi->http)
@@ -192,6 +214,7 @@ static void dnsmasq_host(struct bc_emit *m, const struct agg *g)
 {
 	const struct bc_host *h = m->h;
 	struct sbuf *out = m->out;
+	struct sbuf ipxe = { 0 };
 	char mac[MAC_STRLEN], tag[MAC_STRLEN];
 
 	mac_format(h->mac, MAC_FMT_COLON, mac);
@@ -200,7 +223,13 @@ static void dnsmasq_host(struct bc_emit *m, const struct agg *g)
 		  h->has_ip ? h->ipstr : "", h->has_ip ? "," : "");
 	bc_emit_put(m, BC_SYN_DNSMASQ, "name", h->name);
 	sb_puts(out, "\n");
-	dnsmasq_boot(m, tag, "tag:ipxe", "script", g->script, g->next_server);
+	sb_puts(&ipxe, "tag:ipxe");
+	for (int f = 0; f < BC_FW_COUNT; f++)
+		if (fw_grub(g, (enum bc_fw)f))
+			sb_printf(&ipxe, ",tag:!bc-%s",
+				  bc_fw_info((enum bc_fw)f)->name);
+	dnsmasq_boot(m, tag, ipxe.p, "script", g->script, g->next_server);
+	sb_free(&ipxe);
 	for (int f = 0; f < BC_FW_COUNT; f++)
 		dnsmasq_fw(m, g, tag, (enum bc_fw)f);
 	if (is_aoe(g)) {
@@ -273,7 +302,7 @@ static void proxydhcp_fw(struct bc_emit *m, const char *mac,
 		sb_puts(m->out, "\n");
 		return;
 	}
-	sb_printf(&head, "arch=%s ipxe=no", fi->name);
+	sb_printf(&head, "arch=%s%s", fi->name, fw_grub(g, f) ? "" : " ipxe=no");
 	proxydhcp_rule(m, mac, head.p, "file", fi->key, g->fw[f], "", g);
 	sb_free(&head);
 }
@@ -295,10 +324,14 @@ static void proxydhcp_host(struct bc_emit *m, const struct agg *g)
 	if (g->boot_x64.kind == BC_KIND_WINPE)
 		proxydhcp_rule(m, mac, "arch=efi-x64 ipxe=no", "file", "winpe",
 			       g->boot_x64.winpe, "Boot/bootmgfw.efi", g);
+	for (int f = 0; f < BC_FW_COUNT; f++)
+		if (fw_grub(g, (enum bc_fw)f))
+			proxydhcp_fw(m, mac, g, (enum bc_fw)f);
 	proxydhcp_rule(m, mac, "ipxe=yes", "script", "script", g->script, "",
 		       g);
 	for (int f = 0; f < BC_FW_COUNT; f++)
-		proxydhcp_fw(m, mac, g, (enum bc_fw)f);
+		if (!fw_grub(g, (enum bc_fw)f))
+			proxydhcp_fw(m, mac, g, (enum bc_fw)f);
 	sb_printf(m->out, "mac=%s ignore  # any other architecture\n", mac);
 }
 

@@ -99,6 +99,7 @@ static void pxelinux_body(struct bc_emit *m, const struct bc_boot *b)
 	struct sbuf *out = m->out;
 
 	switch (b->kind) {
+	case BC_KIND_RESTORE:
 	case BC_KIND_LINUX:
 		pxelinux_kernel(m, "kernel", b->kernel);
 		sb_puts(out, "  APPEND ");
@@ -188,6 +189,7 @@ static void grub_body(struct bc_emit *m, const struct bc_boot *b)
 	struct sbuf w = { 0 };
 
 	switch (b->kind) {
+	case BC_KIND_RESTORE:
 	case BC_KIND_LINUX:
 		sb_puts(out, "  linux");
 		grub_words(m, "kernel", b->kernel, "/");
@@ -227,6 +229,39 @@ static void grub_body(struct bc_emit *m, const struct bc_boot *b)
 	sb_free(&w);
 }
 
+/*
+ * A restore host boots its own disk once after each restore: the restore
+ * environment sets netboot_next=local in the GRUB environment block on
+ * that disk; this clears it and boots the disk (the MBR on BIOS, the
+ * disk's removable-media loader or else the firmware's next boot option
+ * on UEFI).  When the block cannot be read, holds anything else, or
+ * cannot be written back, the restore environment boots.
+ */
+static void grub_restore_check(struct bc_emit *m)
+{
+	sb_puts(m->out, "set netboot_env=");
+	bc_emit_put(m, BC_SYN_GRUB, "environment block", BC_RESTORE_ENVBLK);
+	sb_puts(m->out,
+		"\nif load_env --file \"$netboot_env\" netboot_next; then\n"
+		"  if [ \"$netboot_next\" = local ]; then\n"
+		"    set netboot_next=restore\n"
+		"    if save_env --file \"$netboot_env\" netboot_next; then\n"
+		"      if [ \"$grub_platform\" = efi ]; then\n"
+		"        if search --no-floppy --file --set=netboot_esp "
+		"/EFI/BOOT/BOOTX64.EFI; then\n"
+		"          chainloader \"($netboot_esp)/EFI/BOOT/BOOTX64.EFI\"\n"
+		"          boot\n"
+		"        fi\n"
+		"        exit\n"
+		"      fi\n"
+		"      set root=(hd0)\n"
+		"      chainloader +1\n"
+		"      boot\n"
+		"    fi\n"
+		"  fi\n"
+		"fi\n");
+}
+
 bool bc_gen_grub(const struct bc_env *e, const struct bc_host *h,
 		 struct sbuf *out)
 {
@@ -236,8 +271,10 @@ bool bc_gen_grub(const struct bc_env *e, const struct bc_host *h,
 	bool ok = bc_boot_resolve(e, h, BC_ARCH_EFI_X64, &a, &b);
 
 	header(h, "#", out);
-	sb_printf(out, "set default=0\nset timeout=0\n\nmenuentry '%s' {\n",
-		  h->name);
+	sb_puts(out, "set default=0\nset timeout=0\n");
+	if (b.kind == BC_KIND_RESTORE)
+		grub_restore_check(&m);
+	sb_printf(out, "\nmenuentry '%s' {\n", h->name);
 	grub_body(&m, &b);
 	sb_puts(out, "}\n");
 	arena_free(&a);
@@ -381,6 +418,7 @@ static void ipxe_body(struct bc_emit *m, const struct bc_boot *b,
 	struct sbuf *out = m->out;
 
 	switch (b->kind) {
+	case BC_KIND_RESTORE:
 	case BC_KIND_LINUX:
 		sb_puts(out, "kernel");
 		ipxe_paths(m, "kernel", b->kernel, base, "");

@@ -341,7 +341,9 @@ void bc_check_files(const struct bc_profiles *ps, const char *root,
 {
 	static const char *const keys[] = { "kernel", "initrd", "wimboot",
 					    "memdisk", "iso", "winpe",
-					    "ipxe-lkrn" };
+					    "ipxe-lkrn", "restore-layout",
+					    "restore-kernel",
+					    "restore-initrd" };
 
 	for (size_t i = 0; i < ps->nkv; i++) {
 		const struct bc_kv *kv = &ps->kv[i];

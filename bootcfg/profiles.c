@@ -59,6 +59,20 @@ static const char *check_sanboot(const char *v)
 	return "sanboot: expected aoe:eSHELF.SLOT, iscsi:..., or http(s)://...";
 }
 
+/*
+ * The image a restore host restores: NAME.imz and NAME.chk on the server,
+ * so a plain file name (a tag may make part of it).
+ */
+static const char *check_restore(const char *v)
+{
+	if (*v == '\0' || *v == '.' ||
+	    v[strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		       "0123456789._+-@")] != '\0')
+		return "restore: an image name of letters, digits and "
+		       "'.', '_', '+', '-' (no '/', not starting with '.')";
+	return NULL;
+}
+
 /* An HTTP boot client's file: a whole URL, or "-" for none. */
 static const char *check_http_file(const char *v)
 {
@@ -74,8 +88,10 @@ const char *bc_check_setting(const char *key, const char *v)
 {
 	static const char *const paths[] = {
 		"kernel", "wimboot", "memdisk", "iso", "winpe", "ipxe-lkrn",
-		"script", "boot-url", "grub-ipxe",
+		"script", "boot-url", "grub-ipxe", "restore-layout",
+		"restore-kernel", "restore-initrd",
 	};
+	uint64_t n;
 	struct in_addr a;
 	bool path = false;
 
@@ -96,6 +112,11 @@ const char *bc_check_setting(const char *key, const char *v)
 				      : NULL;
 	if (is_key(key, "sanboot"))
 		return check_sanboot(v);
+	if (is_key(key, "restore"))
+		return check_restore(v);
+	if (is_key(key, "restore-partition"))
+		return num_parse(v, 1, 4, &n) == 0 ? NULL
+			: "restore-partition: expected 1 to 4";
 	if (is_key(key, "next-server"))
 		return inet_pton(AF_INET, v, &a) == 1 ? NULL
 			: "next-server: expected an IPv4 address";
@@ -113,6 +134,7 @@ static const char *const kind_keys[] = {
 	[BC_KIND_WINPE] = "winpe",
 	[BC_KIND_ISO] = "iso",
 	[BC_KIND_LOCAL] = "local",
+	[BC_KIND_RESTORE] = "restore",
 };
 
 static const struct bc_kv *find_kv(const struct bc_profiles *p,
@@ -145,7 +167,7 @@ static void finish_section(struct pctx *c)
 		return;
 	pr = &p->v[c->cur];
 	pr->nkv = p->nkv - pr->first;
-	for (int k = BC_KIND_LINUX; k <= BC_KIND_LOCAL; k++) {
+	for (int k = BC_KIND_LINUX; k <= BC_KIND_RESTORE; k++) {
 		bool any = false;
 
 		for (size_t i = pr->first; i < p->nkv; i++)
@@ -174,7 +196,7 @@ static void finish_section(struct pctx *c)
 	if (!found && c->cur != p->defaults)
 		diag_err(c->d, p->file, pr->line,
 			 "profile '%s' boots nothing: give kernel, sanboot, "
-			 "winpe, iso or local = yes", pr->name);
+			 "winpe, iso, restore or local = yes", pr->name);
 }
 
 static void start_section(struct pctx *c, const char *s, size_t n)

@@ -18,6 +18,7 @@ enum bc_kind {
 	BC_KIND_WINPE,          /* winpe = DIR/ (Boot/BCD, Boot/boot.sdi, sources/boot.wim) */
 	BC_KIND_ISO,            /* iso = FILE booted by memdisk */
 	BC_KIND_LOCAL,          /* local = yes */
+	BC_KIND_RESTORE,        /* restore = NAME: the restore environment */
 };
 
 struct bc_profile {

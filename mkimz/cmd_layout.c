@@ -2,7 +2,8 @@
 /*
  * mkimz layout DISK TABFILE: writes the MBR a TABFILE describes and
  * quick-formats its labelled partitions as FAT16.  Everything is checked
- * before the first byte of DISK is written.
+ * before the first byte of DISK is written.  mkimz layout --print-next
+ * TABFILE prints the table's fifth line, the image to restore next.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -182,9 +183,13 @@ static int write_disk(struct layout_job *j)
 	int skipped;
 
 	layout_mbr(&j->spec, &j->g, j->ext, j->mbr, &skipped);
-	if (skipped)
+	if (skipped == LAYOUT_NB_CODE)
 		log_warn("%s:%u: %s: bytes 0x1a0..0x1b7 hold boot code: next boot image not stored",
 			 j->tab, j->spec.next_boot_line, j->disk);
+	else if (skipped == LAYOUT_NB_LONG)
+		log_warn("%s:%u: %s: next boot image longer than %d bytes: not stored in the MBR",
+			 j->tab, j->spec.next_boot_line, j->disk,
+			 MBR_NEXTBOOT_MAX);
 	for (unsigned i = 0; i < LAYOUT_PARTS; i++)
 		if (j->plan[i].meta_sectors != 0 && format_one(j, i))
 			return -1;
@@ -197,7 +202,8 @@ static int write_disk(struct layout_job *j)
 	return 0;
 }
 
-static int run(struct layout_job *j)
+/* TABFILE read and parsed into j->spec: 0, or -1 after logging. */
+static int load_tab(struct layout_job *j)
 {
 	char *buf, err[160];
 	size_t len;
@@ -205,13 +211,34 @@ static int run(struct layout_job *j)
 	int bad;
 
 	if (read_tab(j->tab, &buf, &len))
-		return EXIT_FAIL;
+		return -1;
 	bad = layout_parse(buf, len, &j->spec, &line, err, sizeof(err));
 	free(buf);
-	if (bad) {
+	if (bad)
 		log_err("%s:%u: %s", j->tab, line, err);
+	return bad ? -1 : 0;
+}
+
+/* --print-next: the fifth line alone, for a restore to use. */
+static int print_next(struct layout_job *j)
+{
+	if (load_tab(j))
+		return EXIT_FAIL;
+	if (j->spec.next_boot[0] == '\0') {
+		log_err("%s: no fifth line (next boot image)", j->tab);
 		return EXIT_FAIL;
 	}
+	printf("%s\n", j->spec.next_boot);
+	return EXIT_OK;
+}
+
+static int run(struct layout_job *j)
+{
+	char err[160];
+	unsigned line;
+
+	if (load_tab(j))
+		return EXIT_FAIL;
 	j->fd = open(j->disk, O_RDWR | O_CLOEXEC);
 	if (j->fd < 0) {
 		log_err("%s: %s", j->disk, strerror(errno));
@@ -234,7 +261,11 @@ int cmd_layout(int argc, char **argv)
 {
 	struct layout_job j = { .fd = -1, .g = { .heads = 255, .sectors = 63 } };
 	char *heads = NULL, *sectors = NULL;
+	int next = 0;
 	struct poptOption table[] = {
+		{ "print-next", 'n', POPT_ARG_NONE, &next, 0,
+		  "print TABFILE's next boot image (its fifth line) and exit",
+		  NULL },
 		{ "quiet", 'q', POPT_ARG_NONE, &j.quiet, 0,
 		  "print nothing on success", NULL },
 		{ "heads", 'H', POPT_ARG_STRING, &heads, 0,
@@ -245,7 +276,7 @@ int cmd_layout(int argc, char **argv)
 		POPT_AUTOHELP POPT_TABLEEND
 	};
 	poptContext ctx = opts_parse("mkimz layout", argc, argv, table,
-				     "DISK TABFILE");
+				     "DISK TABFILE | --print-next TABFILE");
 	const char **args;
 	int nargs, rc;
 
@@ -254,11 +285,13 @@ int cmd_layout(int argc, char **argv)
 	if (sectors)
 		j.g.sectors = (uint32_t)opts_num(ctx, "--sectors", sectors, 1, 63);
 	args = opts_args(ctx, &nargs);
-	if (nargs != 2)
+	if (next && nargs != 1)
+		opts_usage_error(ctx, "--print-next needs TABFILE alone");
+	if (!next && nargs != 2)
 		opts_usage_error(ctx, "need DISK and TABFILE");
 	j.disk = args[0];
-	j.tab = args[1];
-	rc = run(&j);
+	j.tab = args[nargs - 1];
+	rc = next ? print_next(&j) : run(&j);
 	if (j.fd >= 0 && close(j.fd) != 0 && rc == EXIT_OK) {
 		log_err("%s: %s", j.disk, strerror(errno));
 		rc = EXIT_FAIL;

@@ -126,10 +126,12 @@ static int next_chs(struct line_ctx *lc, struct layout_chs *chs)
 	return 0;
 }
 
+/* A size starts with its sign, alone or followed by the number. */
 static int is_size_start(const struct tok *t)
 {
-	return t->n >= 2 && (t->p[0] == '+' || t->p[0] == '-') &&
-	       ((t->p[1] >= '0' && t->p[1] <= '9') || t->p[1] == '$');
+	return (t->p[0] == '+' || t->p[0] == '-') &&
+	       (t->n == 1 || (t->p[1] >= '0' && t->p[1] <= '9') ||
+		t->p[1] == '$');
 }
 
 static int parse_unit(struct line_ctx *lc, const char *p, size_t n,
@@ -153,24 +155,39 @@ static int parse_unit(struct line_ctx *lc, const char *p, size_t n,
 		    p);
 }
 
-/* +N Mb, -N Mb, +N %, -N % (the unit may be attached: +40Mb, -10%). */
+static int is_digit_of(char c, int hex)
+{
+	return (c >= '0' && c <= '9') ||
+	       (hex && ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')));
+}
+
+/*
+ * +N Mb, -N Mb, +N %, -N %: blanks may separate the sign, the number and
+ * the unit (+ 10 Mb, +10Mb, - 70 %).
+ */
 static int next_size(struct line_ctx *lc, struct layout_part *pt)
 {
 	const struct tok *t = &lc->t[lc->i++];
-	size_t d = 1;
+	const char *p = t->p + 1;
+	size_t n = t->n - 1, d = 0;
+	int hex;
 
 	pt->minus = t->p[0] == '-';
-	if (t->p[1] == '$')
-		d = 2;
-	while (d < t->n && ((t->p[d] >= '0' && t->p[d] <= '9') ||
-			    (t->p[1] == '$' && ((t->p[d] >= 'a' && t->p[d] <= 'f') ||
-						(t->p[d] >= 'A' && t->p[d] <= 'F')))))
+	if (n == 0) {
+		if (lc->i == lc->nt)
+			return fail(lc, "missing size after '%c'", t->p[0]);
+		t = &lc->t[lc->i++];
+		p = t->p;
+		n = t->n;
+	}
+	hex = p[0] == '$';
+	d = (size_t)hex;
+	while (d < n && is_digit_of(p[d], hex))
 		d++;
-	if (parse_num(t->p + 1, d - 1, 0, 1u << 30, &pt->size))
-		return fail(lc, "bad size '%.*s'", (int)(t->n > 20 ? 20 : t->n),
-			    t->p);
-	if (d < t->n)
-		return parse_unit(lc, t->p + d, t->n - d, pt);
+	if (parse_num(p, d, 0, 1u << 30, &pt->size))
+		return fail(lc, "bad size '%.*s'", (int)(n > 20 ? 20 : n), p);
+	if (d < n)
+		return parse_unit(lc, p + d, n - d, pt);
 	if (lc->i == lc->nt)
 		return fail(lc, "missing size unit (Mb or %%)");
 	t = &lc->t[lc->i++];
@@ -214,15 +231,22 @@ int layout_label_check(const char *s, size_t len, char out[12])
 	return 0;
 }
 
-/* type, flag, optional label: the tail every form shares. */
-static int parse_tail(struct line_ctx *lc, struct layout_part *pt)
+/* type and boot flag: the head every form shares. */
+static int parse_head(struct line_ctx *lc, struct layout_part *pt)
 {
 	uint64_t type;
-	const struct tok *t;
 
 	if (next_num(lc, "type", 1, 255, &type) || next_flag(lc, &pt->boot))
 		return -1;
 	pt->type = (uint8_t)type;
+	return 0;
+}
+
+/* The optional label that ends every form. */
+static int parse_label(struct line_ctx *lc, struct layout_part *pt)
+{
+	const struct tok *t;
+
 	if (lc->i == lc->nt)
 		return 0;
 	t = &lc->t[lc->i++];
@@ -236,26 +260,35 @@ static int parse_tail(struct line_ctx *lc, struct layout_part *pt)
 	return 0;
 }
 
+/*
+ * type boot? [1st-C 1st-H 1st-S [last-C last-H last-S]] size [label],
+ * where the full-CHS form has no size: the three forms of the seed's
+ * bpclean table, told apart by whether a signed size comes first.
+ */
 static int parse_part(struct line_ctx *lc, struct layout_part *pt)
 {
 	memset(pt, 0, sizeof(*pt));
 	pt->line = lc->line;
-	if (lc->nt == 1 && (tok_is(&lc->t[0], "0") || tok_is(&lc->t[0], "-"))) {
+	if (lc->nt == 1 && tok_is(&lc->t[0], "0")) {
 		pt->form = LAYOUT_UNUSED;
 		return 0;
 	}
-	if (is_size_start(&lc->t[0])) {
+	if (parse_head(lc, pt))
+		return -1;
+	if (lc->i == lc->nt)
+		return fail(lc, "missing size (+N Mb, -N Mb, +N %%, -N %%) or first cylinder");
+	if (is_size_start(&lc->t[lc->i])) {
 		pt->form = LAYOUT_SIZE;
-		return next_size(lc, pt) || parse_tail(lc, pt) ? -1 : 0;
+		return next_size(lc, pt) || parse_label(lc, pt) ? -1 : 0;
 	}
 	if (next_chs(lc, &pt->start))
 		return -1;
 	if (lc->i < lc->nt && is_size_start(&lc->t[lc->i])) {
 		pt->form = LAYOUT_CHS_SIZE;
-		return next_size(lc, pt) || parse_tail(lc, pt) ? -1 : 0;
+		return next_size(lc, pt) || parse_label(lc, pt) ? -1 : 0;
 	}
 	pt->form = LAYOUT_CHS;
-	return next_chs(lc, &pt->end) || parse_tail(lc, pt) ? -1 : 0;
+	return next_chs(lc, &pt->end) || parse_label(lc, pt) ? -1 : 0;
 }
 
 static int parse_next_boot(struct line_ctx *lc, struct layout_spec *sp)
@@ -264,9 +297,9 @@ static int parse_next_boot(struct line_ctx *lc, struct layout_spec *sp)
 
 	if (lc->nt != 1)
 		return fail(lc, "the next boot image is one name without blanks");
-	if (t->n > MBR_NEXTBOOT_MAX)
+	if (t->n > LAYOUT_NEXT_MAX)
 		return fail(lc, "next boot image name longer than %d bytes",
-			    MBR_NEXTBOOT_MAX);
+			    LAYOUT_NEXT_MAX);
 	for (size_t i = 0; i < t->n; i++)
 		if ((unsigned char)t->p[i] < 0x21 || (unsigned char)t->p[i] > 0x7e)
 			return fail(lc, "next boot image name: not printable ASCII");
@@ -345,37 +378,43 @@ static int chs_lba(struct place_ctx *pc, const struct layout_chs *c,
 	return 0;
 }
 
+static uint64_t cyl_down(const struct place_ctx *pc, uint64_t lba)
+{
+	return lba / pc->cyl * pc->cyl;
+}
+
+static uint64_t cyl_up(const struct place_ctx *pc, uint64_t lba)
+{
+	return (lba + pc->cyl - 1) / pc->cyl * pc->cyl;
+}
+
 /*
- * The end (exclusive) of a relative size from start: rounded down to a
- * cylinder boundary, never below one cylinder past start.
+ * The end (exclusive) of a relative size from start, on a cylinder
+ * boundary.  The space available at that point runs from start to the
+ * last whole cylinder of the disk.  +N asks for at least N MiB (or N % of
+ * that space): the end is rounded up; -N leaves at least N MiB (or N % of
+ * it) free for the next partitions: the end is rounded down.
  */
 static int size_end(struct place_ctx *pc, const struct layout_part *pt,
 		    uint64_t start, uint64_t *end)
 {
-	uint64_t disk = pc->g->disk_sectors, want;
+	uint64_t room = pc->usable > start ? pc->usable - start : 0;
 	uint64_t n = pt->unit == LAYOUT_MIB ? pt->size * MIB_SECTORS :
-					      disk / 100 * pt->size +
-						      disk % 100 * pt->size / 100;
+					      (room * pt->size + 99) / 100;
 
 	if (pt->minus) {
-		uint64_t room = pc->usable > start ? pc->usable - start : 0;
-
 		if (n >= room)
 			return fail(pc->lc, "no space left for this partition");
-		want = room - n;
+		*end = cyl_down(pc, start + room - n);
 	} else {
-		want = n;
+		*end = cyl_up(pc, start + n);
 	}
-	if (want < pc->cyl)
-		return fail(pc->lc, "smaller than one cylinder (%llu sectors)",
-			    (unsigned long long)pc->cyl);
-	*end = (start + want) / pc->cyl * pc->cyl;
 	if (*end <= start)
 		return fail(pc->lc, "smaller than one cylinder (%llu sectors)",
 			    (unsigned long long)pc->cyl);
 	if (*end > pc->usable)
 		return fail(pc->lc, "past the end of the disk (%llu sectors)",
-			    (unsigned long long)disk);
+			    (unsigned long long)pc->g->disk_sectors);
 	return 0;
 }
 
@@ -406,7 +445,7 @@ static int place_one(struct place_ctx *pc, const struct layout_part *pt,
 		return fail(pc->lc, "beyond 2^32 sectors, the MBR's limit");
 	e->start = start;
 	e->count = end - start;
-	pc->next = (end + pc->cyl - 1) / pc->cyl * pc->cyl;
+	pc->next = cyl_up(pc, end);
 	return 0;
 }
 
@@ -509,13 +548,18 @@ void layout_mbr(const struct layout_spec *sp, const struct layout_geom *g,
 		const struct layout_extent ext[LAYOUT_PARTS], uint8_t *mbr,
 		int *nb_skipped)
 {
-	*nb_skipped = 0;
-	if (layout_nextboot_free(mbr)) {
+	size_t n = strlen(sp->next_boot);
+
+	*nb_skipped = LAYOUT_NB_STORED;
+	if (!layout_nextboot_free(mbr)) {
+		if (n != 0)
+			*nb_skipped = LAYOUT_NB_CODE;
+	} else {
 		memset(mbr + MBR_NEXTBOOT, 0, MBR_NEXTBOOT_LEN);
-		memcpy(mbr + MBR_NEXTBOOT, sp->next_boot,
-		       strlen(sp->next_boot));
-	} else if (sp->next_boot[0] != '\0') {
-		*nb_skipped = 1;
+		if (n <= MBR_NEXTBOOT_MAX)
+			memcpy(mbr + MBR_NEXTBOOT, sp->next_boot, n);
+		else
+			*nb_skipped = LAYOUT_NB_LONG;
 	}
 	for (unsigned i = 0; i < LAYOUT_PARTS; i++)
 		put_entry(mbr + MBR_PTABLE + i * MBR_PENTRY_LEN, &sp->part[i],

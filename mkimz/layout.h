@@ -21,6 +21,7 @@
 #define LAYOUT_MAX_BYTES	512	/* a longer TABFILE is refused */
 #define LAYOUT_PARTS		4
 #define LAYOUT_LABEL_MAX	11
+#define LAYOUT_NEXT_MAX		127	/* fifth line: next boot image name */
 
 #define MBR_SECTOR		512
 #define MBR_CODE_LEN		440	/* boot code kept from the old MBR */
@@ -43,13 +44,17 @@
 
 /* How a partition line gives its extent. */
 enum layout_form {
-	LAYOUT_UNUSED = 0,	/* "0" or "-": the slot stays empty */
-	LAYOUT_CHS,		/* start C H S, end C H S */
-	LAYOUT_CHS_SIZE,	/* start C H S, size */
-	LAYOUT_SIZE,		/* size; starts after the previous one */
+	LAYOUT_UNUSED = 0,	/* "0": the slot stays empty */
+	LAYOUT_CHS,		/* type boot? start C H S end C H S */
+	LAYOUT_CHS_SIZE,	/* type boot? start C H S size */
+	LAYOUT_SIZE,		/* type boot? size; after the previous one */
 };
 
-/* Relative sizes: +N Mb, -N Mb (remaining minus N), +N %, -N %. */
+/*
+ * Relative sizes: +N Mb (at least N MiB), -N Mb (leave at least N MiB
+ * for the next partitions), +N % and -N % (the same, in percent of the
+ * space available where the partition starts).
+ */
 enum layout_unit { LAYOUT_MIB, LAYOUT_PERCENT };
 
 struct layout_chs {
@@ -60,7 +65,7 @@ struct layout_part {
 	enum layout_form form;
 	unsigned line;			/* TABFILE line number */
 	struct layout_chs start, end;	/* as written (CHS forms) */
-	int minus;			/* size is "remaining minus N" */
+	int minus;			/* size is "leave N free" */
 	enum layout_unit unit;
 	uint64_t size;			/* N */
 	uint8_t type;
@@ -70,7 +75,7 @@ struct layout_part {
 
 struct layout_spec {
 	struct layout_part part[LAYOUT_PARTS];
-	char next_boot[MBR_NEXTBOOT_MAX + 1];	/* "" = no fifth line */
+	char next_boot[LAYOUT_NEXT_MAX + 1];	/* "" = no fifth line */
 	unsigned next_boot_line;
 	unsigned lines;			/* lines in the file */
 };
@@ -116,11 +121,14 @@ void layout_chs_bytes(uint64_t lba, const struct layout_geom *g,
 int layout_nextboot_free(const uint8_t *mbr);
 
 /*
- * Fills the partition table, the next boot name (when sp has one and the
- * region is free; *nb_skipped set to 1 when it had to be skipped) and the
+ * Fills the partition table, the next boot name (when sp has one, it fits
+ * in MBR_NEXTBOOT_MAX bytes and the region is free; otherwise *nb_skipped
+ * is set to LAYOUT_NB_CODE or LAYOUT_NB_LONG) and the
  * 0x55AA signature of mbr; the boot code and disk signature are left as
  * they are.
  */
+enum { LAYOUT_NB_STORED, LAYOUT_NB_CODE, LAYOUT_NB_LONG };
+
 void layout_mbr(const struct layout_spec *sp, const struct layout_geom *g,
 		const struct layout_extent ext[LAYOUT_PARTS], uint8_t *mbr,
 		int *nb_skipped);

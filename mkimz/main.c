@@ -30,6 +30,7 @@ static void usage(FILE *f)
 	      "       mkimz verify [-q] [-T N] IMAGE\n"
 	      "       mkimz info [--porcelain] IMAGE\n"
 	      "       mkimz layout [-q] [-H HEADS] [-S SECTORS] DISK TABFILE\n"
+	      "       mkimz layout --print-next TABFILE\n"
 	      "       mkimz -h | --help | -V | --version\n"
 	      "Run mkimz SUBCOMMAND --help for its options.\n", f);
 }

@@ -4,7 +4,7 @@
  * first two bytes pick the heads and sectors per track, the next four
  * the disk size in sectors; the rest is the TABFILE.  A parsed table must
  * place inside the disk without overlaps, and the MBR built from it must
- * hold exactly those extents; labelled partitions that FAT16 can hold
+ * hold exactly those extents and the next boot name when it fits there; labelled partitions that FAT16 can hold
  * must format with the cluster count in range.
  */
 #include <stdint.h>
@@ -50,7 +50,11 @@ static void check_mbr(const struct layout_spec *sp,
 	int skipped;
 
 	layout_mbr(sp, g, ext, mbr, &skipped);
-	if (skipped || mbr[MBR_SIGNATURE] != 0x55)
+	if (mbr[MBR_SIGNATURE] != 0x55 ||
+	    skipped != (strlen(sp->next_boot) > MBR_NEXTBOOT_MAX ?
+			LAYOUT_NB_LONG : LAYOUT_NB_STORED) ||
+	    (skipped == LAYOUT_NB_STORED &&
+	     strcmp((const char *)mbr + MBR_NEXTBOOT, sp->next_boot) != 0))
 		abort();
 	for (unsigned i = 0; i < LAYOUT_PARTS; i++) {
 		const uint8_t *pe = mbr + MBR_PTABLE + i * MBR_PENTRY_LEN;

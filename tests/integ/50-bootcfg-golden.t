@@ -7,7 +7,7 @@ HERE=$(dirname "$0")
 . "$HERE/tools/bootcfg.sh"
 
 bootcfg_require
-plan 24
+plan 30
 
 R=$T/root
 mkdir -p "$R"
@@ -61,7 +61,7 @@ f=$(sed -n 's|^configfile "\$prefix/\(.*\)"$|\1|p' "$R/grub/grub.cfg" |
 ok "grub/grub.cfg sends 52:54:00:12:34:0a to $f" test -f "$R/grub/$f"
 
 n=$(ls "$R"/pxelinux.cfg | wc -l)
-is "$n" 11 "one pxelinux file per host, and default"
+is "$n" 12 "one pxelinux file per host, and default"
 like "$(cat "$R/pxelinux.cfg/01-52-54-00-12-34-06")" "LOCALBOOT 0" \
 	"disabled host: local boot file"
 like "$(cat "$R/hosts/node1/ks.cfg")" "--ip=198.18.0.11 --hostname=node1" \
@@ -98,6 +98,31 @@ is "$(sed -n '3p' "$R/ipxe/52-54-00-12-34-03.ipxe")" \
 like "$(sed -n '4,5p' "$R/ipxe/52-54-00-12-34-03.ipxe")" \
 	"^echo Could not boot the disk aoe:e1.0 .*Secure Boot.*signed.*
 exit\$" "... it says why and boots locally"
+
+# A restore host: GRUB for BIOS and x86-64 UEFI clients, iPXE or not; its
+# GRUB file boots the disk once when the restore environment asked for it.
+G=$R/grub/grub.cfg-01-52-54-00-12-34-0b
+like "$(cat "$G")" "^set netboot_env='\\(hd0\\)1\\+2'
+if load_env --file \"\\\$netboot_env\" netboot_next; then" \
+	"restore GRUB: the flag from the block in the MBR gap"
+is "$(grep -c -e 'save_env --file' -e 'chainloader +1' -e '^        exit$' "$G")" 3 \
+	"restore GRUB: flag cleared, then the MBR on BIOS, the firmware on UEFI"
+is "$(sed -n 's/^  linux //p' "$G")" \
+	"/restore/vmlinuz netboot.image=lab netboot.layout=layouts/lab.tab netboot.partition=1 console=ttyS0 netboot.server=198.18.0.1" \
+	"restore GRUB: the restore environment's command line"
+is "$(grep -m2 '^mac=52:54:00:12:34:0b' "$R/proxydhcp.table")" \
+	"mac=52:54:00:12:34:0b arch=bios file=grub/i386-pc/core.0 tftp-server=198.18.0.1
+mac=52:54:00:12:34:0b arch=efi-x64 file=grub/grubnetx64.efi tftp-server=198.18.0.1" \
+	"restore host: proxydhcp hands GRUB to BIOS and UEFI clients first"
+like "$(cat "$R/dnsmasq.conf")" \
+	"dhcp-boot=tag:bc-52540012340b,tag:ipxe,tag:!bc-bios,tag:!bc-efi-x64,ipxe/" \
+	"restore host: dnsmasq gives its script only to other iPXE clients"
+like "$(sed -n '/^host pc11 /,/^}/p' "$R/dhcpd.conf")" \
+	"  if option arch = 00:00 {
+    filename \"grub/i386-pc/core.0\";
+  } elsif option arch = 00:07 or option arch = 00:09 {
+    filename \"grub/grubnetx64.efi\";
+  } elsif exists user-class" "restore host: dhcpd tests the arch before iPXE"
 
 # Boot files missing under the TFTP root are only warned about.
 bc_all "$T/root2" "$BCDATA/hosts"

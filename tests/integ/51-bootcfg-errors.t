@@ -7,7 +7,7 @@ HERE=$(dirname "$0")
 . "$HERE/tools/bootcfg.sh"
 
 bootcfg_require
-plan 25
+plan 33
 
 R=$T/root
 mkdir -p "$R"
@@ -63,6 +63,36 @@ like "$(cat "$T/err")" "prof:3: profile 'x': 'kernel' and 'sanboot' exclude each
 	"two boot kinds in a profile"
 like "$(cat "$T/err")" "prof:4: profile 'x' already defined on line 1" \
 	"duplicate profile"
+
+# Restore profiles: the image name, partition and files checked at their
+# line; a value an output cannot hold safely refused at the host's line.
+cat >"$T/prof-rs" <<'EOF2'
+[profile r1]
+restore = ../etc/passwd
+restore-partition = 5
+restore-layout = a b.tab
+[profile r2]
+restore = lab
+kernel = /linux
+[profile r3]
+restore = lab
+restore-layout = ${net0/ip}.tab
+EOF2
+printf '52:54:00:00:00:01 n1 198.18.0.1 r3\n' >"$H"
+BC_PROFILES=$T/prof-rs bc_all "$T/r4" "$H"
+is "$RC" 1 "bad restore profiles: exit 1"
+E=$(cat "$T/err")
+like "$E" "prof-rs:2: restore: an image name" "restore: a path is not an image name"
+like "$E" "prof-rs:3: restore-partition: expected 1 to 4" "restore-partition out of range"
+like "$E" "prof-rs:4: expected one file name" "restore-layout with a blank"
+like "$E" "prof-rs:6: profile 'r2': 'kernel' and 'restore' exclude each other" \
+	"restore and kernel in one profile"
+printf '[profile r3]\nrestore = lab\nrestore-layout = ${net0/ip}.tab\n' >"$T/prof-rs"
+BC_PROFILES=$T/prof-rs bc_all "$T/r4" "$H"
+is "$RC" 1 "restore-layout iPXE would expand: exit 1"
+like "$(cat "$T/err")" "hosts:1: host n1: kernel arguments: .*\\\$\\{.* in an iPXE script" \
+	"refused at the host's line, naming iPXE"
+ok "nothing written" test ! -e "$T/r4/ipxe/52-54-00-00-00-01.ipxe"
 
 # A value that iPXE would run as a command is refused, not written.
 printf '[profile t]\nkernel = /linux\nappend = site=@SITE@\n' >"$T/prof-inj"

@@ -5,8 +5,9 @@
 # namespace, and restored from another namespace onto empty disks of
 # another size.  A second restore finds its cache current and fetches only
 # the .chk; a new capture (counter 2) is downloaded; a corrupted cache is
-# noticed and replaced; -l lays out an empty disk first; the same files
-# come over HTTP from busybox httpd.
+# noticed and replaced; -D discards a current cache; -l lays out an empty
+# disk first and, without NAME, restores the image the table's fifth line
+# names; the same files come over HTTP from busybox httpd.
 
 HERE=$(dirname "$0")
 . "$HERE/../lib.sh"
@@ -94,6 +95,13 @@ is "$(fetched 'f16\.chk')" 1 "tftpd sent the .chk"
 is "$(fetched 'f16\.imz')" 0 "tftpd did not send the .imz"
 same "$T/dst.img" 1 "$T/vol16.img" "restore from the cache"
 
+mark
+restore -d "$T/dst.img" -D f16
+is "$RC" 0 "-D: restore" || diag "$(cat "$T/err")"
+like "$(cat "$T/out")" 'cache discarded' "-D: the cache is discarded"
+is "$(fetched 'f16\.imz')" 1 "-D: the current image is fetched again"
+same "$T/dst.img" 1 "$T/vol16.img" "-D: restored"
+
 # a change on the source: counter 2, downloaded again
 echo "second capture" >"$T/hello"
 mcopy -o -i "$T/vol16.img" "$T/hello" ::/HELLO.TXT &&
@@ -153,7 +161,7 @@ like "$(cat "$T/out")" 'cache current: no download' "FAT32: cache current"
 # --- -l TABFILE on an empty disk -------------------------------------------
 cat >"$T/layout.tab" <<'EOF'
 # the restored volume first, the rest of the disk left for the cache
-+40 Mb $0E Y
+$0E Y +40 Mb
 0
 0
 0
@@ -168,6 +176,19 @@ if [ "$RC" = 0 ]; then
 else
 	skip "no layout written" 3
 fi
+printf '$0E Y +40 Mb\n0\n0\n0\n/tftpboot/f16.imz\n' >"$T/named.tab"
+truncate -s 0 "$T/empty.img"
+truncate -s 96M "$T/empty.img"
+restore -d "$T/empty.img" -l "$T/named.tab"
+is "$RC" 0 "-l without NAME: the fifth line's image" || diag "$(cat "$T/err")"
+same "$T/empty.img" 1 "$T/vol16.img" "the fifth line's f16 restored"
+printf '$0E Y +40 Mb\n0\n0\n0\n' >"$T/unnamed.tab"
+restore -d "$T/empty.img" -l "$T/unnamed.tab"
+is "$RC" 1 "-l without NAME nor a fifth line: exit 1"
+like "$(cat "$T/err")" 'no image named on its fifth line' \
+	"-l without NAME nor a fifth line: message"
+restore -d "$T/empty.img"
+is "$RC" 2 "neither NAME nor -l: exit 2"
 
 # --- HTTP: the same directory from busybox httpd ---------------------------
 start_bg httpd in_ns srv busybox httpd -f -p "$SRV:8080" -h "$TR" &&

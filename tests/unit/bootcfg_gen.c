@@ -21,7 +21,9 @@ static const char profiles[] =
 	"ipxe-efi-arm64-http = http://s/a.efi\n"
 	"[profile bios]\nkernel = k\nkernel.efi-x64 = -\nipxe-efi = -\n"
 	"[profile url]\nkernel = k\ninitrd = http://s/d/i.img?x=1 /a/b/c.gz\n"
-	"[profile own]\nkernel = k\ninitrd = i1\nappend = initrd=mine quiet\n";
+	"[profile own]\nkernel = k\ninitrd = i1\nappend = initrd=mine quiet\n"
+	"[profile rst]\nrestore = lab-@NAME@\nrestore-layout = t/@NAME@.tab\n"
+	"restore-partition = 2\nappend = console=ttyS0\n";
 static const char hosts[] =
 	"52:54:00:00:00:01 n1 198.18.0.11 lin\n"
 	"52:54:00:00:00:02 n2 198.18.0.12 san\n"
@@ -32,7 +34,8 @@ static const char hosts[] =
 	"52:54:00:00:00:07 n7 198.18.0.17 all\n"
 	"52:54:00:00:00:08 n8 198.18.0.18 bios\n"
 	"52:54:00:AB:CD:EF n9 198.18.0.19 url\n"
-	"52:54:00:00:00:0a n10 198.18.0.20 own\n";
+	"52:54:00:00:00:0a n10 198.18.0.20 own\n"
+	"52:54:00:00:00:0b n11 198.18.0.21 rst\n";
 
 static struct bc_hosts hs;
 static struct bc_profiles ps;
@@ -158,6 +161,36 @@ static void ipxe(void)
 
 /* A profile with every family's files, and one for BIOS alone. */
 /* initrd= on UEFI kernel lines: last components, or the profile's own. */
+/* A restore host: the restore environment everywhere, GRUB checking the
+ * local-boot flag first; GRUB handed to its x86 firmware, iPXE or not. */
+static void restore(void)
+{
+	static const char cmdline[] = "netboot.image=lab-n11 "
+		"netboot.layout=t/n11.tab netboot.partition=2 console=ttyS0";
+	char *s = host_file(bc_gen_grub, 10), *p;
+
+	has(s, "set netboot_env='" BC_RESTORE_ENVBLK "'\n"
+	    "if load_env --file \"$netboot_env\" netboot_next; then\n"
+	    "  if [ \"$netboot_next\" = local ]; then\n",
+	    "GRUB reads the one-shot flag from the disk");
+	has(s, "    if save_env --file \"$netboot_env\" netboot_next; then\n",
+	    "and boots the disk only when it could clear it");
+	has(s, "      set root=(hd0)\n      chainloader +1\n", "BIOS: the MBR");
+	has(s, "        exit\n", "UEFI: back to the firmware");
+	p = strstr(s, "menuentry");
+	ok(p && strstr(p, "linux /restore/vmlinuz ") && strstr(p, cmdline) &&
+	   strstr(p, "initrd /restore/initrd.img\n"),
+	   "then the restore environment");
+	has(host_file(bc_gen_pxelinux, 10), "APPEND initrd=restore/initrd.img ",
+	    "pxelinux boots it too");
+	has(host_file(bc_gen_pxelinux, 10), cmdline, "with the command line");
+	s = host_file(ipxe_any, 10);
+	has(s, "kernel /restore/vmlinuz initrd=initrd.img netboot.image=lab-n11",
+	    "iPXE on UEFI");
+	has(s, "(no restore-kernel.efi-arm64)", "none for ARM64");
+	hasnt(host_file(bc_gen_grub, 0), "load_env", "no flag check elsewhere");
+}
+
 static void ipxe_initrd_names(void)
 {
 	char *s = host_file(ipxe_any, 8);
@@ -353,6 +386,7 @@ int main(void)
 	ipxe();
 	ipxe_per_arch();
 	ipxe_initrd_names();
+	restore();
 	grub_dispatcher();
 	aggregates();
 	xcat_limits();

@@ -211,6 +211,16 @@ static void bad_profiles(void)
 	    "unknown SAN scheme");
 	has(profile_errors("[profile a]\nkernel = a b\n"), "no blanks",
 	    "blank in a path");
+	has(profile_errors("[profile a]\nrestore = ../x\n"), "P:2: restore: an image name",
+	    "restore: no path");
+	has(profile_errors("[profile a]\nrestore = a b\n"), "restore: an image name",
+	    "restore: no blank");
+	has(profile_errors("[profile a]\nrestore = x\nrestore-partition = 0\n"),
+	    "P:3: restore-partition: expected 1 to 4", "restore-partition 0");
+	has(profile_errors("[profile a]\nrestore = x\nrestore-kernel = a,b\n"),
+	    "P:3: expected one file name", "restore-kernel: one file");
+	has(profile_errors("[profile a]\nrestore = x\nlocal = yes\n"),
+	    "exclude each other", "restore and local = yes");
 	has(profile_errors("[defaults]\nkernel = x\n"), "[defaults] cannot hold",
 	    "kind in defaults");
 	has(profile_errors("[defaults]\nnext-server = nowhere\n"),

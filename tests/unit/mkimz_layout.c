@@ -36,10 +36,10 @@ static void test_forms(void)
 	unsigned line;
 	char err[160] = "";
 	const char *tab = "# comment only\n\n"
-			  "0 1 1 $40 254 63 $0E Y boot  # full CHS\n"
-			  "  $41 0 1 +300 Mb 6 N Data\n"
-			  "+10% $0B n\r\n"
-			  "-100Mb $83 N\n"
+			  "$0E Y 0 1 1 $40 254 63 boot  # full CHS\n"
+			  "  6 N $41 0 1 +300 Mb Data\n"
+			  "$0B n +10%\r\n"
+			  "$83 N -100Mb\n"
 			  "next.imz   # fifth line\n";
 	int rc = parse(tab, &sp, &line, err);
 
@@ -53,15 +53,71 @@ static void test_forms(void)
 	is_int(sp.part[0].boot, 1, "boot flag Y");
 	is_str(sp.part[0].label, "BOOT", "label upper-cased");
 	is_int(sp.part[1].form, LAYOUT_CHS_SIZE, "start CHS + size");
+	is_int(sp.part[1].start.c, 0x41, "start cylinder after type and flag");
 	is_int(sp.part[1].size, 300, "+300 Mb");
 	is_int(sp.part[1].unit, LAYOUT_MIB, "Mb unit as a separate word");
 	is_str(sp.part[1].label, "DATA", "second label");
 	is_int(sp.part[2].form, LAYOUT_SIZE, "size only");
 	is_int(sp.part[2].unit, LAYOUT_PERCENT, "attached %");
 	is_int(sp.part[2].boot, 0, "boot flag n");
-	is_int(sp.part[3].minus, 1, "-100Mb is remaining minus");
+	is_int(sp.part[3].minus, 1, "-100Mb leaves room");
 	is_str(sp.next_boot, "next.imz", "next boot image");
 	is_int(sp.next_boot_line, 7, "next boot line");
+	rc = parse("6 N + 10 Mb\n6 N - 70 %\n4 N +$10 Mb\n6 N -0 Mb LAST\n",
+		   &sp, &line, err);
+	is_int(rc, 0, "blanks after the sign and before the unit");
+	is_int(sp.part[0].size, 10, "+ 10 Mb");
+	ok(sp.part[1].minus && sp.part[1].size == 70 &&
+	   sp.part[1].unit == LAYOUT_PERCENT, "- 70 %%");
+	is_int(sp.part[2].size, 16, "hex size");
+	is_str(sp.part[3].label, "LAST", "label after a size");
+}
+
+/* The seed's own XXXclean.tab, verbatim, on a 2 GB disk. */
+static void test_seed(void)
+{
+	static const char tab[] =
+		"# Comments are allowed, but file should not exceed 512 bytes\n"
+		"# Hex numbers should be prefixed by $\n"
+		"\n"
+		"# Part |       |  Part\n"
+		"# type | Boot? |  Size\n"
+		"   6      Y       +500 Mb\n"
+		"  $82     N       +31 Mb\n"
+		"  $83     N       -50 Mb\n"
+		"   0\n"
+		"\n"
+		"# Bootimage to chain\n"
+		"/tftpboot/XXXmenu\n";
+	struct layout_spec sp;
+	struct layout_extent ext[4];
+	unsigned line;
+	char err[160] = "";
+	int rc = place(tab, ext, &line, err);
+
+	is_int(rc, 0, "the seed's example is accepted");
+	if (rc)
+		diag("%u: %s", line, err);
+	parse(tab, &sp, &line, err);
+	ok(sp.part[0].type == 6 && sp.part[0].boot && sp.part[1].type == 0x82 &&
+	   sp.part[2].type == 0x83 && sp.part[3].form == LAYOUT_UNUSED,
+	   "types, boot flag, empty entry");
+	is_str(sp.next_boot, "/tftpboot/XXXmenu", "the image to chain");
+	is_int(ext[0].start, 63, "BIGDOS from sector 63");
+	is_int(ext[0].start + ext[0].count, 64 * CYL,
+	       "+500 Mb: at least 500 MiB, up to cylinder 64");
+	ok(ext[0].count >= 500 * 2048, "at least 500 MiB");
+	is_int(ext[1].start, 64 * CYL, "swap right after");
+	is_int(ext[1].start + ext[1].count, 68 * CYL, "+31 Mb: 4 cylinders");
+	ok(ext[1].count >= 31 * 2048, "at least 31 MiB");
+	is_int(ext[2].start, 68 * CYL, "ext2 right after");
+	is_int(ext[2].start + ext[2].count, 254 * CYL,
+	       "-50 Mb: ends where 50 MiB or more stay free");
+	ok(DISK_2G - (ext[2].start + ext[2].count) >= 50 * 2048,
+	   "at least 50 MiB left");
+	ok(DISK_2G - (ext[2].start + ext[2].count) < 50 * 2048 + 2 * CYL,
+	   "and not a cylinder more than needed");
+	is_int(ext[3].count, 0, "entry 4 empty");
 }
 
 static void test_unused(void)
@@ -71,13 +127,13 @@ static void test_unused(void)
 	unsigned line;
 	char err[160];
 
-	is_int(parse("0\n-\n0\n-\n", &sp, &line, err), 0,
-	       "four empty slots parse");
-	is_int(sp.part[1].form, LAYOUT_UNUSED, "- is an empty slot");
-	is_int(place("+40 Mb $0E Y\n0\n0\n0\n", ext, &line, err), 0,
+	is_int(parse("0\n0\n0\n0\n", &sp, &line, err), 0,
+	       "four empty entries parse");
+	is_int(sp.part[1].form, LAYOUT_UNUSED, "0 is an empty entry");
+	is_int(place("$0E Y +40 Mb\n0\n0\n0\n", ext, &line, err), 0,
 	       "one partition, three empty");
 	is_int(ext[0].start, 63, "size-only first partition at LBA 63");
-	is_int(ext[0].count, 5 * CYL - 63, "40 MiB rounded down to 5 cylinders");
+	is_int(ext[0].count, 6 * CYL - 63, "40 MiB rounded up to 6 cylinders");
 	is_int(ext[1].count, 0, "slot 2 empty");
 }
 
@@ -86,23 +142,29 @@ static void test_sizes(void)
 	struct layout_extent ext[4];
 	unsigned line;
 	char err[160];
-	int rc = place("+50 %  6 N\n+50 % 6 N\n0\n0\n", ext, &line, err);
+	int rc = place("6 N +50 %\n6 N +50 %\n0\n0\n", ext, &line, err);
 
 	is_int(rc, 0, "two halves fit");
-	is_int(ext[0].start + ext[0].count, 130 * CYL, "half ends at cylinder 130");
-	is_int(ext[1].start, 130 * CYL, "second half starts there");
-	is_int(ext[1].start + ext[1].count, 260 * CYL, "and ends at 260");
-	rc = place("+1 Mb 6 N\n-0 Mb 6 N\n0\n0\n", ext, &line, err);
-	is_int(rc, -1, "1 MiB is less than a cylinder");
-	is_int(line, 1, "error on line 1");
-	ok(strstr(err, "cylinder") != NULL, "message says cylinder: %s", err);
-	rc = place("+8 Mb 6 N\n-0 Mb 6 N\n0\n0\n", ext, &line, err);
-	is_int(rc, 0, "-0 Mb takes the rest");
-	is_int(ext[1].start + ext[1].count, 261 * CYL, "to the last whole cylinder");
-	rc = place("-10 % 6 N\n0\n0\n0\n", ext, &line, err);
+	is_int(ext[0].start + ext[0].count, 131 * CYL,
+	       "half of the disk, rounded up: cylinder 131");
+	is_int(ext[1].start, 131 * CYL, "second starts there");
+	is_int(ext[1].start + ext[1].count, 196 * CYL,
+	       "and takes half of what is left: 196");
+	rc = place("6 N +1 Mb\n6 N -0 Mb\n0\n0\n", ext, &line, err);
+	is_int(rc, 0, "1 MiB rounds up");
+	is_int(ext[0].start + ext[0].count, CYL, "to one cylinder");
+	is_int(ext[1].start + ext[1].count, 261 * CYL,
+	       "-0 Mb: to the last whole cylinder");
+	rc = place("6 N -10 %\n0\n0\n0\n", ext, &line, err);
 	is_int(rc, 0, "-10 %% parses and fits");
-	is_int(ext[0].start + ext[0].count, 234 * CYL, "remaining minus 10 %%");
-	rc = place("1 0 1 -0 Mb 6 N\n0\n0\n0\n", ext, &line, err);
+	is_int(ext[0].start + ext[0].count, 234 * CYL,
+	       "leaves at least 10 %% free, rounded down");
+	rc = place("6 N + 30 %\n6 N - 70 %\n0\n0\n", ext, &line, err);
+	is_int(rc, 0, "+ 30 %%, - 70 %%");
+	is_int(ext[0].start + ext[0].count, 79 * CYL, "30 %% of the disk, up");
+	is_int(ext[1].start + ext[1].count, 133 * CYL,
+	       "30 %% of what is left after it, down");
+	rc = place("6 N 1 0 1 -0 Mb\n0\n0\n0\n", ext, &line, err);
 	is_int(ext[0].start, CYL, "start CHS 1/0/1");
 }
 
@@ -115,15 +177,15 @@ static void test_mbr_bytes(void)
 	char err[160];
 	int skipped;
 	static const uint8_t want1[16] = {
-		0x80, 0x01, 0x01, 0x00, 0x0e, 0xfe, 0x3f, 0x04,
-		0x3f, 0x00, 0x00, 0x00, 0x86, 0x39, 0x01, 0x00 };
+		0x80, 0x01, 0x01, 0x00, 0x0e, 0xfe, 0x3f, 0x05,
+		0x3f, 0x00, 0x00, 0x00, 0x47, 0x78, 0x01, 0x00 };
 	static const uint8_t want2[16] = {
 		0x00, 0xfe, 0xff, 0xff, 0x83, 0xfe, 0xff, 0xff,
-		0x4c, 0xa5, 0x0d, 0x01, 0x48, 0xa6, 0x11, 0x00 };
+		0x4c, 0xa5, 0x0d, 0x01, 0x09, 0xe5, 0x11, 0x00 };
 	/* partition 4 starts at cylinder 1100: its CHS fields are capped */
 	struct layout_geom big = { 255, 63, 20000000u };
 
-	parse("+40 Mb $0E Y\n0\n0\n1100 0 1 +570 Mb $83 N\nnb.imz\n", &sp,
+	parse("$0E Y +40 Mb\n0\n0\n$83 N 1100 0 1 +570 Mb\nnb.imz\n", &sp,
 	      &line, err);
 	is_int(layout_compute(&sp, &big, ext, &line, err, sizeof(err)), 0,
 	       "known table places");
@@ -147,6 +209,10 @@ static void test_mbr_bytes(void)
 	memcpy(mbr + MBR_NEXTBOOT, "old.imz", 7);
 	layout_mbr(&sp, &big, ext, mbr, &skipped);
 	is_int(mbr[MBR_NEXTBOOT], 0, "no fifth line clears an old name");
+	strcpy(sp.next_boot, "/tftpboot/a-name-of-24-b");
+	layout_mbr(&sp, &big, ext, mbr, &skipped);
+	is_int(skipped, LAYOUT_NB_LONG, "a name over 23 bytes: not stored");
+	is_int(mbr[MBR_NEXTBOOT], 0, "and the region left clear");
 }
 
 struct bad_case {
@@ -155,45 +221,57 @@ struct bad_case {
 	const char *msg;
 };
 
+#define NAME128 "0123456789abcdef0123456789abcdef0123456789abcdef" \
+		"0123456789abcdef0123456789abcdef0123456789abcdef" \
+		"0123456789abcdef0123456789abcdef"
+
 static const struct bad_case bad_parse[] = {
 	{ "0\n0\n0\n", 3, "need exactly 4" },
 	{ "", 0, "need exactly 4" },
 	{ "0\n0\n0\n0\nname\nextra\n", 6, "extra line" },
-	{ "+40 Mb $0E Y\n0\n0\n+40", 4, "missing size unit" },
-	{ "+40 Mb $0E\n0\n0\n0\n", 1, "missing boot flag" },
-	{ "+40 Mb $0E X\n0\n0\n0\n", 1, "bad boot flag" },
-	{ "+40 Gb 6 N\n0\n0\n0\n", 1, "bad size unit" },
-	{ "+40 Mb 0 N\n0\n0\n0\n", 1, "bad type" },
-	{ "+40 Mb 256 N\n0\n0\n0\n", 1, "bad type" },
-	{ "+40 Mb $1G N\n0\n0\n0\n", 1, "bad type" },
-	{ "+40 Mb $0x6 N\n0\n0\n0\n", 1, "bad type" },
-	{ "+99999999999999999999999 Mb 6 N\n0\n0\n0\n", 1, "bad size" },
-	{ "+0 Mb 6 N\n0\n0\n0\n", 1, "empty" },
-	{ "+101 % 6 N\n0\n0\n0\n", 1, "percentage" },
-	{ "0 1 1 6 N\n0\n0\n0\n", 1, "bad head" },
-	{ "0 255 1 +4 Mb 6 N\n0\n0\n0\n", 1, "bad head" },
-	{ "0 0 64 +4 Mb 6 N\n0\n0\n0\n", 1, "bad sector" },
-	{ "0 1 1 1 254 63 6 N LABEL.TOOLONG\n0\n0\n0\n", 1, "bad label" },
-	{ "0 1 1 1 254 63 6 N A.B\n0\n0\n0\n", 1, "bad label" },
-	{ "0 1 1 1 254 63 6 N OK more\n0\n0\n0\n", 1, "after the label" },
-	{ "garbage\n0\n0\n0\n", 1, "bad cylinder" },
+	{ "$0E Y +40 Mb\n0\n0\n6 N +40", 4, "missing size unit" },
+	{ "$0E\n0\n0\n0\n", 1, "missing boot flag" },
+	{ "$0E X +40 Mb\n0\n0\n0\n", 1, "bad boot flag" },
+	{ "6 N\n0\n0\n0\n", 1, "missing size" },
+	{ "6 N +\n0\n0\n0\n", 1, "missing size after" },
+	{ "6 N + Mb\n0\n0\n0\n", 1, "bad size" },
+	{ "6 N +40 Gb\n0\n0\n0\n", 1, "bad size unit" },
+	{ "0 N +40 Mb\n0\n0\n0\n", 1, "bad type" },
+	{ "256 N +40 Mb\n0\n0\n0\n", 1, "bad type" },
+	{ "$1G N +40 Mb\n0\n0\n0\n", 1, "bad type" },
+	{ "$0x6 N +40 Mb\n0\n0\n0\n", 1, "bad type" },
+	{ "-\n0\n0\n0\n", 1, "bad type" },
+	{ "+40 Mb $0E Y\n0\n0\n0\n", 1, "bad type" },
+	{ "6 N +99999999999999999999999 Mb\n0\n0\n0\n", 1, "bad size" },
+	{ "6 N +0 Mb\n0\n0\n0\n", 1, "empty" },
+	{ "6 N +101 %\n0\n0\n0\n", 1, "percentage" },
+	{ "6 N 0 1 1\n0\n0\n0\n", 1, "missing cylinder" },
+	{ "6 N 0 255 1 +4 Mb\n0\n0\n0\n", 1, "bad head" },
+	{ "6 N 0 0 64 +4 Mb\n0\n0\n0\n", 1, "bad sector" },
+	{ "6 N 0 1 1 1 254 63 LABEL.TOOLONG\n0\n0\n0\n", 1, "bad label" },
+	{ "6 N 0 1 1 1 254 63 A.B\n0\n0\n0\n", 1, "bad label" },
+	{ "6 N 0 1 1 1 254 63 OK more\n0\n0\n0\n", 1, "after the label" },
+	{ "6 N +10 Mb OK more\n0\n0\n0\n", 1, "after the label" },
+	{ "garbage\n0\n0\n0\n", 1, "bad type" },
 	{ "0\n0\n0\n0\nname with blanks\n", 5, "one name" },
-	{ "0\n0\n0\n0\nabcdefghijklmnopqrstuvwxyz\n", 5, "longer" },
-	{ "0\n0\n\x01\n0\n", 3, "bad cylinder" },
+	{ "0\n0\n0\n0\n" NAME128 "\n", 5, "longer" },
+	{ "0\n0\n\x01\n0\n", 3, "bad type" },
 	{ "0 0 0 0 0 0 0 0 0 0 0 0 0\n0\n0\n0\n", 1, "too many" },
 };
 
 static const struct bad_case bad_place[] = {
-	{ "+100 Mb 6 Y\n+100 Mb 6 Y\n0\n0\n", 2, "second boot flag" },
-	{ "0 1 1 10 254 63 6 N\n5 0 1 +20 Mb 6 N\n0\n0\n", 2, "overlaps" },
-	{ "0\n0\n0 1 1 10 254 63 6 N\n0 1 1 0 254 63 6 N\n", 4, "overlaps" },
-	{ "+3000 Mb 6 N\n0\n0\n0\n", 1, "past the end" },
-	{ "0 1 1 300 0 1 6 N\n0\n0\n0\n", 1, "past the end" },
-	{ "+2000 Mb 6 N\n+100 Mb 6 N\n0\n0\n", 2, "past the end" },
-	{ "-3000 Mb 6 N\n0\n0\n0\n", 1, "no space left" },
-	{ "0 0 1 1 0 1 6 N\n0\n0\n0\n", 1, "sector 0" },
-	{ "2 0 1 1 0 1 6 N\n0\n0\n0\n", 1, "before it starts" },
-	{ "+7 Mb 6 N\n0\n0\n0\n", 1, "one cylinder" },
+	{ "6 Y +100 Mb\n6 Y +100 Mb\n0\n0\n", 2, "second boot flag" },
+	{ "6 N 0 1 1 10 254 63\n6 N 5 0 1 +20 Mb\n0\n0\n", 2, "overlaps" },
+	{ "0\n0\n6 N 0 1 1 10 254 63\n6 N 0 1 1 0 254 63\n", 4, "overlaps" },
+	{ "6 N +3000 Mb\n0\n0\n0\n", 1, "past the end" },
+	{ "6 N 0 1 1 300 0 1\n0\n0\n0\n", 1, "past the end" },
+	{ "6 N +2000 Mb\n6 N +100 Mb\n0\n0\n", 2, "past the end" },
+	{ "6 N +100 %\n6 N +1 Mb\n0\n0\n", 2, "past the end" },
+	{ "6 N -3000 Mb\n0\n0\n0\n", 1, "no space left" },
+	{ "6 N -100 %\n0\n0\n0\n", 1, "no space left" },
+	{ "6 N 0 0 1 1 0 1\n0\n0\n0\n", 1, "sector 0" },
+	{ "6 N 2 0 1 1 0 1\n0\n0\n0\n", 1, "before it starts" },
+	{ "6 N -2040 Mb\n0\n0\n0\n", 1, "one cylinder" },
 };
 
 static void check_bad(const struct bad_case *c, int compute)
@@ -313,6 +391,7 @@ static void test_labels(void)
 int main(void)
 {
 	test_forms();
+	test_seed();
 	test_unused();
 	test_sizes();
 	test_mbr_bytes();
