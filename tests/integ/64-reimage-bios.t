@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Re-imaging on BIOS, end to end (netboot(7), "Re-imaging"): one QEMU
 # machine (SeaBIOS, TCG) with a blank virtual disk boots from the network
-# through dnsmasq (addresses only), our proxydhcp and our tftpd.  GRUB
-# (grub-mknetdir's core.0) reads the host's file, finds no hand-over flag
+# through dnsmasq (addresses only), our proxydhcp and our tftpd, with the
+# files bootcfg writes for a restore profile.  QEMU's iPXE ROM gets the
+# host's iPXE script, which chains GRUB (core.0 from mkaoeinitrd
+# --restore --install --server); GRUB reads the host's file, finds no hand-over flag
 # on the disk and boots the restore environment (mkaoeinitrd --restore),
 # which lays the disk out, restores the captured FAT volume, leaves
 # netboot_next=local in the GRUB environment block /NETBOOT.ENV on it and
@@ -37,7 +39,7 @@ TR=$T/tftp
 
 # --- the server side ------------------------------------------------------
 run reimage_tftp_root "$TR" "$PD_SERVER"
-is "$RC" 0 "mkaoeinitrd --restore --install builds and installs the restore environment"
+is "$RC" 0 "mkaoeinitrd --restore --install --server builds and installs"
 [ "$RC" = 0 ] || fatal "$(cat "$T/err")"
 ok "... GRUB's PXE image for BIOS" test -s "$TR/grub/i386-pc/core.0"
 mkdir -p "$T/rd" && gzip -dc "$TR/restore/initrd.img" |
@@ -60,7 +62,7 @@ is "$RC" 2 "mkaoeinitrd: a --server with a ';' is a usage error"
 reimage_volume_bios "$T/vol.img" GREETING-ONE || fatal "cannot make the volume"
 reimage_capture "$T/vol.img" "$TR"
 is "$RC" 0 "netboot-capture publishes lab.imz"
-reimage_servers "$TR" '+40 Mb $0E Y' --bios-file grub/i386-pc/core.0
+reimage_servers "$TR" '$0E Y +40 Mb'
 reimage_first_two GREETING-ONE
 
 reimage_set_greeting "$T/vol.img" GREETING-TWO && reimage_capture "$T/vol.img" "$TR"

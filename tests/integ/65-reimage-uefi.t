@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Re-imaging on UEFI, end to end (netboot(7), "Re-imaging"): as
 # 64-reimage-bios.t, with OVMF's own PXE client booting an unsigned GRUB
-# (grub/x86_64-efi/core.efi from mkaoeinitrd --restore --install
-# --server) and an EFI system partition as the image: a FAT32 volume whose
+# (grub/grubnetx64.efi from mkaoeinitrd --restore --install --server, the
+# name bootcfg's table gives restore hosts) and an EFI system partition as the image: a FAT32 volume whose
 # \EFI\BOOT\BOOTX64.EFI, a GRUB made by grub-mkstandalone, prints its
 # GREETING.TXT.  The host's GRUB file chain-loads that program once the
-# restore environment has left netboot_next=local on the volume.
+# restore environment has left netboot_next=local on the volume (it
+# searches for \EFI\BOOT\BOOTX64.EFI).
 # 1. first power-on: the .imz is fetched, the greeting appears;
 # 2. second power-on: only the .chk, the greeting again.
 
@@ -36,10 +37,10 @@ run reimage_tftp_root "$TR" "$PD_SERVER"
 is "$RC" 0 "mkaoeinitrd --restore --install --server builds and installs"
 [ "$RC" = 0 ] || fatal "$(cat "$T/err")"
 ok "... an unsigned GRUB for UEFI with the server in its prefix" \
-    grep -aq "(tftp,$PD_SERVER)/grub" "$TR/grub/x86_64-efi/core.efi"
+    grep -aq "(tftp,$PD_SERVER)/grub" "$TR/grub/grubnetx64.efi"
 reimage_volume_uefi "$T/vol.img" GREETING-UEFI-ONE || fatal "cannot make the ESP"
 reimage_capture "$T/vol.img" "$TR"
 is "$RC" 0 "netboot-capture publishes the ESP as lab.imz"
-reimage_servers "$TR" '+48 Mb $0C Y' --efi-file grub/x86_64-efi/core.efi
+reimage_servers "$TR" '$0C Y +48 Mb'
 reimage_first_two GREETING-UEFI-ONE --uefi --rom none
 done_testing

@@ -9,7 +9,8 @@
 #   reimage_tftp_root ROOT [SERVER]
 #       the restore environment into ROOT: restore/vmlinuz, and
 #       restore/initrd.img built by mkaoeinitrd --restore, which also
-#       installs GRUB's network images (grub/i386-pc/core.0, grubx64.efi).
+#       installs GRUB's network images (grub/i386-pc/core.0,
+#       grub/grubnetx64.efi) with SERVER in their prefix.
 #   reimage_volume_bios FILE GREETING
 #       a 16 MiB FAT16 volume whose boot sector (demo/vbr.bin) prints its
 #       GREETING.TXT, the last line of which is GREETING.
@@ -18,9 +19,8 @@
 #       \EFI\BOOT\BOOTX64.EFI is a GRUB image (grub-mkstandalone) whose
 #       embedded grub.cfg prints GREETING.TXT from the volume.
 #   reimage_set_greeting FILE GREETING: a new GREETING.TXT on the volume.
-#   reimage_host_grub ROOT MAC NAME LAYOUT SERVER
-#       the host's GRUB file ROOT/grub/grub.cfg-01-MAC, as bootcfg's
-#       restore profile writes it.
+#   reimage_bootcfg ROOT MAC NAME LAYOUT SERVER TABLE
+#       bootcfg writes the host's files for a restore profile.
 #   reimage_flag_clear DISK: GRUB cleared the flag in /NETBOOT.ENV.
 #   reimage_greeting_of DISK: the last line of GREETING.TXT on
 #       partition 1 of DISK, read from the disk itself.
@@ -74,37 +74,21 @@ EOF
 	_reimage_greeting "$1" "$2"
 }
 
-# The text bootcfg writes for a restore host (bootcfg.5, restore =).
-reimage_host_grub() {
-	_rh_file=$1/grub/grub.cfg-01-$(echo "$2" | tr : -)
-	cat >"$_rh_file" <<EOF
-set timeout=0
-insmod part_msdos
-insmod fat
-insmod loadenv
-insmod chain
-if [ "\$grub_platform" = pc ]; then insmod biosdisk; fi
-set netboot_next=
-set netboot_env=(hd0,msdos1)/NETBOOT.ENV
-if [ -f "\$netboot_env" ]; then load_env --file "\$netboot_env" netboot_next; fi
-if [ "\$netboot_next" = local ]; then
-	set netboot_next=
-	save_env --file "\$netboot_env" netboot_next
-	echo "netboot: booting the local disk"
-	if [ "\$grub_platform" = efi ]; then
-		chainloader (hd0,msdos1)/EFI/BOOT/BOOTX64.EFI
-	else
-		set root=(hd0,msdos1)
-		chainloader +1
-	fi
-	boot
-fi
-echo "netboot: starting the restore environment for $3"
-linux /restore/vmlinuz console=ttyS0 netboot.image=$3 netboot.layout=$4 netboot.server=$5
-initrd /restore/initrd.img
-boot
+# reimage_bootcfg ROOT MAC NAME LAYOUT SERVER TABLE: bootcfg writes host
+# MAC's files for a restore profile (restore = NAME, restore-layout =
+# LAYOUT, netboot.server=SERVER) into ROOT: its GRUB file with the flag
+# check, grub/grub.cfg, its iPXE script, and proxydhcp's table TABLE.
+reimage_bootcfg() {
+	printf '%s %s - reimage\n' "$2" "$3" >"$T/hosts"
+	cat >"$T/profiles" <<EOF
+[profile reimage]
+restore = $3
+restore-layout = $4
+append = console=ttyS0 netboot.server=$5
 EOF
-	chmod a+r "$_rh_file"
+	BOOTCFG_STATE_DIR=$T/state "$NB_BIN/bootcfg" -q -p "$T/profiles" -o "$1" \
+	    --grub --ipxe --proxydhcp-table "$6" "$T/hosts" &&
+	chmod -R a+rX "$1" "$6"
 }
 
 reimage_greeting_of() {
@@ -155,23 +139,17 @@ reimage_power_on() {
 	stop_bg vm
 }
 
-# reimage_servers ROOT LAYOUT PROXYDHCP_OPTION...: the host $REIMAGE_MAC
-# restores "lab" laid out by the table line LAYOUT: its GRUB file (and
-# bootcfg's dispatcher), then the topology of tools/proxydhcp.sh with a
-# tap for QEMU, dnsmasq for addresses only, tftpd serving ROOT and
-# proxydhcp with the options given; and a blank 96 MiB disk $T/disk.img.
+# reimage_servers ROOT LAYOUT: the host $REIMAGE_MAC restores "lab" laid
+# out by the table line LAYOUT, with the files bootcfg writes for it; the
+# topology of tools/proxydhcp.sh with a tap for QEMU, dnsmasq for
+# addresses only, tftpd serving ROOT and proxydhcp with bootcfg's table;
+# and a blank 96 MiB disk $T/disk.img.
 reimage_servers() {
-	_rs_root=$1
-	printf '%s\n0\n0\n0\n' "$2" >"$_rs_root/lab.tab"
-	shift 2
-	printf '%s lab - plain\n' "$REIMAGE_MAC" >"$T/hosts"
-	printf '[profile plain]\nkernel = restore/vmlinuz\n' >"$T/profiles"
-	"$BOOTCFG" -q -p "$T/profiles" -o "$_rs_root" --grub "$T/hosts" ||
-		fatal "bootcfg does not write grub/grub.cfg"
-	reimage_host_grub "$_rs_root" "$REIMAGE_MAC" lab lab.tab "$PD_SERVER"
-	chmod -R a+rX "$_rs_root"
+	printf '%s\n0\n0\n0\n' "$2" >"$1/lab.tab"
+	reimage_bootcfg "$1" "$REIMAGE_MAC" lab lab.tab "$PD_SERVER" "$T/table" ||
+		fatal "bootcfg does not write the host's files"
 	pd_topology && tap_add sw tap0 br0 && pd_dnsmasq dns dhcp d0 &&
-	    pd_tftpd tftp boot "$_rs_root" && pd_start pd boot b0 "$@" ||
+	    pd_tftpd tftp boot "$1" && pd_start pd boot b0 --table "$T/table" ||
 		fatal "cannot start the servers"
 	rm -f "$T/disk.img"
 	truncate -s 96M "$T/disk.img"
