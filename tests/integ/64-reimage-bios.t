@@ -14,7 +14,9 @@
 # 1. first power-on: the .imz is fetched, the greeting appears;
 # 2. second power-on: only the .chk, the greeting again;
 # 3. netboot-capture publishes a new greeting: fetched and shown;
-# 4. the cache on the disk corrupted: noticed, fetched again.
+# 4. the cache on the disk corrupted: noticed, fetched again;
+# 5. an image the server does not have: the failure is shown with what
+#    to do, and the machine boots its disk after a pause.
 
 HERE=$(dirname "$0")
 . "$HERE/../lib.sh"
@@ -80,4 +82,15 @@ reimage_power_on 4 GREETING-TWO
 ok "boot 4: the corrupted cache is noticed" \
     qemu_serial_has 'cached image fails verification' "$T/serial-4.txt"
 is "$(tftp_sent lab.imz)" 1 "boot 4: lab.imz is fetched again"
+
+# the host's profile names an image the server does not have
+reimage_bootcfg "$TR" "$REIMAGE_MAC" missing lab.tab "$PD_SERVER" "$T/table" ||
+	fatal "bootcfg does not write the host's files"
+reimage_power_on 5 GREETING-TWO
+ok "boot 5: a failed restore says what went wrong" qemu_serial_has \
+    'netboot-init: ERROR: netboot-restore could not restore missing' "$T/serial-5.txt"
+ok "boot 5: ... and what to do" qemu_serial_has \
+    'netboot-init: what to do: check missing\.chk' "$T/serial-5.txt"
+ok "boot 5: ... and the machine boots what is on its disk" \
+    qemu_serial_has "netboot-init: booting what is on /dev/vda in" "$T/serial-5.txt"
 done_testing
