@@ -232,32 +232,50 @@ static void grub_body(struct bc_emit *m, const struct bc_boot *b)
 /*
  * A restore host boots its own disk once after each restore: the restore
  * environment sets netboot_next=local in the GRUB environment block on
- * that disk; this clears it and boots the disk (the MBR on BIOS, the
- * disk's removable-media loader or else the firmware's next boot option
- * on UEFI).  When the block cannot be read, holds anything else, or
- * cannot be written back, the restore environment boots.
+ * the restored partition; this clears it and boots the disk (that
+ * partition's boot sector on BIOS, the disk's removable-media loader or
+ * else the firmware's next boot option on UEFI).  When the block cannot
+ * be read or holds anything else, the restore environment boots; when it
+ * cannot be written back, the disk boots all the same, with a warning:
+ * restoring again would only set the flag again, round and round.
  */
-static void grub_restore_check(struct bc_emit *m)
+static void grub_restore_check(struct bc_emit *m, struct arena *a)
 {
-	sb_puts(m->out, "set netboot_env=");
+	bool ok = true;
+	const char *part = bc_setting(m->e, m->h, "restore-partition",
+				      BC_ARCH_EFI_X64, "1", a, &ok);
+	struct sbuf w = { 0 };
+
+	m->ok = m->ok && ok;
+	sb_printf(&w, "(hd0,msdos%s)", part ? part : "1");
+	/* a PXE GRUB loads neither disks nor partition maps on demand */
+	sb_puts(m->out, "if [ \"$grub_platform\" = pc ]; then insmod biosdisk; fi\n"
+			"insmod part_msdos\n"
+			"set netboot_part=");
+	bc_emit_put(m, BC_SYN_GRUB, "restore partition", w.p);
+	sb_puts(m->out, "\nset netboot_env=\"$netboot_part\"");
 	bc_emit_put(m, BC_SYN_GRUB, "environment block", BC_RESTORE_ENVBLK);
+	sb_free(&w);
 	sb_puts(m->out,
 		"\nif load_env --file \"$netboot_env\" netboot_next; then\n"
 		"  if [ \"$netboot_next\" = local ]; then\n"
 		"    set netboot_next=restore\n"
-		"    if save_env --file \"$netboot_env\" netboot_next; then\n"
-		"      if [ \"$grub_platform\" = efi ]; then\n"
-		"        if search --no-floppy --file --set=netboot_esp "
-		"/EFI/BOOT/BOOTX64.EFI; then\n"
-		"          chainloader \"($netboot_esp)/EFI/BOOT/BOOTX64.EFI\"\n"
-		"          boot\n"
-		"        fi\n"
-		"        exit\n"
-		"      fi\n"
-		"      set root=(hd0)\n"
-		"      chainloader +1\n"
-		"      boot\n"
+		"    save_env --file \"$netboot_env\" netboot_next\n"
+		"    if [ \"$?\" != 0 ]; then\n"
+		"      echo \"netboot: cannot clear the flag in $netboot_env: "
+		"booting the disk anyway\"\n"
 		"    fi\n"
+		"    if [ \"$grub_platform\" = efi ]; then\n"
+		"      if search --no-floppy --file --set=netboot_esp "
+		"/EFI/BOOT/BOOTX64.EFI; then\n"
+		"        chainloader \"($netboot_esp)/EFI/BOOT/BOOTX64.EFI\"\n"
+		"        boot\n"
+		"      fi\n"
+		"      exit\n"
+		"    fi\n"
+		"    set root=\"$netboot_part\"\n"
+		"    chainloader +1\n"
+		"    boot\n"
 		"  fi\n"
 		"fi\n");
 }
@@ -273,7 +291,7 @@ bool bc_gen_grub(const struct bc_env *e, const struct bc_host *h,
 	header(h, "#", out);
 	sb_puts(out, "set default=0\nset timeout=0\n");
 	if (b.kind == BC_KIND_RESTORE)
-		grub_restore_check(&m);
+		grub_restore_check(&m, &a);
 	sb_printf(out, "\nmenuentry '%s' {\n", h->name);
 	grub_body(&m, &b);
 	sb_puts(out, "}\n");
@@ -419,6 +437,21 @@ static void ipxe_body(struct bc_emit *m, const struct bc_boot *b,
 
 	switch (b->kind) {
 	case BC_KIND_RESTORE:
+		/*
+		 * iPXE cannot read the flag on the disk: on BIOS and x86-64
+		 * UEFI it hands over to the GRUB that does (an iPXE ROM
+		 * booting the restore environment itself would restore in a
+		 * loop); elsewhere it boots the restore environment.
+		 */
+		if (arch == BC_ARCH_BIOS || arch == BC_ARCH_EFI_X64) {
+			sb_puts(out, "chain");
+			ipxe_paths(m, "GRUB", arch == BC_ARCH_BIOS ?
+				   BC_RESTORE_GRUB_BIOS : BC_RESTORE_GRUB_EFI,
+				   base, "");
+			sb_puts(out, "\n");
+			break;
+		}
+		/* fall through */
 	case BC_KIND_LINUX:
 		sb_puts(out, "kernel");
 		ipxe_paths(m, "kernel", b->kernel, base, "");

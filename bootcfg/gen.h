@@ -20,11 +20,13 @@
  * Restore hosts (profile key restore, netboot(7)): the GRUB every BIOS
  * and x86-64 UEFI client of theirs gets from DHCP, and the GRUB
  * environment block on the client's own disk that holds the one-shot
- * netboot_next=local flag: here two sectors of the MBR gap, LBA 1 and 2.
+ * netboot_next=local flag: a file in the restored FAT partition (the
+ * profile's restore-partition, else 1), as GRUB 2.06's save_env writes
+ * files in place but refuses block lists such as (hd0)1+2.
  */
 #define BC_RESTORE_GRUB_BIOS "grub/i386-pc/core.0"
 #define BC_RESTORE_GRUB_EFI "grub/grubnetx64.efi"
-#define BC_RESTORE_ENVBLK "(hd0)1+2"
+#define BC_RESTORE_ENVBLK "/NETBOOT.ENV"
 
 /* File names (relative to the TFTP root) of host h's boot files. */
 void bc_path_pxelinux(const struct bc_host *h, struct sbuf *out);

@@ -102,11 +102,12 @@ exit\$" "... it says why and boots locally"
 # A restore host: GRUB for BIOS and x86-64 UEFI clients, iPXE or not; its
 # GRUB file boots the disk once when the restore environment asked for it.
 G=$R/grub/grub.cfg-01-52-54-00-12-34-0b
-like "$(cat "$G")" "^set netboot_env='\\(hd0\\)1\\+2'
+like "$(cat "$G")" "^set netboot_part='\\(hd0,msdos1\\)'
+set netboot_env=\"\\\$netboot_part\"/NETBOOT.ENV
 if load_env --file \"\\\$netboot_env\" netboot_next; then" \
-	"restore GRUB: the flag from the block in the MBR gap"
-is "$(grep -c -e 'save_env --file' -e 'chainloader +1' -e '^        exit$' "$G")" 3 \
-	"restore GRUB: flag cleared, then the MBR on BIOS, the firmware on UEFI"
+	"restore GRUB: the flag from the block on the restored partition"
+is "$(grep -c -e 'save_env --file' -e 'chainloader +1' -e '^      exit$' "$G")" 3 \
+	"restore GRUB: flag cleared, then the partition on BIOS, the firmware on UEFI"
 is "$(sed -n 's/^  linux //p' "$G")" \
 	"/restore/vmlinuz netboot.image=lab netboot.layout=layouts/lab.tab netboot.partition=1 console=ttyS0 netboot.server=198.18.0.1" \
 	"restore GRUB: the restore environment's command line"

@@ -169,14 +169,17 @@ static void restore(void)
 		"netboot.layout=t/n11.tab netboot.partition=2 console=ttyS0";
 	char *s = host_file(bc_gen_grub, 10), *p;
 
-	has(s, "set netboot_env='" BC_RESTORE_ENVBLK "'\n"
+	has(s, "insmod part_msdos\nset netboot_part='(hd0,msdos2)'\n"
+	    "set netboot_env=\"$netboot_part\"" BC_RESTORE_ENVBLK "\n"
 	    "if load_env --file \"$netboot_env\" netboot_next; then\n"
 	    "  if [ \"$netboot_next\" = local ]; then\n",
-	    "GRUB reads the one-shot flag from the disk");
-	has(s, "    if save_env --file \"$netboot_env\" netboot_next; then\n",
-	    "and boots the disk only when it could clear it");
-	has(s, "      set root=(hd0)\n      chainloader +1\n", "BIOS: the MBR");
-	has(s, "        exit\n", "UEFI: back to the firmware");
+	    "GRUB reads the one-shot flag from the restored partition");
+	has(s, "    save_env --file \"$netboot_env\" netboot_next\n"
+	    "    if [ \"$?\" != 0 ]; then\n",
+	    "clears it, and boots the disk even when it cannot");
+	has(s, "    set root=\"$netboot_part\"\n    chainloader +1\n",
+	    "BIOS: the partition's boot sector");
+	has(s, "      exit\n", "UEFI: back to the firmware");
 	p = strstr(s, "menuentry");
 	ok(p && strstr(p, "linux /restore/vmlinuz ") && strstr(p, cmdline) &&
 	   strstr(p, "initrd /restore/initrd.img\n"),
@@ -185,8 +188,8 @@ static void restore(void)
 	    "pxelinux boots it too");
 	has(host_file(bc_gen_pxelinux, 10), cmdline, "with the command line");
 	s = host_file(ipxe_any, 10);
-	has(s, "kernel /restore/vmlinuz initrd=initrd.img netboot.image=lab-n11",
-	    "iPXE on UEFI");
+	has(s, ":bios\nchain /" BC_RESTORE_GRUB_BIOS "\n", "iPXE on BIOS: GRUB");
+	has(s, ":efi-x64\nchain /" BC_RESTORE_GRUB_EFI "\n", "iPXE on UEFI: GRUB");
 	has(s, "(no restore-kernel.efi-arm64)", "none for ARM64");
 	hasnt(host_file(bc_gen_grub, 0), "load_env", "no flag check elsewhere");
 }
