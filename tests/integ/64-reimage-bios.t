@@ -51,6 +51,13 @@ ok "... with mkimz, netboot-restore, sfdisk, virtio_blk, ahci, nvme and vfat" sh
 	for m in virtio_blk ahci nvme vfat virtio_net e1000; do
 		grep -q "/$m\.ko\$" etc/restore.modules || { echo "no $m"; exit 1; }
 	done' - "$T/rd"
+if command -v udp-receiver >/dev/null 2>&1; then
+	ok "... with udp-receiver for netboot.multicast=" test -x "$T/rd/bin/udp-receiver"
+	ok "... whose /init turns netboot.multicast= into netboot-restore -m" \
+	    grep -q 'netboot.multicast=\*)' "$T/rd/init"
+else
+	skip "no udpcast" 2
+fi
 if command -v shellcheck >/dev/null 2>&1; then
 	ok "shellcheck finds no warning in its init and udhcpc script" \
 	    shellcheck -s sh -S warning "$T/rd/init" "$T/rd/etc/udhcpc.script"
