@@ -43,6 +43,27 @@ static int pread_full(int fd, uint8_t *buf, size_t len, uint64_t off)
 	return 0;
 }
 
+/*
+ * Where the want bytes at off are: in the read-ahead buffer, refilled
+ * from off when it does not hold them all, or NULL on a read error.
+ */
+static const uint8_t *readahead_get(const struct block_sender *bs,
+				    uint64_t off, size_t want)
+{
+	struct readahead *ra = bs->ra;
+	size_t len;
+
+	if (off >= ra->off && off + want <= ra->off + ra->len)
+		return ra->buf + (off - ra->off);
+	len = (size_t)min64(READAHEAD_LEN, bs->size - off);
+	ra->len = 0;
+	if (len < want || pread_full(bs->filefd, ra->buf, len, off) < 0)
+		return NULL;
+	ra->off = off;
+	ra->len = len;
+	return ra->buf;
+}
+
 /* Sends n blocks from first as one sendmmsg; returns how many went. */
 static int send_batch(const struct block_sender *bs, uint64_t first, size_t n)
 {
@@ -52,9 +73,14 @@ static int send_batch(const struct block_sender *bs, uint64_t first, size_t n)
 	unsigned b = bs->blksize;
 	uint64_t off = (first - 1) * b;
 	size_t want = (size_t)min64((uint64_t)n * b, bs->size - off);
+	const uint8_t *data = bs->scratch;
 	int r;
 
-	if (pread_full(bs->filefd, bs->scratch, want, off) < 0)
+	if (bs->ra && bs->ra->buf && want <= READAHEAD_LEN)
+		data = readahead_get(bs, off, want);
+	else if (pread_full(bs->filefd, bs->scratch, want, off) < 0)
+		data = NULL;
+	if (data == NULL)
 		return -EIO;
 	memset(msgs, 0, sizeof(msgs[0]) * n);
 	for (size_t i = 0; i < n; i++) {
@@ -62,7 +88,7 @@ static int send_batch(const struct block_sender *bs, uint64_t first, size_t n)
 
 		tftp_build_data_hdr(hdr[i], TFTP_HDR_LEN, (uint16_t)(first + i));
 		iov[i][0] = (struct iovec){ hdr[i], TFTP_HDR_LEN };
-		iov[i][1] = (struct iovec){ bs->scratch + at,
+		iov[i][1] = (struct iovec){ (void *)(uintptr_t)(data + at),
 					    at < want ? min64(b, want - at) : 0 };
 		msgs[i].msg_hdr.msg_name = (void *)(uintptr_t)bs->peer;
 		msgs[i].msg_hdr.msg_namelen = bs->peerlen;

@@ -13,6 +13,18 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+/*
+ * A lock-step transfer's next blocks, read ahead in one pread: the blocks
+ * that follow go out from here without a system call of their own.
+ */
+#define READAHEAD_LEN (16u << 10)
+
+struct readahead {
+	uint8_t *buf;             /* READAHEAD_LEN bytes, or NULL */
+	uint64_t off;             /* file offset of buf[0] */
+	size_t len;               /* bytes held */
+};
+
 /* Where and how a transfer's blocks go. */
 struct block_sender {
 	int fd;                   /* the transfer's socket */
@@ -24,6 +36,7 @@ struct block_sender {
 	uint8_t *scratch;         /* a shared buffer... */
 	size_t scratch_len;       /* ...of at least 64 blocks plus headers */
 	bool *no_gso;             /* set once UDP_SEGMENT is refused */
+	struct readahead *ra;     /* lock step: blocks read ahead, or NULL */
 };
 
 struct send_result {

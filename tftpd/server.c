@@ -84,6 +84,8 @@ struct server {
  * protocol state (xfer.c). */
 struct transfer {
 	struct timer_node timer;  /* first: the heap hands back this */
+	uint64_t due;             /* the deadline the machine last asked for:
+				   * the heap may hold an earlier one */
 	struct transfer *next, *prev;
 	int fd;
 	bool watch_out;           /* EPOLLOUT is in the set */
@@ -91,6 +93,7 @@ struct transfer {
 	socklen_t peerlen;
 	char name[PATH_MAX];      /* relative path, for the log */
 	struct shared_file *file; /* RRQ */
+	struct readahead ra;      /* RRQ in lock step */
 	uint64_t size;
 	struct upload_target up;  /* WRQ */
 	struct xfer x;
@@ -213,6 +216,7 @@ static void transfer_release(struct server *s, struct transfer *t)
 {
 	upload_close(&t->up);
 	timer_cancel(&s->timers, &t->timer);
+	free(t->ra.buf);
 	if (t->fd >= 0)
 		close(t->fd);
 	file_put(&s->files, t->file);
@@ -288,6 +292,7 @@ static struct send_result send_data(struct server *s, struct transfer *t,
 		.scratch = s->scratch,
 		.scratch_len = SCRATCH_LEN,
 		.no_gso = &s->no_gso,
+		.ra = &t->ra,
 	};
 
 	if (t->x.mode == TFTP_MODE_NETASCII)
@@ -335,6 +340,19 @@ static bool perform(struct server *s, struct transfer *t,
 	return false;
 }
 
+/*
+ * Sets the transfer's deadline.  A lock-step transfer moves it later at
+ * every block: then only the deadline is noted, and the heap entry, due
+ * earlier, is moved when it fires (run_timers).
+ */
+static int arm_timer(struct server *s, struct transfer *t, uint64_t when)
+{
+	t->due = when;
+	if (t->timer.idx != TIMER_IDLE && t->timer.when <= when)
+		return 0;
+	return timer_set(&s->timers, &t->timer, when);
+}
+
 /* Feeds ev to the machine and performs what it asks until it waits. */
 static void transfer_event(struct server *s, struct transfer *t,
 			   const struct xfer_event *ev)
@@ -345,7 +363,7 @@ static void transfer_event(struct server *s, struct transfer *t,
 	for (;;) {
 		bool more = perform(s, t, &a, &next);
 
-		if (a.arm && timer_set(&s->timers, &t->timer, a.arm_at) < 0) {
+		if (a.arm && arm_timer(s, t, a.arm_at) < 0) {
 			error_to_peer(s, t, TFTP_EUNDEF, "out of memory");
 			xfer_finish(&t->x, now_us(), XEND_ERROR,
 				    "out of memory");
@@ -466,6 +484,11 @@ static void start_transfer(struct server *s, struct request *r,
 
 	tftp_negotiate(&r->req, &s->conf->lim, t->size, &p);
 	xfer_init(&t->x, &s->xcfg, r->req.op, r->req.mode, &p, t->size);
+	/* Lock step at small blocks: one read for many (without the buffer,
+	 * blocks are read one by one as before). */
+	if (r->req.op == TFTP_RRQ && r->req.mode == TFTP_MODE_OCTET &&
+	    p.windowsize == 1 && 2 * p.blksize <= READAHEAD_LEN)
+		t->ra.buf = malloc(READAHEAD_LEN);
 	t->fd = transfer_socket(s, r, &p);
 	if (t->fd < 0 || watch_transfer(s, t) < 0) {
 		refuse(s, r, TFTP_EUNDEF, "no socket for the transfer");
@@ -860,6 +883,10 @@ static void run_timers(struct server *s)
 		struct transfer *tr = (struct transfer *)t;
 		struct xfer_event ev = { .type = XE_TIMEOUT, .now = now };
 
+		if (tr->due > now) { /* moved later since: not due yet */
+			(void)timer_set(&s->timers, t, tr->due);
+			continue;
+		}
 		timer_cancel(&s->timers, t);
 		transfer_event(s, tr, &ev);
 		reap(s, tr);
