@@ -27,17 +27,50 @@ static int null_stdio(void)
 	return 0;
 }
 
+/* The write end of the pipe the waiting parent reads; -1 when none. */
+static int ready_fd = -1;
+
+/*
+ * The parent's side: exit 0 once the child says it is ready, 1 (with a
+ * word on stderr, which is still the caller's) when it dies first.
+ */
+_Noreturn static void parent_wait(int fd)
+{
+	char c;
+	ssize_t n;
+
+	do
+		n = read(fd, &c, 1);
+	while (n < 0 && errno == EINTR);
+	if (n == 1)
+		_exit(0);
+	fprintf(stderr, "%s: the daemon stopped while starting; see the "
+			"system log\n", log_ident());
+	_exit(1);
+}
+
 int daemon_start(int facility)
 {
+	int fds[2];
 	pid_t pid;
 	int rc;
 
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
 	fflush(NULL);
 	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid > 0)
-		_exit(0);
+	if (pid < 0) {
+		rc = -errno;
+		close(fds[0]);
+		close(fds[1]);
+		return rc;
+	}
+	if (pid > 0) {
+		close(fds[1]);
+		parent_wait(fds[0]);
+	}
+	close(fds[0]);
+	ready_fd = fds[1];
 	if (setsid() < 0 || chdir("/") < 0)
 		return -errno;
 	rc = null_stdio();
@@ -67,7 +100,18 @@ int daemon_setup(int background, const char *pidfile, int facility)
 		log_err("%s: %s", pidfile, strerror(-rc));
 		return -1;
 	}
+	daemon_ready();
 	return 0;
+}
+
+void daemon_ready(void)
+{
+	if (ready_fd < 0)
+		return;
+	if (write(ready_fd, "", 1) != 1)
+		log_warn("cannot tell the starting process: %s", strerror(errno));
+	close(ready_fd);
+	ready_fd = -1;
 }
 
 void pidfile_remove(const char *path)

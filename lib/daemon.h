@@ -6,10 +6,15 @@
 /*
  * Forks into the background, starts a new session, changes to /, points
  * stdin/stdout/stderr at /dev/null and switches the logger to syslog.
- * The parent exits 0 right after the fork.  Returns 0 in the child or
- * -errno.
+ * The parent waits until the child calls daemon_ready() and exits 0, or
+ * exits 1 when the child ends first, so that whoever started the daemon
+ * (an init script, systemd's Type=forking) finds its sockets open and its
+ * pid file written.  Returns 0 in the child or -errno.
  */
 int daemon_start(int facility);
+
+/* Lets the parent daemon_start() left waiting exit 0; once; else nothing. */
+void daemon_ready(void);
 
 /* Writes the current pid to path atomically.  Returns 0 or -errno. */
 int pidfile_write(const char *path);
@@ -37,7 +42,8 @@ void pidfile_remove(const char *path);
 
 /*
  * What every daemon does once its sockets are open: daemon_start() when
- * background is set, then pidfile_write() when pidfile is not NULL.
+ * background is set, then pidfile_write() when pidfile is not NULL, then
+ * daemon_ready().
  * Logs what failed; returns 0 or -1.
  */
 int daemon_setup(int background, const char *pidfile, int facility);

@@ -24,7 +24,7 @@ tftpd_netns s || fatal "cannot set up the namespace"
 
 ok "-l returns at once, status 0" \
 	in_ns s "$TFTPD" -l -a 127.0.0.1:69 -P "$T/pid" -m "$T/rules" "$R"
-ok "the pidfile appears" wait_for 5 test -s "$T/pid"
+ok "the pidfile is there when -l returns" test -s "$T/pid"
 PID=$(cat "$T/pid")
 track_pid daemon "$PID"
 ok "the daemon runs as nobody" \
@@ -32,6 +32,9 @@ ok "the daemon runs as nobody" \
 ok "it is in a session of its own" \
 	sh -c "[ \"\$(ps -o sid= -p $PID | tr -d ' ')\" = $PID ]"
 wait_udp_port s 69 || fatal "the daemon does not listen"
+run in_ns s "$TFTPD" -l -a 127.0.0.1:6969 -P "$T/no-such-dir/pid" "$R"
+is "$RC" 1 "-l with a pid file it cannot write: the starting process exits 1"
+ok "... and says to look in the system log" grep -q 'system log' "$T/err"
 ok "get through the daemon, remapped name" tftp_ok s 69 x "$R/old.txt"
 
 printf 'r ^x$ new/old.txt\n' >"$T/rules"
