@@ -33,6 +33,7 @@
 
 #include "counters.h"
 #include "daemon.h"
+#include "file.h"
 #include "iface.h"
 #include "log.h"
 #include "mac.h"
@@ -1258,6 +1259,8 @@ unsigned aoetarget_check(const struct aoetarget_conf *conf, const char *config)
 	}
 	if (user_lookup(conf->user, &pw) < 0)
 		bad++;
+	bad += file_parent_report("--pidfile", conf->pidfile);
+	bad += file_parent_report("--metrics", conf->metrics);
 	return bad;
 }
 

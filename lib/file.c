@@ -3,7 +3,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -82,4 +85,35 @@ int file_read(int dirfd, const char *path, size_t max, char **buf,
 	rc = read_to_end(fd, max, buf, len);
 	close(fd);
 	return rc;
+}
+
+int file_parent_check(const char *path)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) : 1;
+	struct stat st;
+
+	if (n >= sizeof(dir))
+		return -ENAMETOOLONG;
+	if (slash == NULL)
+		memcpy(dir, ".", 1);
+	else if (n == 0)
+		memcpy(dir, "/", (n = 1));
+	else
+		memcpy(dir, path, n);
+	dir[n] = '\0';
+	if (stat(dir, &st) < 0)
+		return -errno;
+	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+}
+
+unsigned file_parent_report(const char *opt, const char *path)
+{
+	int rc = path ? file_parent_check(path) : 0;
+
+	if (rc == 0)
+		return 0;
+	fprintf(stderr, "%s %s: its directory: %s\n", opt, path, strerror(-rc));
+	return 1;
 }

@@ -15,4 +15,16 @@
 int file_read(int dirfd, const char *path, size_t max, char **buf,
 	      size_t *len);
 
+/*
+ * For --check-config: the directory a daemon will write path in (a pid
+ * file, a metrics file) exists and is a directory.  Returns 0 or -errno.
+ */
+int file_parent_check(const char *path);
+
+/*
+ * The same, said as "OPT PATH: its directory: why" at error level.
+ * Returns the number of problems: 0 or 1 (0 when path is NULL).
+ */
+unsigned file_parent_report(const char *opt, const char *path);
+
 #endif

@@ -933,6 +933,8 @@ unsigned proxydhcp_check(const struct proxydhcp_conf *conf)
 	if (conf->xcat)
 		xcat_free(read_parsed(conf->xcat, XCAT_FILE_MAX, parse_xcat,
 				      &rep));
+	bad += file_parent_report("-P", conf->pidfile);
+	bad += file_parent_report("--metrics", conf->metrics);
 	return bad + rep.n;
 }
 

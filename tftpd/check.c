@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "file.h"
+
 #include "log.h"
 #include "path.h"
 #include "remap.h"
@@ -43,19 +45,6 @@ static unsigned check_root(const char *dir)
 	return 0;
 }
 
-/* A file the daemon writes (-P, --metrics): its directory must exist. */
-static unsigned check_parent(const char *opt, const char *path)
-{
-	char base[NAME_MAX + 1];
-	int fd = local_open_parent(path, base, sizeof(base));
-
-	if (fd < 0)
-		return problem("%s %s: its directory: %s", opt, path,
-			       strerror(-fd));
-	close(fd);
-	return 0;
-}
-
 /* -u: only root changes user, so only root needs it to exist. */
 static unsigned check_user(const char *user)
 {
@@ -80,9 +69,7 @@ unsigned tftpd_check(const struct tftpd_conf *conf)
 		remap_free(rm);
 		bad += rules;
 	}
-	if (conf->pidfile)
-		bad += check_parent("-P", conf->pidfile);
-	if (conf->metrics)
-		bad += check_parent("--metrics", conf->metrics);
+	bad += file_parent_report("-P", conf->pidfile);
+	bad += file_parent_report("--metrics", conf->metrics);
 	return bad;
 }

@@ -32,6 +32,14 @@ is "$RC" 0 "--check-config, good files: exit 0"
 like "$(cat "$T/out")" "no problems, $T/good\\.table, $T/good\\.cfg" "and says so"
 is "$(cat "$T/err")" "" "nothing on stderr"
 
+run "$PROXYDHCP" --check-config --table "$T/good.table" -P "$T/nowhere/pd.pid" \
+	--metrics "$T/nowhere/pd.prom"
+is "$RC" 1 "--check-config, -P and --metrics in a missing directory: exit 1"
+like "$(cat "$T/err")" "-P $T/nowhere/pd\\.pid: its directory: No such file" \
+	"naming the pid file"
+like "$(cat "$T/err")" "--metrics $T/nowhere/pd\\.prom: its directory: No such file" \
+	"and the metrics file"
+
 cat >"$T/bad.table" <<EOF2
 mac=$PD_MAC file=first.kpxe
 mac=52:54:00:zz:00:01 file=a.0

@@ -66,6 +66,23 @@ int main(void)
 	free(big);
 
 	{
+		char p[300];
+
+		snprintf(p, sizeof(p), "%s/metrics.prom", dir);
+		tap_ok(file_parent_check(p) == 0, "a file in an existing directory");
+		tap_ok(file_parent_check("relative.pid") == 0,
+		       "a bare name: its directory is the current one");
+		tap_ok(file_parent_check("/x.pid") == 0, "a file in /");
+		snprintf(p, sizeof(p), "%s/nowhere/x.pid", dir);
+		tap_ok(file_parent_check(p) == -ENOENT, "a missing directory: -ENOENT");
+		snprintf(p, sizeof(p), "%s/big/x.pid", dir);
+		tap_ok(file_parent_check(p) == -ENOTDIR,
+		       "a file where the directory should be: -ENOTDIR");
+		tap_ok(file_parent_report("-P", NULL) == 0, "no path: no problem");
+		tap_ok(file_parent_report("-P", p) == 1, "a problem is counted once");
+	}
+
+	{
 		char cmd[300];
 
 		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
