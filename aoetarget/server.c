@@ -274,23 +274,16 @@ static int do_io(struct iface *ifc, struct target *tg, const uint8_t *src,
 	int rc = 0;
 
 	run_reads(ifc);
-	if (tg->ov) {
+	if (tg->ov)
 		rc = ovdir_io(tg->ov, src, d, rdata);
-		if (rc == 0)
-			*(d->io == AOE_IO_READ ? &tg->cnt.rbytes :
-			  &tg->cnt.wbytes) += d->io == AOE_IO_FLUSH ? 0 : bytes;
-	} else switch (d->io) {
-	case AOE_IO_WRITE:
+	else if (d->io == AOE_IO_WRITE)
 		rc = disk_write(&tg->disk, d->wdata, d->lba, d->count);
-		if (rc == 0)
-			tg->cnt.wbytes += bytes;
-		break;
-	case AOE_IO_FLUSH:
+	else if (d->io == AOE_IO_FLUSH)
 		rc = disk_flush(&tg->disk);
-		break;
-	default:
-		break;
-	}
+	if (rc == 0 && d->io == AOE_IO_READ)
+		tg->cnt.rbytes += bytes;
+	else if (rc == 0 && d->io == AOE_IO_WRITE)
+		tg->cnt.wbytes += bytes;
 	if (rc < 0)
 		log_err("e%u.%u: %s at sector %llu: %s", tg->t.shelf, tg->t.slot,
 			d->io == AOE_IO_FLUSH ? "flush" :
