@@ -6,8 +6,11 @@
 #include <linux/fs.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "aoe.h"
@@ -82,6 +85,9 @@ int disk_open(struct disk *d, const char *path, const struct disk_opts *o,
 
 void disk_close(struct disk *d)
 {
+	if (d->map)
+		munmap(d->map, d->maplen);
+	d->map = NULL;
 	if (d->fd >= 0)
 		close(d->fd);
 	free(d->bounce);
@@ -215,6 +221,78 @@ void disk_prefetch(struct disk *d, uint64_t lba, unsigned count)
 		return;
 	(void)posix_fadvise(d->fd, (off_t)(d->base + lba * ATA_SECTOR),
 			    (off_t)count * ATA_SECTOR, POSIX_FADV_WILLNEED);
+}
+
+/*
+ * A file on tmpfs or ramfs without holes: every page of it is in memory,
+ * so no page of the map needs a look before a send.
+ */
+static bool all_in_memory(int fd)
+{
+	struct statfs sf;
+	struct stat st;
+
+	return fstatfs(fd, &sf) == 0 &&
+	       (sf.f_type == TMPFS_MAGIC || sf.f_type == RAMFS_MAGIC) &&
+	       fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	       (uint64_t)st.st_blocks * 512 >= (uint64_t)st.st_size;
+}
+
+void disk_map(struct disk *d)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uint64_t skip, len;
+	void *m;
+
+	if (d->direct || d->sectors == 0 || page <= 0 || d->map)
+		return;
+	skip = d->base % (uint64_t)page;
+	len = skip + d->sectors * ATA_SECTOR;
+	if (len > SIZE_MAX / 2)
+		return;
+	m = mmap(NULL, (size_t)len, PROT_READ, MAP_SHARED, d->fd,
+		 (off_t)(d->base - skip));
+	if (m == MAP_FAILED)
+		return;
+	d->map = m;
+	d->maplen = (size_t)len;
+	d->mapskip = (size_t)skip;
+	d->in_memory = all_in_memory(d->fd);
+}
+
+/* Are the pages of [at, at + len) of the map in memory? */
+static bool resident(const uint8_t *at, size_t len)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t lo = (uintptr_t)at & ~(page - 1);
+	uintptr_t hi = ((uintptr_t)at + len + page - 1) & ~(page - 1);
+	unsigned char vec[256];
+
+	while (lo < hi) {
+		size_t n = (hi - lo) / page;
+
+		n = n < sizeof(vec) ? n : sizeof(vec);
+		if (mincore((void *)lo, n * page, vec) < 0)
+			return false;
+		for (size_t i = 0; i < n; i++)
+			if (!(vec[i] & 1))
+				return false;
+		lo += n * page;
+	}
+	return true;
+}
+
+const uint8_t *disk_mapped(const struct disk *d, uint64_t lba,
+			   unsigned count)
+{
+	const uint8_t *at;
+
+	if (d->map == NULL || lba > d->sectors || count > d->sectors - lba)
+		return NULL;
+	at = d->map + d->mapskip + lba * ATA_SECTOR;
+	if (!d->in_memory && !resident(at, (size_t)count * ATA_SECTOR))
+		return NULL;
+	return at;
 }
 
 int disk_flush(struct disk *d)

@@ -19,6 +19,10 @@ struct disk {
 	bool direct;            /* O_DIRECT: I/O goes through bounce */
 	uint8_t *bounce;        /* 4096-aligned, 255 sectors */
 	bool no_nowait;         /* the file refuses RWF_NOWAIT reads */
+	uint8_t *map;           /* disk_map: the file from its page start, read only */
+	size_t maplen;
+	size_t mapskip;         /* bytes before sector 0 in the map */
+	bool in_memory;         /* on tmpfs or ramfs, no holes: all resident */
 };
 
 /* How to open a disk: the vblade options. */
@@ -58,6 +62,22 @@ int disk_readv_cached(struct disk *d, struct iovec *iov, int n, uint64_t lba,
 		      unsigned count);
 /* Starts reading sectors into the page cache without waiting for them. */
 void disk_prefetch(struct disk *d, uint64_t lba, unsigned count);
+/*
+ * Maps the exported sectors read-only (best effort: without a map, or
+ * with O_DIRECT, disk_mapped finds nothing), so that a reply can be sent
+ * from the page cache without a copy in between.  disk_close unmaps.
+ */
+void disk_map(struct disk *d);
+/*
+ * count sectors at lba in the map, when all of them are in the page cache
+ * now; NULL when some would wait for the device (or, in a sparse file,
+ * would take memory to read: a hole), or there is no map.  Only
+ * the kernel should read them (a send): a page the file lost since (a
+ * truncation, an I/O error) then fails that send with EFAULT rather than
+ * killing the process.
+ */
+const uint8_t *disk_mapped(const struct disk *d, uint64_t lba,
+			   unsigned count);
 /* fdatasync: what FLUSH CACHE promises. */
 int disk_flush(struct disk *d);
 

@@ -86,7 +86,7 @@ struct iface {
 	unsigned nq;            /* replies queued */
 	uint8_t *bufs;          /* QUEUE_MAX reply buffers */
 	struct mmsghdr msgs[QUEUE_MAX];
-	struct iovec iov[QUEUE_MAX];
+	struct iovec iov[QUEUE_MAX][2]; /* per reply: frame, or header + map */
 	struct sockaddr_ll to;
 	struct pending pend[QUEUE_MAX];
 	unsigned npend;
@@ -118,7 +118,8 @@ static void fail_read(struct iface *ifc, const struct pending *p)
 	aoe_fail_ata(buf, &d, ATA_ER_UNC);
 	aoe_count_fault(&p->tg->cnt, buf, d.len);
 	memset(buf + d.len, 0, AOE_ETH_MIN - d.len);
-	ifc->iov[p->q].iov_len = AOE_ETH_MIN;
+	ifc->iov[p->q][0].iov_len = AOE_ETH_MIN;
+	ifc->msgs[p->q].msg_hdr.msg_iovlen = 1;
 }
 
 /* The pending reads from i on that continue each other: their count. */
@@ -175,13 +176,40 @@ static void run_wait(struct iface *ifc, const struct run *r)
 }
 
 /*
- * Does the batch's pending reads, one preadv for each run of requests
- * that continue each other (the frames of one initiator request).  Runs
- * in the page cache are read at once without blocking; if more than one
- * must wait for the device, all of them are started first, so that the
- * device works on them together rather than one after the other.
+ * A run whose sectors are all in memory goes out from the page cache: each
+ * reply is its header and the mapped sectors, copied once, by the send.
  */
-static void run_reads(struct iface *ifc)
+static bool run_mapped(struct iface *ifc, const struct run *r)
+{
+	const struct pending *p = &ifc->pend[r->i];
+	const uint8_t *m = disk_mapped(&p->tg->disk, p->lba, r->sectors);
+
+	if (m == NULL)
+		return false;
+	for (unsigned k = 0; k < r->n; k++, p++) {
+		struct iovec *iov = ifc->iov[p->q];
+
+		iov[0].iov_len = AOE_ATA_DATA;
+		iov[1].iov_base = (void *)(uintptr_t)m;
+		iov[1].iov_len = (size_t)p->count * ATA_SECTOR;
+		ifc->msgs[p->q].msg_hdr.msg_iovlen = 2;
+		m += iov[1].iov_len;
+	}
+	p = &ifc->pend[r->i];
+	p->tg->cnt.rbytes += (uint64_t)r->sectors * ATA_SECTOR;
+	return true;
+}
+
+/*
+ * Does the batch's pending reads, each run of requests that continue each
+ * other (the frames of one initiator request) at once.  With zero_copy
+ * (the replies are sent next, no write in between), a run in memory is
+ * sent from the map; otherwise one preadv per run.  Runs in the page
+ * cache are read at once without blocking; if more than one must wait
+ * for the device, all of them are started first, so that the device
+ * works on them together rather than one after the other.
+ */
+static void run_reads(struct iface *ifc, bool zero_copy)
 {
 	struct run runs[QUEUE_MAX];
 	struct iovec iov[QUEUE_MAX];
@@ -194,6 +222,10 @@ static void run_reads(struct iface *ifc)
 
 		r->i = i;
 		r->n = read_run(ifc, i, &r->sectors);
+		r->miss = false;
+		r->done = zero_copy && run_mapped(ifc, r);
+		if (r->done)
+			continue;
 		run_iov(ifc, r, iov);
 		rc = disk_readv_cached(&p->tg->disk, iov, (int)r->n, p->lba,
 				       r->sectors);
@@ -210,7 +242,24 @@ static void run_reads(struct iface *ifc)
 	for (unsigned k = 0; k < nr; k++)
 		if (!runs[k].done)
 			run_wait(ifc, &runs[k]);
-	ifc->npend = 0;
+}
+
+/*
+ * A reply from the map failed to go out with EFAULT: the file lost those
+ * pages (truncated, or an I/O error).  The read becomes an ATA error.
+ */
+static bool unmapped(struct iface *ifc, unsigned q)
+{
+	for (unsigned i = 0; i < ifc->npend; i++) {
+		if (ifc->pend[i].q != q || ifc->msgs[q].msg_hdr.msg_iovlen < 2)
+			continue;
+		log_err("e%u.%u: read at sector %llu: the file is shorter now",
+			ifc->pend[i].tg->t.shelf, ifc->pend[i].tg->t.slot,
+			(unsigned long long)ifc->pend[i].lba);
+		fail_read(ifc, &ifc->pend[i]);
+		return true;
+	}
+	return false;
 }
 
 /* --- sending ----------------------------------------------------------- */
@@ -219,11 +268,13 @@ static void flush_queue(struct iface *ifc)
 {
 	unsigned done = 0;
 
-	run_reads(ifc);
+	run_reads(ifc, true);
 	while (done < ifc->nq) {
 		int n = sendmmsg(ifc->sock, ifc->msgs + done, ifc->nq - done, 0);
 
 		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EFAULT && unmapped(ifc, done))
 			continue;
 		if (n > 0) {
 			done += (unsigned)n;
@@ -238,6 +289,7 @@ static void flush_queue(struct iface *ifc)
 		done++;
 	}
 	ifc->nq = 0;
+	ifc->npend = 0;
 }
 
 /* Queues the reply built in the next buffer, padded to the Ethernet minimum. */
@@ -249,8 +301,9 @@ static void queue_reply(struct iface *ifc, size_t len)
 		memset(buf + len, 0, AOE_ETH_MIN - len);
 		len = AOE_ETH_MIN;
 	}
-	ifc->iov[ifc->nq].iov_base = buf;
-	ifc->iov[ifc->nq].iov_len = len;
+	ifc->iov[ifc->nq][0].iov_base = buf;
+	ifc->iov[ifc->nq][0].iov_len = len;
+	ifc->msgs[ifc->nq].msg_hdr.msg_iovlen = 1;
 	ifc->nq++;
 }
 
@@ -273,7 +326,8 @@ static int do_io(struct iface *ifc, struct target *tg, const uint8_t *src,
 	size_t bytes = (size_t)d->count * ATA_SECTOR;
 	int rc = 0;
 
-	run_reads(ifc);
+	run_reads(ifc, false);
+	ifc->npend = 0;
 	if (tg->ov)
 		rc = ovdir_io(tg->ov, src, d, rdata);
 	else if (d->io == AOE_IO_WRITE)
@@ -424,6 +478,8 @@ static int open_target(struct target *tg, const struct tgt_conf *tc,
 	}
 	if (open_overlays(tg, tc) < 0)
 		return -1;
+	if (tc->overlay == NULL)
+		disk_map(&tg->disk);
 	tg->conf = tc;
 	tg->t.shelf = (uint16_t)tc->shelf;
 	tg->t.slot = (uint8_t)tc->slot;
@@ -528,7 +584,7 @@ static int open_socket(struct iface *ifc)
 	for (unsigned i = 0; i < QUEUE_MAX; i++) {
 		ifc->msgs[i].msg_hdr.msg_name = &ifc->to;
 		ifc->msgs[i].msg_hdr.msg_namelen = sizeof(ifc->to);
-		ifc->msgs[i].msg_hdr.msg_iov = &ifc->iov[i];
+		ifc->msgs[i].msg_hdr.msg_iov = ifc->iov[i];
 		ifc->msgs[i].msg_hdr.msg_iovlen = 1;
 	}
 	return 0;
@@ -1159,6 +1215,9 @@ static const struct sandbox_rule allowed[] = {
 	SANDBOX_ALLOW("preadv2"), SANDBOX_ALLOW("pwrite64"),
 	SANDBOX_ALLOW("pwritev"), SANDBOX_ALLOW("fadvise64"),
 	SANDBOX_ALLOW("fdatasync"), SANDBOX_ALLOW("fsync"),
+	/* Replies sent from the mapped file: are its pages in memory?  And,
+	 * for a target a reload adds, is its file on tmpfs? */
+	SANDBOX_ALLOW("mincore"), SANDBOX_ALLOW("fstatfs"),
 	/* State files: read on SIGHUP; saved as a temporary (random name),
 	 * synced, renamed over the old one, the directory synced. */
 	SANDBOX_ALLOW("openat"), SANDBOX_ALLOW("fstat"),

@@ -166,4 +166,38 @@ run aoe -t 3.9 ata 0x24 --lba 64 --count 1
 like "$(cat "$T/out")" '^status=0x5[19] ' "past -l: an ATA error"
 
 ok "e3.7 still serves after all this" aoe -t 3.7 read 0 1
+
+# --- the backing file cut short under a running target ---
+# Replies are sent from the mapped file when its pages are in memory: a
+# page the file lost must become an ATA error, not a crash.
+truncate -s $((SECTORS / 2 * 512)) "$DISK"
+run aoe -t 3.7 ata 0x24 --lba $((SECTORS - 100)) --count 2
+like "$(cat "$T/out")" '^status=0x51 err=0x40 ' \
+	"a read where the file was cut short: ATA error UNC"
+run aoe -t 3.7 read 0 16
+aoe_sectors "$DISK" 0 16 >"$T/want"
+ok "the target still serves what is left" cmp "$T/out" "$T/want"
+like "$(cat "$T/A.log")" "e3\\.7: read at sector $((SECTORS - 100))" \
+	"the failed read is logged with its sector"
+
+# On tmpfs, with no holes, no page is looked up before the send: there the
+# send itself finds the page gone.
+SHM=$(mktemp /dev/shm/nbt-aoe.XXXXXX 2>/dev/null) || SHM=
+if [ -n "$SHM" ]; then
+	at_exit "rm -f '$SHM'"
+	aoe_mkdisk "$SHM" 1024
+	aoe_start SHM 3 10 "$AOE_TIF" "$SHM" || fatal "e3.10 does not answer"
+	run aoe -t 3.10 read 0 1024
+	aoe_sectors "$SHM" 0 1024 >"$T/want"
+	ok "a file on tmpfs reads right" cmp "$T/out" "$T/want"
+	truncate -s $((512 * 512)) "$SHM"
+	run aoe -t 3.10 ata 0x24 --lba 1000 --count 2
+	like "$(cat "$T/out")" '^status=0x51 err=0x40 ' \
+		"tmpfs file cut short: ATA error UNC"
+	like "$(cat "$T/SHM.log")" 'e3\.10: read at sector 1000: the file is shorter now' \
+		"the send that found the page gone is logged"
+	ok "e3.10 still serves" aoe -t 3.10 read 0 1
+else
+	skip "no writable /dev/shm" 4
+fi
 done_testing

@@ -2,12 +2,15 @@
 /*
  * The backing file: sizing with -o and -l, whole-sector reads and writes
  * at the right offsets, scattered reads, refusals past the end, O_DIRECT
- * through the aligned buffer.
+ * through the aligned buffer; the map replies are sent from: at the
+ * right offset, coherent with writes, nothing for a hole of a sparse file,
+ * past the end or with O_DIRECT.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -128,6 +131,76 @@ static void test_io(int direct)
 	disk_close(&d);
 }
 
+static void test_map(void)
+{
+	struct disk_opts o = { .offset = 3, .length = 40 };
+	struct disk d;
+	const char *why;
+	const uint8_t *m;
+	uint8_t buf[512];
+
+	if (disk_open(&d, path, &o, &why) != 0) {
+		ok(0, "open for the map");
+		return;
+	}
+	for (uint64_t i = 0; i < d.sectors; i++) /* into the page cache */
+		disk_read(&d, buf, i, 1);
+	disk_map(&d);
+	ok(d.map != NULL, "the exported sectors are mapped");
+	m = disk_mapped(&d, 5, 2);
+	ok(m && filled(m, 512, 8) && filled(m + 512, 512, 9),
+	   "sectors 5-6 of -o 3 are file sectors 8-9");
+	memset(buf, 0x5a, sizeof(buf));
+	disk_write(&d, buf, 5, 1);
+	m = disk_mapped(&d, 5, 1);
+	ok(m && filled(m, 512, 0x5a), "the map sees a write at once");
+	memset(buf, 8, sizeof(buf));
+	disk_write(&d, buf, 5, 1);
+	ok(disk_mapped(&d, 39, 1) != NULL, "the last sector is mapped");
+	ok(disk_mapped(&d, 39, 2) == NULL, "a run past the end is not");
+	ok(disk_mapped(&d, (uint64_t)1 << 50, 1) == NULL,
+	   "nor one far past the end");
+	disk_close(&d);
+	ok(d.map == NULL, "closed: unmapped");
+
+	o.direct = true;
+	o.offset = 0;
+	o.length = 0;
+	if (disk_open(&d, path, &o, &why) != 0) {
+		ok(0, "open with O_DIRECT");
+		return;
+	}
+	disk_map(&d);
+	ok(disk_mapped(&d, 0, 1) == NULL, "O_DIRECT: no map");
+	disk_close(&d);
+}
+
+/* A hole of a sparse file is not in memory: the map gives it up. */
+static void test_map_hole(void)
+{
+	char sparse[] = "/var/tmp/aoetarget-sparse-XXXXXX";
+	struct disk_opts o = { 0 };
+	int fd = mkstemp(sparse);
+	uint8_t sec[512];
+	struct disk d;
+	const char *why;
+
+	memset(sec, 7, sizeof(sec));
+	if (fd < 0 || ftruncate(fd, 16 << 20) < 0 ||
+	    pwrite(fd, sec, sizeof(sec), 0) != (ssize_t)sizeof(sec) ||
+	    close(fd) < 0 || disk_open(&d, sparse, &o, &why) != 0) {
+		ok(0, "cannot make %s", sparse);
+		unlink(sparse);
+		return;
+	}
+	disk_map(&d);
+	ok(d.map && !d.in_memory, "a sparse file is not all in memory");
+	ok(disk_mapped(&d, 0, 1) != NULL, "its written sector is");
+	ok(disk_mapped(&d, 16384, 8) == NULL, "a hole in the middle is not");
+	disk_close(&d);
+	unlink(sparse);
+}
+
 int main(void)
 {
 	if (make_file() < 0) {
@@ -137,6 +210,8 @@ int main(void)
 	test_sizes();
 	test_io(0);
 	test_io(1);
+	test_map();
+	test_map_hole();
 	unlink(path);
 	return tap_done();
 }
