@@ -84,8 +84,6 @@ struct server {
  * protocol state (xfer.c). */
 struct transfer {
 	struct timer_node timer;  /* first: the heap hands back this */
-	uint64_t due;             /* the deadline the machine last asked for:
-				   * the heap may hold an earlier one */
 	struct transfer *next, *prev;
 	int fd;
 	bool watch_out;           /* EPOLLOUT is in the set */
@@ -340,17 +338,10 @@ static bool perform(struct server *s, struct transfer *t,
 	return false;
 }
 
-/*
- * Sets the transfer's deadline.  A lock-step transfer moves it later at
- * every block: then only the deadline is noted, and the heap entry, due
- * earlier, is moved when it fires (run_timers).
- */
+/* Sets the transfer's deadline (lock step moves it on at every block). */
 static int arm_timer(struct server *s, struct transfer *t, uint64_t when)
 {
-	t->due = when;
-	if (t->timer.idx != TIMER_IDLE && t->timer.when <= when)
-		return 0;
-	return timer_set(&s->timers, &t->timer, when);
+	return timer_defer(&s->timers, &t->timer, when);
 }
 
 /* Feeds ev to the machine and performs what it asks until it waits. */
@@ -879,15 +870,10 @@ static void run_timers(struct server *s)
 	uint64_t now = now_us();
 	struct timer_node *t;
 
-	while ((t = timer_first(&s->timers)) && t->when <= now) {
+	while ((t = timer_expired(&s->timers, now))) {
 		struct transfer *tr = (struct transfer *)t;
 		struct xfer_event ev = { .type = XE_TIMEOUT, .now = now };
 
-		if (tr->due > now) { /* moved later since: not due yet */
-			(void)timer_set(&s->timers, t, tr->due);
-			continue;
-		}
-		timer_cancel(&s->timers, t);
 		transfer_event(s, tr, &ev);
 		reap(s, tr);
 	}

@@ -73,6 +73,7 @@ static int grow(struct timer_heap *h)
 
 int timer_set(struct timer_heap *h, struct timer_node *t, uint64_t when)
 {
+	t->due = when;
 	if (t->idx == TIMER_IDLE) {
 		if (h->n == h->cap && grow(h) < 0)
 			return -ENOMEM;
@@ -85,6 +86,28 @@ int timer_set(struct timer_heap *h, struct timer_node *t, uint64_t when)
 	sift_up(h, t->idx);
 	sift_down(h, t->idx);
 	return 0;
+}
+
+int timer_defer(struct timer_heap *h, struct timer_node *t, uint64_t when)
+{
+	if (t->idx == TIMER_IDLE || when < t->when)
+		return timer_set(h, t, when);
+	t->due = when;
+	return 0;
+}
+
+struct timer_node *timer_expired(struct timer_heap *h, uint64_t now)
+{
+	struct timer_node *t;
+
+	while ((t = timer_first(h)) && t->when <= now) {
+		if (t->due <= now) {
+			timer_cancel(h, t);
+			return t;
+		}
+		(void)timer_set(h, t, t->due); /* in the heap: cannot fail */
+	}
+	return NULL;
 }
 
 void timer_cancel(struct timer_heap *h, struct timer_node *t)

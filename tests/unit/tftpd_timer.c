@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The deadline heap: order, re-arming, cancelling from anywhere. */
+/* The deadline heap: order, re-arming, cancelling from anywhere, deadlines
+ * deferred without heap work and what comes up when. */
 #include <stdlib.h>
 
 #include "../../tftpd/timer.h"
@@ -186,6 +187,40 @@ static void test_cancel(void)
 	ok(h.v == NULL, "freeing twice is harmless");
 }
 
+static void test_defer(void)
+{
+	struct timer_heap h = { 0 };
+	struct timer_node a, b, c;
+
+	timer_init_node(&a);
+	timer_init_node(&b);
+	timer_init_node(&c);
+	is_int(timer_defer(&h, &a, 100), 0, "defer arms an idle node");
+	ok(a.idx == 0 && a.when == 100 && a.due == 100, "... at its deadline");
+	timer_set(&h, &b, 150);
+	timer_set(&h, &c, 300);
+	timer_defer(&h, &a, 200);
+	ok(a.when == 100 && a.due == 200 && timer_first(&h) == &a,
+	   "a later deadline is only noted: the heap is left as it was");
+	ok(timer_expired(&h, 99) == NULL, "nothing before the first heap time");
+	ok(timer_expired(&h, 120) == NULL && a.when == 200 && heap_valid(&h),
+	   "a deferred node coming up goes back in its place");
+	ok(timer_first(&h) == &b, "... behind the one now earlier");
+	timer_defer(&h, &a, 50);
+	ok(a.when == 50 && timer_first(&h) == &a,
+	   "an earlier deadline moves the node at once");
+	ok(timer_expired(&h, 160) == &a && a.idx == TIMER_IDLE,
+	   "an expired node is taken off the heap");
+	ok(timer_expired(&h, 160) == &b, "then the next one due");
+	ok(timer_expired(&h, 160) == NULL && h.n == 1, "and no more before 300");
+	timer_defer(&h, &c, 1000);
+	ok(timer_expired(&h, 999) == NULL && c.when == 1000 && h.n == 1,
+	   "deferred past now: kept, not returned");
+	ok(timer_expired(&h, 1000) == &c && h.n == 0,
+	   "returned at its deadline");
+	timer_heap_free(&h);
+}
+
 static void test_now(void)
 {
 	uint64_t a = now_us(), b = now_us();
@@ -199,6 +234,7 @@ int main(void)
 	test_rearm();
 	test_rearm_many();
 	test_cancel();
+	test_defer();
 	test_now();
 	return tap_done();
 }
