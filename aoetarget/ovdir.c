@@ -153,6 +153,16 @@ static int live_dir_open(int dirfd, bool make, char *path, size_t len)
 	return fd < 0 ? -errno : fd;
 }
 
+/* At a clean stop: the live maps' directory goes when it is empty. */
+static void live_dir_remove(int dirfd)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (fstat(dirfd, &st) == 0 && live_path(&st, 2, path, sizeof(path)) == 0)
+		(void)unlinkat(AT_FDCWD, path, AT_REMOVEDIR);
+}
+
 /* --- the base's identity --------------------------------------------------- */
 
 static int base_ident(struct disk *base, uint64_t *ident)
@@ -686,8 +696,10 @@ void ovdir_close(struct ovdir *ov)
 			(void)unlinkat(ov->livefd, name, 0);
 		client_close(c);
 	}
-	if (ov->livefd >= 0)
+	if (ov->livefd >= 0) {
 		close(ov->livefd);
+		live_dir_remove(ov->dirfd);
+	}
 	if (ov->dirfd >= 0)
 		close(ov->dirfd);
 	disk_close(&ov->own);

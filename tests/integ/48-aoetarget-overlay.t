@@ -195,6 +195,7 @@ stop_bg L3
 is "$?" 0 "a clean stop"
 # shellcheck disable=SC2086
 ok "writes every map: no live map is left" sh -c "! ls $LIVE 2>/dev/null"
+is "$(ls -A "$T/run/ovmap")" "" "... nor an empty directory for them"
 aoe_start L4 -c "$T/t.conf" || fatal "aoetarget does not restart"
 put "$A" 1600 "$T/w2"
 kill9 L4
