@@ -159,7 +159,8 @@ static void live_dir_remove(int dirfd)
 	char path[PATH_MAX];
 	struct stat st;
 
-	if (fstat(dirfd, &st) == 0 && live_path(&st, 2, path, sizeof(path)) == 0)
+	if (fstat(dirfd, &st) == 0 &&
+	    live_path(&st, 2, path, sizeof(path)) == 0)
 		(void)unlinkat(AT_FDCWD, path, AT_REMOVEDIR);
 }
 

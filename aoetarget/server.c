@@ -195,8 +195,6 @@ static bool run_mapped(struct iface *ifc, const struct run *r)
 		ifc->msgs[p->q].msg_hdr.msg_iovlen = 2;
 		m += iov[1].iov_len;
 	}
-	p = &ifc->pend[r->i];
-	p->tg->cnt.rbytes += (uint64_t)r->sectors * ATA_SECTOR;
 	return true;
 }
 
@@ -224,16 +222,16 @@ static void run_reads(struct iface *ifc, bool zero_copy)
 		r->n = read_run(ifc, i, &r->sectors);
 		r->miss = false;
 		r->done = zero_copy && run_mapped(ifc, r);
-		if (r->done)
-			continue;
-		run_iov(ifc, r, iov);
-		rc = disk_readv_cached(&p->tg->disk, iov, (int)r->n, p->lba,
-				       r->sectors);
-		r->done = rc == 0;
-		r->miss = rc == -EAGAIN;
+		if (!r->done) {
+			run_iov(ifc, r, iov);
+			rc = disk_readv_cached(&p->tg->disk, iov, (int)r->n,
+					       p->lba, r->sectors);
+			r->done = rc == 0;
+			r->miss = rc == -EAGAIN;
+			misses += r->miss;
+		}
 		if (r->done)
 			p->tg->cnt.rbytes += (uint64_t)r->sectors * ATA_SECTOR;
-		misses += r->miss;
 	}
 	for (unsigned k = 0; misses > 1 && k < nr; k++)
 		if (runs[k].miss)
@@ -250,8 +248,10 @@ static void run_reads(struct iface *ifc, bool zero_copy)
  */
 static bool unmapped(struct iface *ifc, unsigned q)
 {
+	if (ifc->msgs[q].msg_hdr.msg_iovlen < 2)
+		return false;
 	for (unsigned i = 0; i < ifc->npend; i++) {
-		if (ifc->pend[i].q != q || ifc->msgs[q].msg_hdr.msg_iovlen < 2)
+		if (ifc->pend[i].q != q)
 			continue;
 		log_err("e%u.%u: read at sector %llu: the file is shorter now",
 			ifc->pend[i].tg->t.shelf, ifc->pend[i].tg->t.slot,
