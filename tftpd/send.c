@@ -55,7 +55,7 @@ static const uint8_t *readahead_get(const struct block_sender *bs,
 
 	if (off >= ra->off && off + want <= ra->off + ra->len)
 		return ra->buf + (off - ra->off);
-	len = (size_t)min64(READAHEAD_LEN, bs->size - off);
+	len = (size_t)min64(ra->cap, bs->size - off);
 	ra->len = 0;
 	if (len < want || pread_full(bs->filefd, ra->buf, len, off) < 0)
 		return NULL;
@@ -76,7 +76,7 @@ static int send_batch(const struct block_sender *bs, uint64_t first, size_t n)
 	const uint8_t *data = bs->scratch;
 	int r;
 
-	if (bs->ra && bs->ra->buf && want <= READAHEAD_LEN)
+	if (bs->ra && bs->ra->buf && want <= bs->ra->cap)
 		data = readahead_get(bs, off, want);
 	else if (pread_full(bs->filefd, bs->scratch, want, off) < 0)
 		data = NULL;
@@ -181,6 +181,17 @@ static int send_some(const struct block_sender *bs, uint64_t first, size_t *n)
 	return r;
 }
 
+/* Lock step: block next read now, unless held already or past the end;
+ * a read that fails is tried again, and reported, when the block is sent. */
+static void readahead_next(const struct block_sender *bs, uint64_t next)
+{
+	uint64_t off = (next - 1) * bs->blksize;
+
+	if (off < bs->size)
+		(void)readahead_get(bs, off,
+				    (size_t)min64(bs->blksize, bs->size - off));
+}
+
 struct send_result send_blocks(const struct block_sender *bs, uint64_t first,
 			       uint64_t last)
 {
@@ -201,8 +212,10 @@ struct send_result send_blocks(const struct block_sender *bs, uint64_t first,
 		res.count += (uint64_t)r;
 		if ((size_t)r < n) {
 			res.blocked = true;
-			break;
+			return res;
 		}
 	}
+	if (bs->ra && bs->ra->buf)
+		readahead_next(bs, last + 1);
 	return res;
 }

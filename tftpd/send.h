@@ -14,13 +14,17 @@
 #include <sys/socket.h>
 
 /*
- * A lock-step transfer's next blocks, read ahead in one pread: the blocks
- * that follow go out from here without a system call of their own.
+ * A lock-step transfer's next blocks, read ahead: small blocks many to a
+ * pread, so that those that follow go out without a system call of their
+ * own; large ones one at a time.  Either way the next block is read as
+ * soon as the last one is sent, while its ACK is on the way, and the ACK
+ * is answered without a read.
  */
 #define READAHEAD_LEN (16u << 10)
 
 struct readahead {
-	uint8_t *buf;             /* READAHEAD_LEN bytes, or NULL */
+	uint8_t *buf;             /* cap bytes, or NULL */
+	size_t cap;               /* READAHEAD_LEN, or one block if larger */
 	uint64_t off;             /* file offset of buf[0] */
 	size_t len;               /* bytes held */
 };

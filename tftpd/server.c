@@ -475,11 +475,14 @@ static void start_transfer(struct server *s, struct request *r,
 
 	tftp_negotiate(&r->req, &s->conf->lim, t->size, &p);
 	xfer_init(&t->x, &s->xcfg, r->req.op, r->req.mode, &p, t->size);
-	/* Lock step at small blocks: one read for many (without the buffer,
-	 * blocks are read one by one as before). */
+	/* Lock step: blocks read ahead (without the buffer, they are read
+	 * one by one when sent). */
 	if (r->req.op == TFTP_RRQ && r->req.mode == TFTP_MODE_OCTET &&
-	    p.windowsize == 1 && 2 * p.blksize <= READAHEAD_LEN)
-		t->ra.buf = malloc(READAHEAD_LEN);
+	    p.windowsize == 1) {
+		t->ra.cap = p.blksize > READAHEAD_LEN ? p.blksize
+						      : READAHEAD_LEN;
+		t->ra.buf = malloc(t->ra.cap);
+	}
 	t->fd = transfer_socket(s, r, &p);
 	if (t->fd < 0 || watch_transfer(s, t) < 0) {
 		refuse(s, r, TFTP_EUNDEF, "no socket for the transfer");

@@ -102,7 +102,7 @@ static void test_sends(void)
 	bool no_gso = false;
 	struct block_sender bs;
 	struct send_result r;
-	struct readahead ra = { NULL, 0, 0 };
+	struct readahead ra = { NULL, READAHEAD_LEN, 0, 0 };
 
 	if (f == NULL) {
 		ok(0, "open %s", path);
@@ -130,6 +130,25 @@ static void test_sends(void)
 	ok(ra.buf && r.count == 1 && r.err == 0 && received(1, 6),
 	   "lock step from the read-ahead buffer");
 	ok(ra.off == 0 && ra.len == FILE_LEN, "one read held the whole file");
+
+	/* A buffer of one block: each block is read as the one before goes. */
+	ra.cap = BLK;
+	ra.len = 0;
+	r = send_blocks(&bs, 1, 1);
+	ok(r.count == 1 && received(1, 1) && ra.off == BLK && ra.len == BLK,
+	   "one-block buffer: block 2 read once block 1 is sent");
+	r = send_blocks(&bs, 2, 2);
+	ok(r.count == 1 && received(2, 2) && ra.off == 2 * BLK,
+	   "... block 2 sent from it, block 3 read");
+	r = send_blocks(&bs, 1, 1);
+	ok(r.count == 1 && received(1, 1) && ra.off == BLK,
+	   "a block sent again is read again");
+	for (uint64_t b = 2; b <= 6; b++)
+		r = send_blocks(&bs, b, b);
+	ok(r.count == 1 && received(2, 6) && ra.off == 5 * BLK &&
+	   ra.len == FILE_LEN - 5 * BLK,
+	   "the last block: nothing read past the end");
+	ra.cap = READAHEAD_LEN;
 
 	bs = sender(f, &no_gso);
 	if (truncate(path, 0) < 0) {
